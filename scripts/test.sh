@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs on a fresh machine, then runs unit, integration
+# and bundle tests. Under CI=true a missing server fails the run instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-servers.sh
+npx vitest run "$@"

@@ -1,0 +1,42 @@
+import type { ConfigIssue } from './errors.js';
+import { formatPath } from './errors.js';
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+export interface Substitution {
+  value: unknown;
+  issues: ConfigIssue[];
+  /** Values read from the environment into provider and state settings: treated as secrets. */
+  secrets: string[];
+}
+
+/**
+ * Replaces `${VAR}` in every string of the parsed document (never in the raw text, so a value
+ * can't inject YAML). `$$` is a literal `$`. A missing variable is an issue naming its path.
+ */
+export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitution {
+  const issues: ConfigIssue[] = [];
+  const secrets = new Set<string>();
+  const walk = (node: unknown, path: PropertyKey[]): unknown => {
+    if (typeof node === 'string') {
+      return node.replace(REFERENCE, (whole, name: string | undefined) => {
+        if (!name) return '$';
+        const value = env[name];
+        if (value === undefined) {
+          issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
+          return whole;
+        }
+        const section = path[0];
+        if ((section === 'providers' || section === 'state') && value.length >= 3) secrets.add(value);
+        return value;
+      });
+    }
+    if (Array.isArray(node)) return node.map((v, i) => walk(v, [...path, i]));
+    if (node && typeof node === 'object') {
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
+    }
+    return node;
+  };
+  const value = walk(doc, []);
+  return { value, issues, secrets: [...secrets] };
+}

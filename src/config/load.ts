@@ -1,0 +1,309 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
+import { parseDuration } from '../engine/duration.js';
+import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
+import { substituteEnv } from './env.js';
+import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
+import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+
+export interface Config {
+  /** The file it came from, as the user named it. */
+  file: string;
+  /** sha256 of the file's bytes: evidence names exactly which config decided. */
+  sha256: string;
+  rollout: RolloutPlan;
+  gates: Gate[];
+  providers: Record<string, ProviderConfig>;
+  state: StateConfig | null;
+  evidenceTemplate: string | null;
+  deadlineMs: number | null;
+  defaults: { timeoutMs: number | null; concurrency: number | null };
+  /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
+  secrets: string[];
+}
+
+/** Providers every run has without an entry in `providers`. */
+export const BUILTIN_PROVIDERS: Record<string, ProviderConfig> = { github: { type: 'github' } };
+
+const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = {
+  reduce: ['prometheus'],
+  staleAfter: ['prometheus'],
+  activeFor: ['alertmanager'],
+  select: ['http', 'postgres'],
+  approvals: ['github'],
+  checklist: ['github'],
+};
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  const doc = parseText(text, file);
+  const sub = substituteEnv(doc, env);
+  const parsed = configSchema.safeParse(sub.value);
+  const issues: ConfigIssue[] = [...sub.issues];
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error.issues, sub.value));
+    throw new ConfigError(file, dedupe(issues));
+  }
+  issues.push(...crossCheck(parsed.data));
+  if (issues.length > 0) throw new ConfigError(file, dedupe(issues));
+  return normalise(parsed.data, file, sha256, sub.secrets);
+}
+
+function parseText(text: string, file: string): unknown {
+  if (extname(file).toLowerCase() === '.json') {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(e as Error).message}` }]);
+    }
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((err) => {
+        const pos = err.linePos?.[0];
+        return { path: '', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${err.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (value === null || value === undefined) {
+    throw new ConfigError(file, [{ path: '', message: 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)' }]);
+  }
+  return value;
+}
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const seg of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return node;
+}
+
+function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of raw) {
+    const path = formatPath(issue.path);
+    switch (issue.code) {
+      case 'unrecognized_keys':
+        for (const key of issue.keys) {
+          out.push({ path: formatPath([...issue.path, key]), message: 'unknown key (a typo here would silently change the gate, so it is an error)' });
+        }
+        break;
+      case 'invalid_type': {
+        const got = valueAt(input, issue.path);
+        out.push({
+          path,
+          message: got === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${typeName(got)}`,
+        });
+        break;
+      }
+      case 'invalid_union': {
+        const got = valueAt(input, issue.path) as Record<string, unknown> | undefined;
+        if (got && typeof got === 'object' && 'type' in got && (issue as { note?: string }).note === 'No matching discriminator') {
+          out.push({ path: formatPath([...issue.path, 'type']), message: `unknown type ${JSON.stringify(got.type)}; ${issue.message}` });
+        } else if (issue.errors.length > 0) {
+          // Report the branch that got furthest: for a condition, the string branch's message.
+          const best = issue.errors.find((branch) => branch.some((i) => i.code === 'custom')) ?? issue.errors[0]!;
+          out.push(...zodIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[], input));
+        } else {
+          out.push({ path, message: issue.message });
+        }
+        break;
+      }
+      default:
+        out.push({ path, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function conditions(value: string | string[] | undefined): Condition[] | null {
+  if (value === undefined) return null;
+  return (Array.isArray(value) ? value : [value]).map(parseCondition);
+}
+
+function crossCheck(cfg: RawConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const stageNames = new Set<string>();
+  cfg.rollout.stages.forEach((s, i) => {
+    if (stageNames.has(s.name)) issues.push({ path: `rollout.stages[${i}].name`, message: `duplicate stage name "${s.name}"` });
+    stageNames.add(s.name);
+    const prev = cfg.rollout.stages[i - 1];
+    if (prev && s.traffic < prev.traffic) {
+      issues.push({ path: `rollout.stages[${i}].traffic`, message: `traffic ${s.traffic} is below the previous stage's ${prev.traffic}; stages are listed in rollout order` });
+    }
+  });
+  cfg.rollout.freezes?.forEach((f, i) => {
+    if (Date.parse(f.from) >= Date.parse(f.to)) issues.push({ path: `rollout.freezes[${i}].to`, message: `must be after "from" (${f.from})` });
+  });
+  cfg.rollout.windows?.forEach((w, i) => {
+    if (w.start === w.end) issues.push({ path: `rollout.windows[${i}].end`, message: 'equals start: the window would be empty' });
+  });
+
+  const providers = { ...BUILTIN_PROVIDERS, ...cfg.providers };
+  const gateNames = new Map<string, number>();
+  cfg.gates.forEach((g, i) => {
+    const at = (key: string) => `gates[${i}].${key}`;
+    const first = gateNames.get(g.name);
+    if (first !== undefined) issues.push({ path: at('name'), message: `duplicate gate name "${g.name}" (first used by gates[${first}])` });
+    else gateNames.set(g.name, i);
+
+    const provider = providers[g.provider];
+    if (!provider) {
+      const known = Object.keys(providers).join(', ');
+      issues.push({ path: at('provider'), message: `unknown provider "${g.provider}"; defined: ${known}` });
+    }
+    const type = provider?.type;
+    for (const [field, types] of Object.entries(PROVIDER_ONLY_FIELDS)) {
+      if ((g as Record<string, unknown>)[field] !== undefined && type && !types.includes(type)) {
+        issues.push({ path: at(field), message: `only valid for ${types.join('/')} providers; "${g.provider}" is ${type}` });
+      }
+    }
+    const special = g.approvals !== undefined || g.checklist !== undefined;
+    if (g.approvals && g.checklist) issues.push({ path: at('checklist'), message: 'a gate has either approvals or checklist, not both' });
+    if (special) {
+      for (const key of ['query', 'pass', 'baseline', 'over', 'thresholds'] as const) {
+        if (g[key] !== undefined) issues.push({ path: at(key), message: `not used by ${g.approvals ? 'an approvals' : 'a checklist'} gate` });
+      }
+    } else {
+      if (g.query === undefined) issues.push({ path: at('query'), message: 'required: the query this gate reads its value with' });
+      if (g.pass === undefined && g.thresholds === undefined) {
+        issues.push({ path: at('pass'), message: 'required: the condition the value must meet (e.g. "< 0.01")' });
+      }
+    }
+    for (const stage of g.appliesTo ?? []) {
+      if (!stageNames.has(stage)) issues.push({ path: at('appliesTo'), message: `unknown stage "${stage}"; stages: ${[...stageNames].join(', ')}` });
+    }
+    for (const stage of Object.keys(g.thresholds ?? {})) {
+      if (!stageNames.has(stage)) issues.push({ path: `${at('thresholds')}.${stage}`, message: `unknown stage "${stage}"; stages: ${[...stageNames].join(', ')}` });
+    }
+    const allConds: [string, string | string[]][] = [];
+    if (g.pass !== undefined) allConds.push([at('pass'), g.pass]);
+    for (const [stage, c] of Object.entries(g.thresholds ?? {})) allConds.push([`${at('thresholds')}.${stage}`, c]);
+    for (const [path, c] of allConds) {
+      if (conditions(c)?.some(isRelative) && g.baseline === undefined) {
+        issues.push({ path, message: 'a relative condition (+N% / -N%) needs the gate to set `baseline`' });
+      }
+    }
+    if (g.failAfter !== undefined && g.over === undefined) issues.push({ path: at('failAfter'), message: 'needs `over`: failAfter is measured inside the window' });
+    if (g.step !== undefined && g.over === undefined) issues.push({ path: at('step'), message: 'needs `over`: step is the resolution of the window' });
+    if (g.over && g.failAfter && parseDuration(g.failAfter)! > parseDuration(g.over)!) {
+      issues.push({ path: at('failAfter'), message: `${g.failAfter} is longer than over (${g.over}); no violation could last that long` });
+    }
+    if (g.over && g.step && parseDuration(g.step)! > parseDuration(g.over)!) {
+      issues.push({ path: at('step'), message: `${g.step} is longer than over (${g.over})` });
+    }
+  });
+  if (cfg.state?.type === 'postgres' && /:(stage|killSwitch|reason|actor|decision|state)\b/.test(cfg.state.read)) {
+    issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
+  }
+  return issues;
+}
+
+function ms(d: string | undefined): number | null {
+  return d === undefined ? null : parseDuration(d);
+}
+
+function urlPassword(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.password ? decodeURIComponent(u.password) : null;
+  } catch {
+    return null;
+  }
+}
+
+function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: string[]): Config {
+  const providers = { ...BUILTIN_PROVIDERS, ...cfg.providers };
+  const secrets = new Set(envSecrets);
+  for (const p of [...Object.values(cfg.providers), ...(cfg.state ? [cfg.state] : [])]) {
+    if ('basicAuth' in p && p.basicAuth) secrets.add(p.basicAuth.password);
+    if ('url' in p && p.url) {
+      const pw = urlPassword(p.url);
+      if (pw) secrets.add(pw);
+    }
+  }
+  const rollout: RolloutPlan = {
+    name: cfg.rollout.name,
+    stages: cfg.rollout.stages.map((s) => ({ name: s.name, traffic: s.traffic, minDurationMs: ms(s.minDuration) })),
+    ramp: {
+      maxStepFactor: cfg.rollout.ramp?.maxStepFactor ?? null,
+      cooldownAfterRollbackMs: ms(cfg.rollout.ramp?.cooldownAfterRollback),
+      allowSkip: cfg.rollout.ramp?.allowSkip ?? false,
+    },
+    windows: (cfg.rollout.windows ?? []).map((w) => ({ days: w.days as Weekday[], start: w.start, end: w.end, tz: w.tz })),
+    freezes: (cfg.rollout.freezes ?? []).map((f) => ({ fromMs: Date.parse(f.from), toMs: Date.parse(f.to), reason: f.reason ?? null })),
+    forceAllowed: cfg.rollout.forceAllowed ?? null,
+  };
+  const gates: Gate[] = cfg.gates.map((g, index) => ({
+    index,
+    name: g.name,
+    provider: g.provider,
+    providerType: providers[g.provider]!.type,
+    query: g.query ?? null,
+    baseline: g.baseline ?? null,
+    pass: conditions(g.pass),
+    thresholds: Object.fromEntries(Object.entries(g.thresholds ?? {}).map(([k, v]) => [k, conditions(v)!])),
+    appliesTo: g.appliesTo ?? null,
+    severity: g.severity ?? cfg.defaults?.severity ?? 'major',
+    noData: g.noData ?? cfg.defaults?.noData ?? 'hold',
+    minSamples: g.minSamples ?? 1,
+    overMs: ms(g.over),
+    failAfterMs: ms(g.failAfter),
+    stepMs: ms(g.step),
+    select: g.select ?? null,
+    reduce: g.reduce ?? null,
+    staleAfterMs: ms(g.staleAfter),
+    activeForMs: ms(g.activeFor),
+    approvals: g.approvals ? { min: g.approvals.min, from: g.approvals.from ?? null } : null,
+    checklist: g.checklist ?? null,
+  }));
+  return {
+    file,
+    sha256,
+    rollout,
+    gates,
+    providers,
+    state: cfg.state ?? null,
+    evidenceTemplate: cfg.evidence?.template ?? null,
+    deadlineMs: ms(cfg.deadline),
+    defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
+    secrets: [...secrets].filter((s) => s.length > 0),
+  };
+}

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+import { parseDuration } from '../engine/duration.js';
+import { parseCondition, ConditionSyntaxError } from '../engine/conditions.js';
+
+/** Strict objects everywhere: a typo must be an error, never a silently ignored key. */
+const obj = z.strictObject;
+
+export const NAME_PATTERN = /^[a-z0-9._-]+$/;
+
+const duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== null, {
+    message: 'expected a duration like "30s", "5m", "2h" or "1d"',
+  })
+  .describe('A duration: a positive integer followed by s, m, h or d.');
+
+const conditionText = z.string().superRefine((s, ctx) => {
+  try {
+    parseCondition(s);
+  } catch (e) {
+    if (e instanceof ConditionSyntaxError) ctx.addIssue({ code: 'custom', message: e.message });
+    else throw e;
+  }
+});
+
+const condition = z
+  .union([conditionText, z.array(conditionText).min(1)])
+  .describe('A condition "<op> <operand>" (op: < <= > >= == !=; operand: number, true, false, +N% or -N% of the baseline), or a list that must all hold.');
+
+const severity = z.enum(['critical', 'major', 'minor']).describe('critical fails → ROLLBACK, major → HOLD, minor → warning only.');
+const noData = z.enum(['hold', 'fail', 'pass']).describe('What a gate with no data does: hold forces HOLD, fail counts as a failure at its severity, pass passes with a warning.');
+
+const stage = obj({
+  name: z.string().regex(NAME_PATTERN, 'expected a name of [a-z0-9._-]'),
+  traffic: z.number().min(0).max(100).describe('Percent of traffic at this stage.'),
+  minDuration: duration.optional().describe('Minimum time in this stage before promoting out of it.'),
+});
+
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24-hour)');
+const isoInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), {
+  message: 'expected an ISO-8601 instant like "2026-12-20T00:00:00Z"',
+});
+
+const ianaZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone like "Europe/Berlin" or "UTC"' },
+);
+
+const rollout = obj({
+  name: z.string().regex(NAME_PATTERN, 'expected a name of [a-z0-9._-]'),
+  stages: z.array(stage).min(1),
+  ramp: obj({
+    maxStepFactor: z.number().gt(1).optional().describe('Target traffic may be at most this factor × current traffic.'),
+    cooldownAfterRollback: duration.optional(),
+    allowSkip: z.boolean().optional(),
+  }).optional(),
+  windows: z.array(obj({
+    days: z.array(weekday).min(1),
+    start: clock,
+    end: clock,
+    tz: ianaZone.default('UTC'),
+  })).optional().describe('Promotions only inside one of these windows; none = always.'),
+  freezes: z.array(obj({
+    from: isoInstant,
+    to: isoInstant,
+    reason: z.string().optional(),
+  })).optional().describe('No promotion inside these intervals.'),
+  forceAllowed: z.array(z.string().min(1)).optional().describe('Logins or @org/team allowed to force.'),
+});
+
+const headers = z.record(z.string(), z.string());
+const basicAuth = obj({ username: z.string(), password: z.string() });
+const retries = z.number().int().min(0).max(10);
+
+const prometheusProvider = obj({
+  type: z.literal('prometheus'),
+  url: z.url(),
+  headers: headers.optional(),
+  basicAuth: basicAuth.optional(),
+  timeout: duration.optional(),
+  caFile: z.string().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  retries: retries.optional(),
+  concurrency: z.number().int().min(1).max(256).optional(),
+});
+const alertmanagerProvider = obj({
+  type: z.literal('alertmanager'),
+  url: z.url(),
+  headers: headers.optional(),
+  basicAuth: basicAuth.optional(),
+  timeout: duration.optional(),
+  caFile: z.string().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  retries: retries.optional(),
+});
+const postgresProvider = obj({
+  type: z.literal('postgres'),
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL'),
+  ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
+  timeout: duration.optional(),
+});
+const httpProvider = obj({
+  type: z.literal('http'),
+  url: z.url(),
+  headers: headers.optional(),
+  method: z.enum(['GET', 'POST']).optional(),
+  timeout: duration.optional(),
+  retries: retries.optional(),
+});
+const fileProvider = obj({
+  type: z.literal('file'),
+  path: z.string().min(1),
+});
+const githubProvider = obj({ type: z.literal('github') });
+
+export const providerSchema = z.discriminatedUnion('type', [
+  prometheusProvider,
+  alertmanagerProvider,
+  postgresProvider,
+  httpProvider,
+  fileProvider,
+  githubProvider,
+]);
+
+const approvals = obj({
+  min: z.number().int().min(1),
+  from: z.array(z.string().min(1)).optional(),
+});
+
+export const gateSchema = obj({
+  name: z.string().min(1).max(200),
+  provider: z.string().min(1),
+  query: z.string().min(1).optional(),
+  baseline: z.string().min(1).optional().describe('A query for the baseline value that relative conditions (+N%/-N%) compare against.'),
+  pass: condition.optional(),
+  thresholds: z.record(z.string(), condition).optional().describe('Per target stage: replaces `pass` when promoting to that stage.'),
+  appliesTo: z.array(z.string()).min(1).optional().describe('Target stages this gate applies to; default all.'),
+  severity: severity.optional(),
+  noData: noData.optional(),
+  minSamples: z.number().int().min(1).optional(),
+  over: duration.optional().describe('Every sample in this window must hold (a range query).'),
+  failAfter: duration.optional().describe('Within `over`, only an unbroken violation at least this long fails.'),
+  step: duration.optional().describe('Range-query resolution; default over/120, at least 15s.'),
+  select: z.string().min(1).optional().describe('http: dotted path into the JSON body; postgres: the column.'),
+  reduce: z.enum(['max', 'min', 'avg', 'sum']).optional().describe('prometheus: how several series become one.'),
+  staleAfter: duration.optional().describe('prometheus: the newest sample older than this is no data (default 5m).'),
+  activeFor: duration.optional().describe('alertmanager: count only alerts active at least this long.'),
+  approvals: approvals.optional(),
+  checklist: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export const stateSchema = z.discriminatedUnion('type', [
+  obj({ type: z.literal('file'), path: z.string().min(1) }),
+  obj({
+    type: z.literal('github'),
+    branch: z.string().min(1).optional(),
+    path: z.string().min(1).optional(),
+  }),
+  obj({
+    type: z.literal('postgres'),
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL'),
+    ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
+    read: z.string().min(1),
+    write: z.string().min(1).optional(),
+    timeout: duration.optional(),
+    evidenceDir: z.string().min(1).optional(),
+  }),
+  obj({
+    type: z.literal('http'),
+    url: z.url(),
+    headers: headers.optional(),
+    timeout: duration.optional(),
+    retries: retries.optional(),
+    evidenceDir: z.string().min(1).optional(),
+  }),
+]);
+
+export const configSchema = obj({
+  $schema: z.string().optional(),
+  version: z.literal(1),
+  rollout,
+  state: stateSchema.optional(),
+  evidence: obj({
+    template: z.string().min(1).optional(),
+  }).optional(),
+  providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a provider name of [A-Za-z0-9_-]'), providerSchema).default({}),
+  defaults: obj({
+    noData: noData.optional(),
+    severity: severity.optional(),
+    timeout: duration.optional(),
+    concurrency: z.number().int().min(1).max(256).optional(),
+  }).optional(),
+  deadline: duration.optional().describe('The whole run; past it the decision is HOLD ("deadline exceeded").'),
+  gates: z.array(gateSchema).default([]),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type GateConfig = z.infer<typeof gateSchema>;
+export type ProviderConfig = z.infer<typeof providerSchema>;
+export type StateConfig = z.infer<typeof stateSchema>;
+export type StageConfig = z.infer<typeof stage>;
+export type Severity = z.infer<typeof severity>;
+export type NoDataPolicy = z.infer<typeof noData>;
+export type WindowConfig = NonNullable<RawConfig['rollout']['windows']>[number];
+export type FreezeConfig = NonNullable<RawConfig['rollout']['freezes']>[number];
+
+export function jsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'https://github.com/rollout-gate/rollout-gate/schema/rollout-gate.schema.json',
+    title: 'rollout-gate configuration',
+    ...Object.fromEntries(Object.entries(schema).filter(([k]) => k !== '$schema')),
+  };
+}

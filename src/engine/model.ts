@@ -1,0 +1,99 @@
+import type { Condition, Value } from './conditions.js';
+
+/** The domain model the engine works on: a validated, normalised config and the rollout state. */
+
+export type Severity = 'critical' | 'major' | 'minor';
+export type NoDataPolicy = 'hold' | 'fail' | 'pass';
+export type DecisionKind = 'PROCEED' | 'HOLD' | 'ROLLBACK';
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface Stage {
+  name: string;
+  traffic: number;
+  minDurationMs: number | null;
+}
+
+export interface ReleaseWindow {
+  days: Weekday[];
+  start: string; // HH:MM
+  end: string; // HH:MM; earlier than start means the window crosses midnight
+  tz: string;
+}
+
+export interface Freeze {
+  fromMs: number;
+  toMs: number;
+  reason: string | null;
+}
+
+export interface RolloutPlan {
+  name: string;
+  stages: Stage[];
+  ramp: {
+    maxStepFactor: number | null;
+    cooldownAfterRollbackMs: number | null;
+    allowSkip: boolean;
+  };
+  windows: ReleaseWindow[];
+  freezes: Freeze[];
+  forceAllowed: string[] | null;
+}
+
+export interface Gate {
+  /** Position in the config's `gates` list, for messages that point back at it. */
+  index: number;
+  name: string;
+  provider: string;
+  providerType: string;
+  query: string | null;
+  baseline: string | null;
+  pass: Condition[] | null;
+  thresholds: Record<string, Condition[]>;
+  appliesTo: string[] | null;
+  severity: Severity;
+  noData: NoDataPolicy;
+  minSamples: number;
+  overMs: number | null;
+  failAfterMs: number | null;
+  stepMs: number | null;
+  select: string | null;
+  reduce: 'max' | 'min' | 'avg' | 'sum' | null;
+  staleAfterMs: number | null;
+  activeForMs: number | null;
+  approvals: { min: number; from: string[] | null } | null;
+  checklist: string[] | null;
+}
+
+/** One point of a series: unix seconds and the value. */
+export type Sample = readonly [number, Value];
+
+export interface HistoryEntry {
+  at: string;
+  from: string | null;
+  to: string | null;
+  decision: string;
+  forced: boolean;
+  actor: string | null;
+  reason: string | null;
+  evidence: string | null;
+}
+
+export interface RolloutState {
+  rollout: string;
+  /** null: not started yet (or rolled back below the first stage). */
+  stage: string | null;
+  enteredAt: string | null;
+  killSwitch: boolean;
+  lastRollbackAt: string | null;
+  history: HistoryEntry[];
+}
+
+export function initialState(rollout: string): RolloutState {
+  return { rollout, stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] };
+}
+
+/** The step of a windowed gate: explicit, or over/120 and never below 15 s. */
+export function effectiveStepMs(gate: Pick<Gate, 'overMs' | 'stepMs'>): number | null {
+  if (gate.overMs === null) return null;
+  return gate.stepMs ?? Math.max(15_000, Math.ceil(gate.overMs / 120 / 1000) * 1000);
+}

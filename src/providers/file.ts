@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve, extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { ProviderConfig } from '../config/schema.js';
+import { ProviderError, type Provider, type ProviderContext } from './types.js';
+import { selectPath, toSamples } from './values.js';
+
+type FileConfig = Extract<ProviderConfig, { type: 'file' }>;
+
+/** Reads a JSON or YAML document; a gate's `query` is a dotted path to a number, boolean or series. */
+export function fileProvider(config: FileConfig, ctx: ProviderContext): Provider {
+  const path = isAbsolute(config.path) ? config.path : resolve(ctx.cwd, config.path);
+  let doc: Promise<unknown> | null = null;
+  // One read per run, shared by every gate.
+  const load = () =>
+    (doc ??= readFile(path, 'utf8').then(
+      (text) => {
+        try {
+          return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+        } catch (e) {
+          throw new ProviderError(`${config.path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+        }
+      },
+      (e: NodeJS.ErrnoException) => {
+        throw new ProviderError(`${config.path}: ${e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`}`);
+      },
+    ));
+  return {
+    async query(req) {
+      const value = selectPath(await load(), req.query);
+      if (value === undefined || value === null) {
+        return { samples: [], noDataReason: `${config.path} has no value at "${req.query}"` };
+      }
+      return { samples: toSamples(value, req.nowMs, `${config.path} at "${req.query}"`) };
+    },
+  };
+}

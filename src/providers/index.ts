@@ -1,0 +1,192 @@
+import type { ProviderConfig } from '../config/schema.js';
+import type { GateObservation } from '../engine/gates.js';
+import { effectiveStepMs, type Gate } from '../engine/model.js';
+import { formatDuration, parseDuration } from '../engine/duration.js';
+import type { Logger } from '../logger.js';
+import type { Redactor } from '../secrets.js';
+import { fileProvider } from './file.js';
+import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
+
+export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
+
+/** The providers every run can build; the Action adds `github`. */
+export const defaultFactories: ProviderFactories = {
+  file: fileProvider as ProviderFactory<never>,
+};
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface CollectOptions {
+  gates: readonly Gate[];
+  providers: Record<string, ProviderConfig>;
+  factories: ProviderFactories;
+  nowMs: number;
+  target: string | null;
+  cwd: string;
+  logger: Logger;
+  redactor: Redactor;
+  fetch?: typeof fetch;
+  defaultTimeoutMs?: number | null;
+  concurrency?: number | null;
+  /** Wall-clock instant (ms) after which unanswered gates are given up. */
+  deadlineAt?: number | null;
+}
+
+export interface Collection {
+  observations: Map<string, GateObservation>;
+  deadlineExceeded: boolean;
+}
+
+function timeoutOf(config: ProviderConfig, fallback: number): number {
+  const t = 'timeout' in config && config.timeout ? parseDuration(config.timeout) : null;
+  return t ?? fallback;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+/**
+ * Queries every gate's provider, concurrently but bounded, each query under its provider's
+ * timeout and all of them under the run's deadline. A failing provider becomes "no data" for
+ * its gates, with the error text; nothing here throws for a provider's sake.
+ */
+export async function collectObservations(opts: CollectOptions): Promise<Collection> {
+  const observations = new Map<string, GateObservation>();
+  const instances = new Map<string, Provider | ProviderError>();
+  const fallbackTimeout = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = new AbortController();
+  let deadlineExceeded = false;
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  let onDeadline: Promise<never> | null = null;
+  if (opts.deadlineAt != null) {
+    onDeadline = new Promise<never>((_, reject) => {
+      deadlineTimer = setTimeout(() => {
+        deadlineExceeded = true;
+        deadline.abort();
+        reject(new ProviderError('deadline exceeded before the provider answered'));
+      }, Math.max(0, opts.deadlineAt! - Date.now()));
+    });
+    onDeadline.catch(() => {});
+  }
+
+  const providerFor = (name: string): Provider | ProviderError => {
+    let p = instances.get(name);
+    if (p) return p;
+    const config = opts.providers[name];
+    const factory = config ? opts.factories[config.type] : undefined;
+    if (!config) p = new ProviderError(`provider "${name}" is not defined`);
+    else if (!factory) {
+      p = new ProviderError(
+        config.type === 'github'
+          ? 'the github provider needs the GitHub Action (a token and GITHUB_REPOSITORY); it is not available here'
+          : `provider type "${config.type}" is not available in this build`,
+      );
+    } else {
+      const ctx: ProviderContext = {
+        name,
+        cwd: opts.cwd,
+        logger: opts.logger,
+        redactor: opts.redactor,
+        fetch: opts.fetch ?? globalThis.fetch,
+        defaultTimeoutMs: fallbackTimeout,
+      };
+      try {
+        p = (factory as ProviderFactory)(config, ctx);
+      } catch (e) {
+        p = new ProviderError(`provider "${name}" could not start: ${(e as Error).message}`);
+      }
+    }
+    instances.set(name, p);
+    return p;
+  };
+
+  const ask = async (gate: Gate, provider: Provider, query: string, role: 'value' | 'baseline'): Promise<ProviderAnswer> => {
+    const config = opts.providers[gate.provider]!;
+    const timeoutMs = timeoutOf(config, fallbackTimeout);
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, deadline.signal]);
+    const stepMs = effectiveStepMs(gate);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new ProviderError(`timed out after ${formatDuration(timeoutMs)}`));
+      }, timeoutMs);
+    });
+    try {
+      const racers: Promise<ProviderAnswer>[] = [
+        provider.query({
+          gate,
+          query,
+          role,
+          nowMs: opts.nowMs,
+          range: gate.overMs === null ? null : { startMs: opts.nowMs - gate.overMs, endMs: opts.nowMs, stepMs: stepMs! },
+          target: opts.target,
+          signal,
+        }),
+        timeout,
+      ];
+      if (onDeadline) racers.push(onDeadline);
+      return await Promise.race(racers);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const work = async (gate: Gate) => {
+    const started = Date.now();
+    const provider = providerFor(gate.provider);
+    if (provider instanceof ProviderError) {
+      observations.set(gate.name, { samples: [], error: provider.message, elapsedMs: 0 });
+      return;
+    }
+    if (deadlineExceeded) {
+      observations.set(gate.name, { samples: [], error: 'deadline exceeded before the gate was queried', elapsedMs: 0 });
+      return;
+    }
+    try {
+      const [value, baseline] = await Promise.all([
+        ask(gate, provider, gate.query ?? '', 'value'),
+        gate.baseline ? ask(gate, provider, gate.baseline, 'baseline') : Promise.resolve(null),
+      ]);
+      const warnings = [...(value.warnings ?? []), ...(baseline?.warnings ?? []).map((w) => `baseline: ${w}`)];
+      observations.set(gate.name, {
+        samples: value.samples,
+        baseline: baseline ? baseline.samples : null,
+        noDataReason: value.noDataReason ?? (baseline?.noDataReason ? `baseline: ${baseline.noDataReason}` : null),
+        warnings: warnings.map((w) => opts.redactor.redact(w)),
+        detail: value.detail ? opts.redactor.redactDeep(value.detail) : undefined,
+        elapsedMs: Date.now() - started,
+      });
+    } catch (e) {
+      const message = e instanceof ProviderError ? e.message : `provider failed: ${(e as Error)?.message ?? String(e)}`;
+      const text = opts.redactor.redact(message);
+      opts.logger.debug(`gate ${gate.name}: ${text}`);
+      observations.set(gate.name, { samples: [], error: text, elapsedMs: Date.now() - started });
+    }
+  };
+
+  try {
+    await pool(opts.gates, opts.concurrency ?? DEFAULT_CONCURRENCY, work);
+  } finally {
+    clearTimeout(deadlineTimer);
+    await Promise.all(
+      [...instances.values()].map(async (p) => {
+        if (p instanceof ProviderError || !p.close) return;
+        try {
+          await p.close();
+        } catch (e) {
+          opts.logger.debug(opts.redactor.redact(`closing a provider failed: ${(e as Error).message}`));
+        }
+      }),
+    );
+  }
+  return { observations, deadlineExceeded };
+}

@@ -1,0 +1,53 @@
+import type { Gate, Sample } from '../engine/model.js';
+import type { ProviderConfig } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import type { Redactor } from '../secrets.js';
+
+/** One question to a provider: a gate's query (or its baseline query) at `now`, or over a range. */
+export interface ProviderRequest {
+  gate: Gate;
+  /** The query text to run: the gate's `query` or its `baseline`. */
+  query: string;
+  role: 'value' | 'baseline';
+  nowMs: number;
+  /** Set for gates with `over`: [now − over, now] at the gate's step. */
+  range: { startMs: number; endMs: number; stepMs: number } | null;
+  /** The stage being promoted to. */
+  target: string | null;
+  /** Aborted on the provider's timeout or the run's deadline. */
+  signal: AbortSignal;
+}
+
+/** A provider's answer: samples, or a reason there is no usable value. */
+export interface ProviderAnswer {
+  samples: Sample[];
+  noDataReason?: string | null;
+  warnings?: string[];
+  detail?: Record<string, unknown>;
+}
+
+/** Thrown for failures a user should read as-is (HTTP status, server message); never a stack. */
+export class ProviderError extends Error {
+  constructor(message: string, readonly retryable = false) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface Provider {
+  query(request: ProviderRequest): Promise<ProviderAnswer>;
+  /** Releases connections at the end of the run. */
+  close?(): Promise<void>;
+}
+
+export interface ProviderContext {
+  name: string;
+  cwd: string;
+  logger: Logger;
+  redactor: Redactor;
+  fetch: typeof fetch;
+  /** The default per-query timeout when the provider sets none. */
+  defaultTimeoutMs: number;
+}
+
+export type ProviderFactory<T extends ProviderConfig = ProviderConfig> = (config: T, ctx: ProviderContext) => Provider;

@@ -1,0 +1,42 @@
+/** Replaces every known secret value in a text; every message that leaves the process goes through it. */
+export class Redactor {
+  private values: string[] = [];
+  private onAdd: ((value: string) => void) | null;
+
+  constructor(values: Iterable<string> = [], onAdd: ((value: string) => void) | null = null) {
+    this.onAdd = onAdd;
+    for (const v of values) this.add(v);
+  }
+
+  add(value: string | null | undefined): void {
+    if (!value || value.length < 3 || this.values.includes(value)) return;
+    this.values.push(value);
+    // Encoded forms appear in URLs and headers echoed back by errors.
+    for (const variant of [encodeURIComponent(value), Buffer.from(value).toString('base64')]) {
+      if (variant !== value && !this.values.includes(variant)) this.values.push(variant);
+    }
+    this.values.sort((a, b) => b.length - a.length);
+    this.onAdd?.(value);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const v of this.values) if (out.includes(v)) out = out.split(v).join('***');
+    // Credentials inside URLs we were not told about.
+    return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]+)@/gi, '$1$2:***@');
+  }
+
+  /** Redacts every string inside a JSON-like value. */
+  redactDeep<T>(value: T): T {
+    if (typeof value === 'string') return this.redact(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
+    }
+    return value;
+  }
+
+  get size(): number {
+    return this.values.length;
+  }
+}

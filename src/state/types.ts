@@ -1,0 +1,58 @@
+import type { RolloutState } from '../engine/model.js';
+
+export interface StateRead {
+  /** null when no state exists yet: the rollout has not started. */
+  state: RolloutState | null;
+  /** An opaque version of what was read (file hash, commit SHA, ETag, row stamp) for compare-and-swap. */
+  version: string | null;
+}
+
+/** A file of the evidence bundle, relative to the store's evidence root. */
+export interface EvidenceFile {
+  path: string;
+  content: string;
+}
+
+export interface StateWrite {
+  /** The version the run read; a store must refuse the write when the state moved since. */
+  expectedVersion: string | null;
+  /** The new state, or null when the run changes no state (evaluate, a HOLD). */
+  state: RolloutState | null;
+  evidence: EvidenceFile[];
+  /** One JSON line appended to the decision log. */
+  decisionLog: { path: string; line: string };
+  /** A one-line summary (the commit message on a ledger). */
+  message: string;
+}
+
+export interface WriteResult {
+  /** Where the evidence landed, for people: a directory, or `branch:path`. */
+  evidencePath: string;
+  /** The commit that holds it, when the store is a git ledger. */
+  commit: string | null;
+  version: string | null;
+}
+
+/** The state changed between the run's read and its write: re-read and decide again. */
+export class StateConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateConflictError';
+  }
+}
+
+/** A state document or store that cannot be used as it is (names where and what). */
+export class StateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StateError';
+  }
+}
+
+export interface StateStore {
+  /** For messages: `file .rollout/state.json`, `github rollout-ledger:state/x.json`. */
+  readonly description: string;
+  read(): Promise<StateRead>;
+  write(change: StateWrite): Promise<WriteResult>;
+  close?(): Promise<void>;
+}
