@@ -1,0 +1,58 @@
+import { Inputs } from './constants.js';
+import type { Command } from '../report/snapshot.js';
+
+export interface ActionSettings {
+  config: string;
+  command: Command;
+  targetStage: string | null;
+  token: string;
+  failOn: 'hold' | 'rollback' | 'never';
+  comment: boolean;
+  evidence: 'commit' | 'none';
+  force: boolean;
+  reason: string | null;
+  killSwitch: boolean;
+  dryRun: boolean;
+}
+
+/** A wrong input value: the message names the input and what it accepts. */
+export class InputError extends Error {}
+
+type GetInput = (name: string) => string;
+
+function choice<T extends string>(get: GetInput, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = get(name).trim();
+  if (raw === '') return fallback;
+  const v = raw.toLowerCase() as T;
+  if (!allowed.includes(v)) throw new InputError(`input ${name}: "${raw}" is not one of ${allowed.join(', ')}`);
+  return v;
+}
+
+function flag(get: GetInput, name: string, fallback: boolean): boolean {
+  const raw = get(name).trim().toLowerCase();
+  if (raw === '') return fallback;
+  if (['true', 'yes', 'on', '1'].includes(raw)) return true;
+  if (['false', 'no', 'off', '0'].includes(raw)) return false;
+  throw new InputError(`input ${name}: "${raw}" is not true or false`);
+}
+
+/** Every input, read once into one typed settings object; empty means the default. */
+export function readSettings(get: GetInput): ActionSettings {
+  const reason = get(Inputs.Reason).trim();
+  const settings: ActionSettings = {
+    config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback'] as const, 'evaluate'),
+    targetStage: get(Inputs.TargetStage).trim() || null,
+    token: get(Inputs.GithubToken).trim(),
+    failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),
+    comment: flag(get, Inputs.Comment, true),
+    evidence: choice(get, Inputs.Evidence, ['commit', 'none'] as const, 'commit'),
+    force: flag(get, Inputs.Force, false),
+    reason: reason || null,
+    killSwitch: flag(get, Inputs.KillSwitch, false),
+    dryRun: flag(get, Inputs.DryRun, false),
+  };
+  if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
+  if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);
+  return settings;
+}

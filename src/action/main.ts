@@ -1,0 +1,133 @@
+import * as core from '@actions/core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { loadConfigFile } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import type { Logger } from '../logger.js';
+import { defaultFactories } from '../providers/index.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { snapshotJson, type Snapshot } from '../report/snapshot.js';
+import { runRollout, UsageError } from '../run.js';
+import { Redactor } from '../secrets.js';
+import { createStateStore } from '../state/index.js';
+import { Outputs } from './constants.js';
+import { readRunnerEnvironment } from './event.js';
+import { InputError, readSettings, type ActionSettings } from './inputs.js';
+import { connectGitHub, type GitHubSide } from './github.js';
+
+const GITHUB_BODY_LIMIT = 65_536;
+
+const coreLogger: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m),
+};
+
+/** Whether the decision fails the step under `fail-on`. */
+export function failsStep(decision: Snapshot['decision'], failOn: ActionSettings['failOn']): boolean {
+  if (failOn === 'never') return false;
+  if (failOn === 'rollback') return decision === 'ROLLBACK';
+  return decision !== 'PROCEED';
+}
+
+/** The Action: inputs → one run of the engine → outputs, summary, comment, check run. */
+export async function run(): Promise<void> {
+  // Every secret we learn is masked in the runner's log at once.
+  const redactor = new Redactor([], (value) => core.setSecret(value));
+  try {
+    const settings = readSettings((name) => core.getInput(name));
+    redactor.add(settings.token);
+    const runner = readRunnerEnvironment(process.env);
+    const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
+    const config = { ...loadConfigFile(configPath), file: settings.config };
+    for (const s of config.secrets) redactor.add(s);
+
+    const github: GitHubSide | null = connectGitHub(settings, runner, config, redactor, coreLogger);
+    const stateConfig = config.state ?? { type: 'github' as const };
+    const store = createStateStore(stateConfig, config, {
+      cwd: runner.workspace,
+      logger: coreLogger,
+      redactor,
+      github: github?.ledger ?? null,
+    });
+    const result = await runRollout({
+      config,
+      command: settings.command,
+      target: settings.targetStage,
+      nowMs: Date.now(),
+      store,
+      factories: github ? { ...defaultFactories, github: github.providerFactory } : defaultFactories,
+      cwd: runner.workspace,
+      logger: coreLogger,
+      redactor,
+      context: runner.context,
+      actor: runner.actor,
+      force: settings.force,
+      reason: settings.reason,
+      killSwitch: settings.killSwitch,
+      dryRun: settings.dryRun,
+      writeEvidence: settings.evidence === 'commit',
+      runKey: runner.runKey,
+      isTeamMember: github?.isTeamMember,
+    });
+    await store.close?.();
+    const snap = result.snapshot;
+
+    const reportDir = join(runner.tempDir, 'rollout-gate', config.rollout.name);
+    mkdirSync(reportDir, { recursive: true });
+    const reportJson = join(reportDir, 'snapshot.json');
+    writeFileSync(reportJson, snapshotJson(snap));
+    writeFileSync(join(reportDir, 'go-no-go.md'), result.goNoGo);
+
+    const warnings: string[] = [];
+    if (result.writeError) {
+      const refused = github?.isWriteRefusal(result.writeError) ?? false;
+      const what = `could not write the ${snap.stateAfter ? 'new state and ' : ''}evidence to ${store.description}: ${result.writeError.message}`;
+      if (refused || !snap.stateAfter) {
+        warnings.push(what);
+        core.warning(what);
+      } else {
+        throw new Error(`${what}. The decision was ${snap.decision}, but the state was NOT changed.`);
+      }
+    }
+
+    let commentUrl: string | null = null;
+    const evidenceUrl = github && result.write?.commit ? github.commitUrl(result.write.commit) : null;
+    if (github && !settings.dryRun) {
+      const reported = await github.report(snap, {
+        comment: settings.comment,
+        body: (max) => renderMarkdown(snap, { marker: true, evidenceUrl, maxLength: max }),
+        summary: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max }),
+      });
+      commentUrl = reported.commentUrl;
+      for (const w of reported.warnings) {
+        warnings.push(w);
+        core.warning(w);
+      }
+    }
+
+    core.setOutput(Outputs.Decision, snap.decision);
+    core.setOutput(Outputs.CurrentStage, snap.transition.from ?? '');
+    core.setOutput(Outputs.TargetStage, snap.transition.to ?? '');
+    core.setOutput(Outputs.FailedGates, snap.failedGates.join(','));
+    core.setOutput(Outputs.ReportJson, reportJson);
+    core.setOutput(Outputs.EvidencePath, snap.evidencePath ?? '');
+    core.setOutput(Outputs.EvidenceCommit, result.write?.commit ?? '');
+    core.setOutput(Outputs.CommentUrl, commentUrl ?? '');
+    core.setOutput(Outputs.Approvers, snap.approvers.join(','));
+
+    let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4 });
+    if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${redactor.redact(w)}`).join('\n')}\n`;
+    await core.summary.addRaw(redactor.redact(summary), true).write();
+
+    const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
+    if (failsStep(snap.decision, settings.failOn) && snap.command !== 'rollback') {
+      core.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
+    } else {
+      core.info(line);
+    }
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof InputError || e instanceof UsageError) core.setFailed(redactor.redact(e.message));
+    else core.setFailed(redactor.redact(e instanceof Error ? e.message : String(e)));
+  }
+}

@@ -1,0 +1,221 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadConfigFile, type Config } from '../config/load.js';
+import { ConfigError } from '../config/errors.js';
+import { formatDuration } from '../engine/duration.js';
+import { conditionsFor, appliesTo } from '../engine/gates.js';
+import { describeConditions } from '../engine/conditions.js';
+import { stderrLogger } from '../logger.js';
+import { defaultFactories } from '../providers/index.js';
+import { renderTerminal } from '../report/terminal.js';
+import { emptyContext, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
+import { runRollout, UsageError } from '../run.js';
+import { Redactor } from '../secrets.js';
+import { createStateStore, defaultFileState } from '../state/index.js';
+import { StateError } from '../state/types.js';
+
+export const EXIT = { ok: 0, error: 1, usage: 2, hold: 3, rollback: 4 } as const;
+
+const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may move to its next stage
+
+usage:
+  rollout-gate evaluate|promote|rollback [options]
+  rollout-gate validate [--config F]
+  rollout-gate explain SNAPSHOT.json [--json]
+
+options:
+  --config F        config file (default .github/rollout-gate.yml, else rollout-gate.yml)
+  --target S        target stage (default: the next stage; rollback: the previous one)
+  --state-file F    keep the rollout state in this local file (overrides the config's state)
+  --now ISO         evaluate as if at this instant (replays, tests)
+  --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
+  --reason R        why (required with --force; recorded with a rollback)
+  --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
+  --kill-switch     with rollback: engage the kill switch
+  --dry-run         evaluate and print, write nothing
+  --no-evidence     write no evidence files or decision-log line
+  --json            print the snapshot document instead of the table
+  --verbose         debug output on stderr
+  --no-color        no colour even on a terminal
+
+exit codes: 0 PROCEED (or success), 1 unexpected error, 2 invalid config or usage, 3 HOLD, 4 ROLLBACK`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  isTTY: boolean;
+}
+
+const defaultIo = (): Io => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  env: process.env,
+  cwd: process.cwd(),
+  isTTY: process.stdout.isTTY === true,
+});
+
+function findConfig(cwd: string, given: string | undefined): string {
+  if (given) return given;
+  for (const f of ['.github/rollout-gate.yml', '.github/rollout-gate.yaml', 'rollout-gate.yml', 'rollout-gate.yaml', 'rollout-gate.json']) {
+    if (existsSync(`${cwd}/${f}`)) return f;
+  }
+  return '.github/rollout-gate.yml';
+}
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        target: { type: 'string' },
+        'state-file': { type: 'string' },
+        now: { type: 'string' },
+        force: { type: 'boolean' },
+        reason: { type: 'string' },
+        actor: { type: 'string' },
+        'kill-switch': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        'no-evidence': { type: 'boolean' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    io.stderr(`rollout-gate: ${(e as Error).message}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values: o, positionals } = parsed;
+  if (o.version) {
+    io.stdout(`${TOOL_VERSION}\n`);
+    return EXIT.ok;
+  }
+  const command = positionals[0];
+  if (o.help || !command) {
+    (o.help ? io.stdout : io.stderr)(`${USAGE}\n`);
+    return o.help ? EXIT.ok : EXIT.usage;
+  }
+  const colour = io.isTTY && !o['no-color'] && !o.json && io.env.NO_COLOR === undefined;
+  const logger = stderrLogger(o.verbose === true);
+  const redactor = new Redactor();
+  try {
+    if (command === 'explain') {
+      const file = positionals[1];
+      if (!file) throw new UsageError('explain needs the path of a snapshot.json');
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      let snap;
+      try {
+        snap = parseSnapshot(text, file);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
+      return exitFor(snap.decision, snap.command);
+    }
+    if (!['evaluate', 'promote', 'rollback', 'validate'].includes(command)) {
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, validate or explain`);
+    }
+    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const configFile = findConfig(io.cwd, o.config);
+    const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
+    const shown: Config = { ...config, file: configFile };
+    for (const s of config.secrets) redactor.add(s);
+    if (command === 'validate') {
+      io.stdout(renderPlan(shown));
+      return EXIT.ok;
+    }
+    let nowMs = Date.now();
+    if (o.now !== undefined) {
+      nowMs = Date.parse(o.now);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
+    }
+    if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason');
+    if (o['kill-switch'] && command !== 'rollback') throw new UsageError('--kill-switch goes with rollback');
+    const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);
+    const store = createStateStore(stateConfig, shown, { cwd: io.cwd, logger, redactor });
+    const result = await runRollout({
+      config: shown,
+      command: command as Command,
+      target: o.target ?? null,
+      nowMs,
+      store,
+      factories: defaultFactories,
+      cwd: io.cwd,
+      logger,
+      redactor,
+      context: emptyContext,
+      actor: o.actor ?? io.env.ROLLOUT_GATE_ACTOR ?? io.env.USER ?? null,
+      force: o.force === true,
+      reason: o.reason ?? null,
+      killSwitch: o['kill-switch'] === true,
+      dryRun: o['dry-run'] === true,
+      writeEvidence: !o['no-evidence'],
+    });
+    await store.close?.();
+    io.stdout(o.json ? snapshotJson(result.snapshot) : renderTerminal(result.snapshot, colour));
+    if (result.writeError) {
+      io.stderr(`rollout-gate: could not write to ${store.description}: ${result.writeError.message}\n`);
+      // The verdict stands, but a promotion or rollback that did not land is not a success.
+      if (result.snapshot.stateAfter) return EXIT.error;
+    }
+    return exitFor(result.snapshot.decision, result.snapshot.command);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      io.stderr(`${redactor.redact(e.message)}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.stderr(`rollout-gate: ${redactor.redact(e.message)}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof StateError) {
+      io.stderr(`rollout-gate: state: ${redactor.redact(e.message)}\n`);
+      return EXIT.error;
+    }
+    io.stderr(`rollout-gate: unexpected error: ${redactor.redact((e as Error)?.stack ?? String(e))}\n`);
+    return EXIT.error;
+  }
+}
+
+function exitFor(decision: string, command: Command): number {
+  if (command === 'rollback') return EXIT.ok;
+  return decision === 'PROCEED' ? EXIT.ok : decision === 'HOLD' ? EXIT.hold : EXIT.rollback;
+}
+
+/** `validate`: the stages and, per transition, the gates that apply with their conditions. */
+export function renderPlan(config: Config): string {
+  const p = config.rollout;
+  const lines = [`${config.file}: valid`, '', `rollout ${p.name}: ${p.stages.length} stage${p.stages.length === 1 ? '' : 's'}, ${config.gates.length} gate${config.gates.length === 1 ? '' : 's'}`];
+  for (const s of p.stages) lines.push(`  ${s.name.padEnd(16)} ${String(s.traffic).padStart(3)}%${s.minDurationMs ? `  min ${formatDuration(s.minDurationMs)}` : ''}`);
+  const ramp: string[] = [];
+  if (p.ramp.maxStepFactor) ramp.push(`max step ×${p.ramp.maxStepFactor}`);
+  if (p.ramp.cooldownAfterRollbackMs) ramp.push(`cooldown ${formatDuration(p.ramp.cooldownAfterRollbackMs)} after a rollback`);
+  ramp.push(p.ramp.allowSkip ? 'skipping allowed' : 'no skipping');
+  if (p.windows.length) ramp.push(`${p.windows.length} release window${p.windows.length === 1 ? '' : 's'}`);
+  if (p.freezes.length) ramp.push(`${p.freezes.length} freeze${p.freezes.length === 1 ? '' : 's'}`);
+  lines.push(`  ramp: ${ramp.join(', ')}`);
+  for (let i = 0; i < p.stages.length; i++) {
+    const to = p.stages[i]!;
+    const from = i === 0 ? '(not started)' : p.stages[i - 1]!.name;
+    const gates = config.gates.filter((g) => appliesTo(g, to.name));
+    lines.push('', `${from} → ${to.name}: ${gates.length} gate${gates.length === 1 ? '' : 's'}`);
+    for (const g of gates) {
+      const cond = describeConditions(conditionsFor(g, to.name));
+      const window = g.overMs ? ` over ${formatDuration(g.overMs)}${g.failAfterMs ? ` (failAfter ${formatDuration(g.failAfterMs)})` : ''}` : '';
+      lines.push(`  ${g.severity.padEnd(8)} ${g.name} [${g.provider}] ${cond}${window}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+import type { Decision } from '../engine/decide.js';
+import type { DecisionKind, RolloutState } from '../engine/model.js';
+
+export type Command = 'evaluate' | 'promote' | 'rollback';
+
+/** Where the run happened: filled by the Action from the runner's environment, mostly empty in the CLI. */
+export interface RunContext {
+  repository: string | null;
+  commitSha: string | null;
+  runUrl: string | null;
+  runId: string | null;
+  eventName: string | null;
+  pullRequest: number | null;
+}
+
+export const emptyContext: RunContext = { repository: null, commitSha: null, runUrl: null, runId: null, eventName: null, pullRequest: null };
+
+/**
+ * The one model of a run's outcome. The job summary, the PR comment, the check run, the terminal
+ * table and the Go/No-Go document are all renderings of it; snapshot.json is it, as written.
+ */
+export interface Snapshot extends Decision {
+  schemaVersion: 1;
+  tool: { name: 'rollout-gate'; version: string };
+  rollout: string;
+  command: Command;
+  /** The instant the run evaluated at (ISO-8601, UTC). */
+  at: string;
+  decision: DecisionKind;
+  actor: string | null;
+  approvers: string[];
+  dryRun: boolean;
+  /** Whether this run changed the rollout state (a promotion or a rollback that was written). */
+  stateChanged: boolean;
+  stateBefore: RolloutState | null;
+  stateAfter: RolloutState | null;
+  config: { file: string; sha256: string };
+  context: RunContext;
+  /** Where the evidence of this run lives (directory, or branch:dir on the ledger). */
+  evidencePath: string | null;
+}
+
+export const TOOL_VERSION = '0.1.0';
+
+export function snapshotJson(s: Snapshot): string {
+  return `${JSON.stringify(s, null, 2)}\n`;
+}
+
+/** Reads a snapshot.json written by an earlier run (for `explain`). */
+export function parseSnapshot(text: string, where: string): Snapshot {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${where}: not valid JSON: ${(e as Error).message}`);
+  }
+  const d = doc as Partial<Snapshot> | null;
+  if (!d || typeof d !== 'object' || d.schemaVersion !== 1 || !Array.isArray(d.gates) || typeof d.decision !== 'string') {
+    throw new Error(`${where}: not a rollout-gate snapshot (expected schemaVersion 1 with decision and gates)`);
+  }
+  return d as Snapshot;
+}

@@ -1,0 +1,53 @@
+import type { GateResult } from '../engine/gates.js';
+import { fmt } from '../engine/windows.js';
+import { transitionText, valueText, windowText } from './markdown.js';
+import type { Snapshot } from './snapshot.js';
+
+const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
+type Colour = keyof typeof CODES;
+
+/** The snapshot as a terminal table; colour only when asked (a TTY). */
+export function renderTerminal(s: Snapshot, colour: boolean): string {
+  const c = (name: Colour, text: string) => (colour ? `\u001b[${CODES[name]}m${text}\u001b[0m` : text);
+  const decisionColour: Colour = s.decision === 'PROCEED' ? 'green' : s.decision === 'HOLD' ? 'yellow' : 'red';
+  const lines: string[] = [];
+  lines.push(`${c('bold', 'rollout-gate')} ${s.rollout}: ${c(decisionColour, c('bold', s.decision))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
+  lines.push(`  ${transitionText(s)}   at ${s.at}   command ${s.command}`);
+  for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${r}`);
+  for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${w}`);
+  if (s.ramp.length) {
+    lines.push('', c('bold', 'Ramp checks'));
+    for (const r of s.ramp) lines.push(`  ${r.ok ? c('green', 'ok  ') : c('red', 'FAIL')}  ${r.rule.padEnd(14)} ${r.detail}`);
+  }
+  if (s.gates.length) {
+    lines.push('', c('bold', 'Gates'));
+    const rows = s.gates.map((g) => [g.name, valueText(g), g.condition ?? '—', windowText(g), statusText(g)]);
+    const header = ['gate', 'value', 'condition', 'window', 'status'];
+    const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    const cell = (t: string, i: number) => (t.length > widths[i]! ? `${t.slice(0, widths[i]! - 1)}…` : t.padEnd(widths[i]!));
+    lines.push(`  ${c('dim', header.map(cell).join('  '))}`);
+    s.gates.forEach((g, idx) => {
+      const row = rows[idx]!;
+      const status = row[4]!;
+      const col: Colour = g.status === 'pass' ? 'green' : g.status === 'skipped' ? 'dim' : g.effect === 'warning' ? 'yellow' : 'red';
+      lines.push(`  ${row.slice(0, 4).map(cell).join('  ')}  ${c(col, status)}`);
+    });
+    const explained = s.gates.filter((g) => g.status === 'fail' || g.status === 'no_data');
+    if (explained.length) {
+      lines.push('');
+      for (const g of explained) lines.push(`  ${g.name}: ${g.reason}`);
+    }
+  }
+  if (s.evidencePath) lines.push('', `evidence: ${s.evidencePath}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function statusText(g: GateResult): string {
+  const base = g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status;
+  if (g.effect === 'rollback') return `${base} → ROLLBACK`;
+  if (g.effect === 'hold') return `${base} → HOLD`;
+  if (g.effect === 'warning') return `${base} (warning)`;
+  return base;
+}
+
+export { fmt };

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { Config } from './config/load.js';
+import { decide, type ForceRequest } from './engine/decide.js';
+import { appliesTo } from './engine/gates.js';
+import { initialState, type HistoryEntry, type RolloutState } from './engine/model.js';
+import { stageIndex } from './engine/ramp.js';
+import type { Logger } from './logger.js';
+import { collectObservations, type ProviderFactories } from './providers/index.js';
+import { snapshotJson, TOOL_VERSION, type Command, type RunContext, type Snapshot } from './report/snapshot.js';
+import { renderGoNoGo } from './report/template.js';
+import { DEFAULT_GO_NO_GO_TEMPLATE } from './report/default-template.js';
+import type { Redactor } from './secrets.js';
+import { StateConflictError, type StateStore, type WriteResult } from './state/types.js';
+
+export interface RunOptions {
+  config: Config;
+  command: Command;
+  /** Requested target stage; default: the next stage (promote) or the previous one (rollback). */
+  target: string | null;
+  /** The instant to evaluate at (ms). The CLI's --now replays a past instant. */
+  nowMs: number;
+  store: StateStore;
+  factories: ProviderFactories;
+  cwd: string;
+  logger: Logger;
+  redactor: Redactor;
+  context: RunContext;
+  actor: string | null;
+  /** Turn a HOLD into PROCEED (needs `reason`; honoured only for rollout.forceAllowed actors). */
+  force?: boolean;
+  /** Why: required with force; recorded for rollbacks. */
+  reason?: string | null;
+  killSwitch?: boolean;
+  dryRun?: boolean;
+  /** Write the evidence bundle and the decision-log line (Action input `evidence: commit`). */
+  writeEvidence?: boolean;
+  /** Unique per run (`<run id>.<attempt>` in the Action): evidence of a rerun never overwrites. */
+  runKey?: string;
+  fetch?: typeof fetch;
+  /** Resolves `@org/team` entries of rollout.forceAllowed; null when it cannot tell. */
+  isTeamMember?: (actor: string, team: string) => Promise<boolean | null>;
+  /** Extra approvers reported by approval gates are gathered from gate details. */
+  maxAttempts?: number;
+}
+
+export interface RunResult {
+  snapshot: Snapshot;
+  goNoGo: string;
+  write: WriteResult | null;
+  /** Set when writing the state or evidence failed; the decision itself stands. */
+  writeError: Error | null;
+  attempts: number;
+}
+
+/** A usage problem the user must fix (CLI exit 2): a rollback with nowhere to go, force without reason. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export async function loadTemplate(config: Config, cwd: string): Promise<string> {
+  if (config.evidenceTemplate) {
+    const p = isAbsolute(config.evidenceTemplate) ? config.evidenceTemplate : resolve(cwd, config.evidenceTemplate);
+    try {
+      return await readFile(p, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${config.file}: evidence.template: cannot read ${config.evidenceTemplate} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  return DEFAULT_GO_NO_GO_TEMPLATE;
+}
+
+function stamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+async function forceRequest(opts: RunOptions): Promise<ForceRequest | null> {
+  if (!opts.force) return null;
+  const allowed = opts.config.rollout.forceAllowed;
+  const base = { reason: opts.reason!.trim(), actor: opts.actor };
+  if (allowed === null) return { ...base, allowed: true, refusal: null };
+  if (!opts.actor) return { ...base, allowed: false, refusal: `rollout.forceAllowed is set and the actor is unknown (pass --actor)` };
+  const actor = opts.actor.toLowerCase();
+  if (allowed.some((a) => !a.startsWith('@') && a.toLowerCase() === actor)) return { ...base, allowed: true, refusal: null };
+  const unresolved: string[] = [];
+  for (const team of allowed.filter((a) => a.startsWith('@'))) {
+    const member = opts.isTeamMember ? await opts.isTeamMember(opts.actor, team.slice(1)) : null;
+    if (member === true) return { ...base, allowed: true, refusal: null };
+    if (member === null) unresolved.push(team);
+  }
+  const note = unresolved.length ? ` (could not read the members of ${unresolved.join(', ')})` : '';
+  return { ...base, allowed: false, refusal: `${opts.actor} is not in rollout.forceAllowed${note}` };
+}
+
+function historyEntry(s: Snapshot, from: string | null, to: string | null, evidence: string | null): HistoryEntry {
+  return {
+    at: s.at,
+    from,
+    to,
+    decision: s.decision,
+    forced: s.forced !== null,
+    actor: s.actor,
+    reason: s.forced?.reason ?? (s.command === 'rollback' ? s.reasons[0] ?? null : null),
+    evidence,
+  };
+}
+
+function decisionLogLine(s: Snapshot, evidenceDir: string | null): string {
+  return JSON.stringify({
+    at: s.at,
+    rollout: s.rollout,
+    command: s.command,
+    from: s.transition.from,
+    to: s.transition.to,
+    decision: s.decision,
+    stateChanged: s.stateChanged,
+    forced: s.forced !== null,
+    forceReason: s.forced?.reason ?? null,
+    actor: s.actor,
+    approvers: s.approvers,
+    gates: Object.fromEntries(s.gates.filter((g) => g.status !== 'skipped').map((g) => [g.name, { value: g.value, status: g.status }])),
+    failedGates: s.failedGates,
+    window: s.ramp.find((r) => r.rule === 'release_window')?.detail ?? null,
+    runUrl: s.context.runUrl,
+    commitSha: s.context.commitSha,
+    configSha256: s.config.sha256,
+    evidence: evidenceDir,
+  });
+}
+
+/** Evaluates (and for promote/rollback, applies) one run. The only place the pieces meet. */
+export async function runRollout(opts: RunOptions): Promise<RunResult> {
+  const { config } = opts;
+  if (opts.force && !opts.reason?.trim()) throw new UsageError('force needs a non-empty reason');
+  const template = await loadTemplate(config, opts.cwd);
+  const runKey = opts.runKey ?? randomBytes(3).toString('hex');
+  const maxAttempts = opts.maxAttempts ?? 3;
+  const deadlineAt = config.deadlineMs === null ? null : Date.now() + config.deadlineMs;
+  let writeError: Error | null = null;
+
+  for (let attempt = 1; ; attempt++) {
+    const read = await opts.store.read();
+    const before = read.state;
+    const state: RolloutState = before ?? initialState(config.rollout.name);
+    const snapshot = opts.command === 'rollback'
+      ? rollbackSnapshot(opts, state)
+      : await evaluateSnapshot(opts, state, deadlineAt);
+    snapshot.stateBefore = before;
+
+    // The new state, when this run moves the rollout.
+    let after: RolloutState | null = null;
+    if (opts.command === 'promote' && snapshot.decision === 'PROCEED') {
+      after = { ...state, stage: snapshot.transition.to, enteredAt: snapshot.at, history: [...state.history] };
+    } else if (opts.command === 'rollback') {
+      after = {
+        ...state,
+        stage: snapshot.transition.to,
+        enteredAt: snapshot.at,
+        lastRollbackAt: snapshot.at,
+        killSwitch: state.killSwitch || opts.killSwitch === true,
+        history: [...state.history],
+      };
+    }
+    const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
+    const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
+    if (after) {
+      after.history.push(historyEntry(snapshot, snapshot.transition.from, snapshot.transition.to, opts.writeEvidence !== false ? dir : null));
+      snapshot.stateAfter = after;
+      snapshot.stateChanged = writing;
+    }
+    snapshot.evidencePath = writing && opts.writeEvidence !== false ? dir : null;
+    const secretFree = opts.redactor.redactDeep(snapshot);
+    const goNoGo = opts.redactor.redact(renderGoNoGo(template, secretFree));
+    if (!writing) return { snapshot: secretFree, goNoGo, write: null, writeError: null, attempts: attempt };
+
+    const evidence = opts.writeEvidence !== false
+      ? [
+          { path: `${dir}/snapshot.json`, content: snapshotJson(secretFree) },
+          { path: `${dir}/go-no-go.md`, content: goNoGo },
+        ]
+      : [];
+    try {
+      const write = await opts.store.write({
+        expectedVersion: read.version,
+        state: after,
+        evidence,
+        decisionLog: { path: `decision-log/${config.rollout.name}.jsonl`, line: decisionLogLine(secretFree, snapshot.evidencePath) },
+        message: `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
+      });
+      secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
+      return { snapshot: secretFree, goNoGo, write, writeError: null, attempts: attempt };
+    } catch (e) {
+      if (e instanceof StateConflictError && attempt < maxAttempts) {
+        opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
+        continue;
+      }
+      writeError = e instanceof Error ? new Error(opts.redactor.redact(e.message)) : new Error(String(e));
+      if (e instanceof StateConflictError) writeError.name = 'StateConflictError';
+      secretFree.stateChanged = false;
+      secretFree.evidencePath = null;
+      return { snapshot: secretFree, goNoGo, write: null, writeError, attempts: attempt };
+    }
+  }
+}
+
+function baseSnapshot(opts: RunOptions, state: RolloutState): Omit<Snapshot, keyof import('./engine/decide.js').Decision> {
+  return {
+    schemaVersion: 1,
+    tool: { name: 'rollout-gate', version: TOOL_VERSION },
+    rollout: opts.config.rollout.name,
+    command: opts.command,
+    at: new Date(opts.nowMs).toISOString(),
+    actor: opts.actor,
+    approvers: [],
+    dryRun: opts.dryRun === true,
+    stateChanged: false,
+    stateBefore: state,
+    stateAfter: null,
+    config: { file: opts.config.file, sha256: opts.config.sha256 },
+    context: opts.context,
+    evidencePath: null,
+  };
+}
+
+async function evaluateSnapshot(opts: RunOptions, state: RolloutState, deadlineAt: number | null): Promise<Snapshot> {
+  const { config } = opts;
+  // Ask the providers only for gates that apply to where this run is going.
+  const probe = decide({ plan: config.rollout, gates: [], state, target: opts.target, observations: new Map(), nowMs: opts.nowMs });
+  const target = probe.transition.to;
+  const applicable = probe.transition.problem === null ? config.gates.filter((g) => appliesTo(g, target)) : [];
+  opts.logger.info(`${config.rollout.name}: ${state.stage ?? '(not started)'} → ${target ?? '(none)'}; querying ${applicable.length} gate${applicable.length === 1 ? '' : 's'}`);
+  const collection = await collectObservations({
+    gates: applicable,
+    providers: config.providers,
+    factories: opts.factories,
+    nowMs: opts.nowMs,
+    target,
+    cwd: opts.cwd,
+    logger: opts.logger,
+    redactor: opts.redactor,
+    fetch: opts.fetch,
+    defaultTimeoutMs: config.defaults.timeoutMs,
+    concurrency: config.defaults.concurrency,
+    deadlineAt,
+  });
+  const decision = decide({
+    plan: config.rollout,
+    gates: config.gates,
+    state,
+    target: opts.target,
+    observations: collection.observations,
+    nowMs: opts.nowMs,
+    force: await forceRequest(opts),
+    deadlineExceeded: collection.deadlineExceeded,
+  });
+  const approvers = new Set<string>();
+  for (const g of decision.gates) {
+    const list = g.detail?.approvers;
+    if (Array.isArray(list)) for (const a of list) if (typeof a === 'string') approvers.add(a);
+  }
+  return { ...baseSnapshot(opts, state), ...decision, approvers: [...approvers].sort() };
+}
+
+function rollbackSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
+  const plan = opts.config.rollout;
+  const cur = stageIndex(plan, state.stage);
+  let to: string | null;
+  if (opts.target !== null) {
+    const t = stageIndex(plan, opts.target);
+    if (t < 0) throw new UsageError(`rollback target "${opts.target}" is not a stage of this rollout (${plan.stages.map((s) => s.name).join(', ')})`);
+    if (t >= cur) throw new UsageError(`rollback target "${opts.target}" is not behind the current stage "${state.stage ?? '(not started)'}"`);
+    to = opts.target;
+  } else if (cur >= 0) {
+    to = cur > 0 ? plan.stages[cur - 1]!.name : null;
+  } else if (state.stage !== null) {
+    throw new UsageError(`the state's stage "${state.stage}" is not a stage of this rollout; name the rollback target`);
+  } else if (opts.killSwitch) {
+    to = null;
+  } else {
+    throw new UsageError('nothing to roll back: the rollout has not started (use the kill switch to stop it from starting)');
+  }
+  const fromTraffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
+  const toIdx = stageIndex(plan, to);
+  const reason = `rollback ${state.stage ?? '(not started)'} → ${to ?? '(no traffic)'}${opts.killSwitch ? ' with the kill switch engaged' : ''}${opts.reason?.trim() ? `: ${opts.reason.trim()}` : ''}`;
+  return {
+    ...baseSnapshot(opts, state),
+    decision: 'ROLLBACK',
+    transition: { from: state.stage, to, fromTraffic, toTraffic: toIdx >= 0 ? plan.stages[toIdx]!.traffic : 0, problem: null },
+    ramp: [],
+    gates: [],
+    reasons: [reason],
+    warnings: [],
+    failedGates: [],
+    forced: null,
+  };
+}
+
+export function evidenceRoot(statePath: string, cwd: string): string {
+  return dirname(isAbsolute(statePath) ? statePath : join(cwd, statePath));
+}
