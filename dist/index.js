@@ -37152,7 +37152,7 @@ exports.visitAsync = visitAsync;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(803);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7743);
 
 
 process.on('unhandledRejection', (reason) => {
@@ -37165,7 +37165,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 803:
+/***/ 7743:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47873,6 +47873,8 @@ function valueText(g) {
     let v = fmt(g.value);
     if (g.window && g.min !== null && g.max !== null && g.min !== g.max)
         v += ` (min ${fmt(g.min)}, max ${fmt(g.max)})`;
+    if (g.baselineValue !== null)
+        v += ` (baseline ${fmt(g.baselineValue)})`;
     return v;
 }
 function windowText(g) {
@@ -49591,7 +49593,35 @@ function serializeState(state) {
     return `${JSON.stringify(state, null, 2)}\n`;
 }
 
+;// CONCATENATED MODULE: ./lib/state/evidence-dir.js
+
+
+/** Where postgres and http state keep evidence when the config names no `evidenceDir`. */
+const DEFAULT_EVIDENCE_DIR = '.rollout';
+function resolveEvidenceDir(dir, cwd) {
+    const d = dir ?? DEFAULT_EVIDENCE_DIR;
+    return isAbsolute(d) ? d : resolve(cwd, d);
+}
+/**
+ * Writes a run's evidence files under `root` and appends its decision-log line. Evidence is
+ * never overwritten (each run has its own directory); returns the directory the files went to.
+ */
+async function writeEvidence(root, change) {
+    let evidenceDir = root;
+    for (const f of change.evidence) {
+        const target = (0,external_node_path_namespaceObject.join)(root, f.path);
+        await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
+        await (0,promises_namespaceObject.writeFile)(target, f.content, { flag: 'wx' });
+        evidenceDir = (0,external_node_path_namespaceObject.dirname)(target);
+    }
+    const log = (0,external_node_path_namespaceObject.join)(root, change.decisionLog.path);
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(log), { recursive: true });
+    await (0,promises_namespaceObject.appendFile)(log, `${change.decisionLog.line}\n`);
+    return evidenceDir;
+}
+
 ;// CONCATENATED MODULE: ./lib/state/file.js
+
 
 
 
@@ -49679,17 +49709,7 @@ function fileStateStore(path, opts) {
                     await (0,promises_namespaceObject.rename)(tmp, abs);
                     version = file_hash(text);
                 }
-                let evidenceDir = root;
-                for (const f of change.evidence) {
-                    const target = (0,external_node_path_namespaceObject.join)(root, f.path);
-                    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(target), { recursive: true });
-                    // Evidence is never overwritten: each run has its own directory.
-                    await (0,promises_namespaceObject.writeFile)(target, f.content, { flag: 'wx' });
-                    evidenceDir = (0,external_node_path_namespaceObject.dirname)(target);
-                }
-                const log = (0,external_node_path_namespaceObject.join)(root, change.decisionLog.path);
-                await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(log), { recursive: true });
-                await (0,promises_namespaceObject.appendFile)(log, `${change.decisionLog.line}\n`);
+                const evidenceDir = await writeEvidence(root, change);
                 return { evidencePath: evidenceDir, commit: null, version };
             });
         },

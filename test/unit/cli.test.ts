@@ -1,0 +1,208 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { DEMO_CONFIG, demoDir } from '../support/demo.js';
+
+const NOW = '2026-11-22T12:00:00Z';
+const nowMs = Date.parse(NOW);
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  cleanups.forEach((c) => c());
+  cleanups = [];
+});
+
+async function cli(args: string[], env: Record<string, string> = {}, cwd = process.cwd()) {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    stdout: (s) => (out += s),
+    stderr: (s) => (err += s),
+    env: { ...env },
+    cwd,
+    isTTY: false,
+  });
+  return { code, out, err };
+}
+
+function setup(scenario: 'healthy' | 'breach' = 'healthy') {
+  const d = demoDir(nowMs, scenario);
+  cleanups.push(d.cleanup);
+  return { dir: d.dir, env: { ROLLOUT_DEMO_DIR: d.dir } };
+}
+
+describe('rollout-gate CLI', () => {
+  it('evaluate: PROCEED exits 0 and prints the gate table without colour', async () => {
+    const { env } = setup();
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('rollout-gate chat-v1.1: PROCEED');
+    expect(r.out).toMatch(/write_receipt_p95_ms\s+.*<\s*1500\s+1h, failAfter 5m\s+pass/);
+    expect(r.out).not.toContain('\u001b[');
+  });
+
+  it('evaluate: a P0 breach exits 4 (ROLLBACK) and names the gate', async () => {
+    const { env } = setup('breach');
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(/ack_without_receipt_rate: \d+ of \d+ samples over 1h break == 0/);
+  });
+
+  it('evaluate: HOLD exits 3 (minDuration replayed with --now)', async () => {
+    const { env } = setup();
+    // Three hours in canary_10 at NOW; one hour earlier it had been in it for two hours... minus one.
+    const early = new Date(nowMs - 1.5 * 3_600_000).toISOString();
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', early], env);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('in canary_10 for 1h30m of the minimum 2h');
+  });
+
+  it('--json prints the snapshot document', async () => {
+    const { env } = setup();
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW, '--json'], env);
+    const snap = JSON.parse(r.out);
+    expect(snap).toMatchObject({ schemaVersion: 1, decision: 'PROCEED', rollout: 'chat-v1.1', at: '2026-11-22T12:00:00.000Z' });
+    expect(snap.gates).toHaveLength(6);
+    expect(snap.gates[0]).toMatchObject({ name: 'ack_without_receipt_rate', status: 'pass', samples: 121 }) // both ends of the hour, 30 s apart;
+  });
+
+  it('promote writes the new state, a history entry, the evidence and a decision-log line', async () => {
+    const { dir, env } = setup();
+    const r = await cli(['promote', '--config', DEMO_CONFIG, '--now', NOW, '--actor', 'alice'], env);
+    expect(r.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state).toMatchObject({ stage: 'canary_50', enteredAt: '2026-11-22T12:00:00.000Z' });
+    expect(state.history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'alice', forced: false });
+    const runs = readdirSync(join(dir, 'evidence/chat-v1.1'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^20261122T120000Z-canary_10-to-canary_50-[0-9a-f]{6}$/);
+    const evidence = join(dir, 'evidence/chat-v1.1', runs[0]!);
+    expect(JSON.parse(readFileSync(join(evidence, 'snapshot.json'), 'utf8')).decision).toBe('PROCEED');
+    expect(readFileSync(join(evidence, 'go-no-go.md'), 'utf8')).toContain('| Decision | **PROCEED** |');
+    const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0]!)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'alice' });
+
+    // The next promotion is held: canary_50 needs 12 h.
+    const again = await cli(['promote', '--config', DEMO_CONFIG, '--now', NOW], env);
+    expect(again.code).toBe(3);
+    expect(readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
+  it('a HOLD promote leaves the state untouched but logs the decision', async () => {
+    const { dir, env } = setup();
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    const r = await cli(['promote', '--config', DEMO_CONFIG, '--now', new Date(nowMs - 2 * 3_600_000).toISOString()], env);
+    expect(r.code).toBe(3);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'decision-log/chat-v1.1.jsonl'))).toBe(true);
+  });
+
+  it('--force with --reason promotes through a HOLD and records it; without --reason it is a usage error', async () => {
+    const { dir, env } = setup();
+    const early = new Date(nowMs - 2 * 3_600_000).toISOString();
+    expect((await cli(['promote', '--config', DEMO_CONFIG, '--now', early, '--force'], env)).code).toBe(2);
+    const r = await cli(['promote', '--config', DEMO_CONFIG, '--now', early, '--force', '--reason', 'incident 7 fix', '--actor', 'bob'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('PROCEED (forced)');
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state.history.at(-1)).toMatchObject({ forced: true, actor: 'bob', reason: 'incident 7 fix' });
+  });
+
+  it('--force never overrides ROLLBACK', async () => {
+    const { dir, env } = setup('breach');
+    const r = await cli(['promote', '--config', DEMO_CONFIG, '--now', NOW, '--force', '--reason', 'please'], env);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).stage).toBe('canary_10');
+  });
+
+  it('rollback moves to the previous stage, records lastRollbackAt and can engage the kill switch', async () => {
+    const { dir, env } = setup();
+    const r = await cli(['rollback', '--config', DEMO_CONFIG, '--now', NOW, '--kill-switch', '--reason', 'dup messages', '--actor', 'carol'], env);
+    expect(r.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state).toMatchObject({ stage: 'canary_1', killSwitch: true, lastRollbackAt: '2026-11-22T12:00:00.000Z' });
+    expect(state.history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_1', decision: 'ROLLBACK', actor: 'carol' });
+    // With the kill switch engaged every evaluation is a ROLLBACK.
+    expect((await cli(['evaluate', '--config', DEMO_CONFIG, '--now', new Date(nowMs + 86_400_000).toISOString()], env)).code).toBe(4);
+  });
+
+  it('--dry-run writes nothing', async () => {
+    const { dir, env } = setup();
+    const before = readFileSync(join(dir, 'state.json'), 'utf8');
+    expect((await cli(['promote', '--config', DEMO_CONFIG, '--now', NOW, '--dry-run'], env)).code).toBe(0);
+    expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'decision-log'))).toBe(false);
+    expect(existsSync(join(dir, 'evidence'))).toBe(false);
+  });
+
+  it('explain prints a past snapshot.json', async () => {
+    const { dir, env } = setup('breach');
+    await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
+    const run = readdirSync(join(dir, 'evidence/chat-v1.1'))[0]!;
+    const r = await cli(['explain', join(dir, 'evidence/chat-v1.1', run, 'snapshot.json')]);
+    expect(r.code).toBe(4);
+    expect(r.out).toContain('rollout-gate chat-v1.1: ROLLBACK');
+    expect(r.out).toContain('ack_without_receipt_rate');
+  });
+
+  it('validate prints the plan: stages and which gates apply to each transition', async () => {
+    const { env } = setup();
+    const r = await cli(['validate', '--config', DEMO_CONFIG], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/canary_10 → canary_50: 6 gates/);
+    expect(r.out).toMatch(/canary_1 → canary_10: 5 gates/);
+    expect(r.out).toContain('major    error_rate [metrics] < 0.005 over 30m');
+  });
+
+  it.each([
+    [['frobnicate'], 2, 'unknown command "frobnicate"'],
+    [['evaluate', '--bogus'], 2, "Unknown option '--bogus'"],
+    [['evaluate', '--now', 'yesterday'], 2, '--now: "yesterday" is not an ISO-8601 instant'],
+    [['explain'], 2, 'explain needs the path of a snapshot.json'],
+    [['explain', '/nonexistent/snapshot.json'], 2, 'cannot read (ENOENT)'],
+    [[], 2, 'usage:'],
+  ])('usage error %j exits %i', async (args, code, message) => {
+    const { env } = setup();
+    const r = await cli([...args, ...(args[0] === 'evaluate' ? ['--config', DEMO_CONFIG] : [])], env);
+    expect(r.code).toBe(code);
+    expect(r.err).toContain(message);
+  });
+
+  it('an invalid config exits 2 naming the file and every path, without a stack trace', async () => {
+    const { dir } = setup();
+    const file = join(dir, 'bad.yml');
+    writeFileSync(file, 'version: 1\nrollout:\n  name: x\n  stages: [{ name: a, traffic: 1 }]\ngates:\n  - { name: g, provider: nope, query: q, pass: "<< 3" }\n  - { name: g, provider: nope, query: q, pass: "< 3", ovr: 5m }\n');
+    const r = await cli(['evaluate', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${file}: `);
+    expect(r.err).toContain('gates[0].pass');
+    expect(r.err).toContain('gates[1].ovr: unknown key');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing ${VAR} is a config error naming the variable and the path', async () => {
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('providers.metrics.path: environment variable ROLLOUT_DEMO_DIR is not set');
+  });
+
+  it('a corrupt state file is a clear error (exit 1), never a stack trace', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'state.json'), '{"stage": 42, "history": {}}');
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('stage must be a stage name or null');
+    expect(r.err).toContain('history must be a list');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('a provider that fails becomes no data for its gate, not a crash', async () => {
+    const { dir, env } = setup();
+    writeFileSync(join(dir, 'metrics.json'), '{ truncated');
+    const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
+    expect(r.code).toBe(3);
+    expect(r.out).toContain('no data: ');
+    expect(r.out).toContain('not valid JSON');
+  });
+});
