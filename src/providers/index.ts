@@ -59,7 +59,7 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
  */
 export async function collectObservations(opts: CollectOptions): Promise<Collection> {
   const observations = new Map<string, GateObservation>();
-  const instances = new Map<string, Provider | ProviderError>();
+  const instances = new Map<string, Promise<Provider | ProviderError>>();
   const fallbackTimeout = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = new AbortController();
   let deadlineExceeded = false;
@@ -76,34 +76,38 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
     onDeadline.catch(() => {});
   }
 
-  const providerFor = (name: string): Provider | ProviderError => {
-    let p = instances.get(name);
-    if (p) return p;
+  const build = async (name: string): Promise<Provider | ProviderError> => {
     const config = opts.providers[name];
     const factory = config ? opts.factories[config.type] : undefined;
-    if (!config) p = new ProviderError(`provider "${name}" is not defined`);
-    else if (!factory) {
-      p = new ProviderError(
+    if (!config) return new ProviderError(`provider "${name}" is not defined`);
+    if (!factory) {
+      return new ProviderError(
         config.type === 'github'
           ? 'the github provider needs the GitHub Action (a token and GITHUB_REPOSITORY); it is not available here'
           : `provider type "${config.type}" is not available in this build`,
       );
-    } else {
-      const ctx: ProviderContext = {
-        name,
-        cwd: opts.cwd,
-        logger: opts.logger,
-        redactor: opts.redactor,
-        fetch: opts.fetch ?? globalThis.fetch,
-        defaultTimeoutMs: fallbackTimeout,
-      };
-      try {
-        p = (factory as ProviderFactory)(config, ctx);
-      } catch (e) {
-        p = new ProviderError(`provider "${name}" could not start: ${(e as Error).message}`);
-      }
     }
-    instances.set(name, p);
+    const ctx: ProviderContext = {
+      name,
+      cwd: opts.cwd,
+      logger: opts.logger,
+      redactor: opts.redactor,
+      fetch: opts.fetch ?? globalThis.fetch,
+      defaultTimeoutMs: fallbackTimeout,
+    };
+    try {
+      return await (factory as ProviderFactory)(config, ctx);
+    } catch (e) {
+      return new ProviderError(`provider "${name}" could not start: ${(e as Error).message}`);
+    }
+  };
+  // One instance per provider, shared by its gates.
+  const providerFor = (name: string): Promise<Provider | ProviderError> => {
+    let p = instances.get(name);
+    if (!p) {
+      p = build(name);
+      instances.set(name, p);
+    }
     return p;
   };
 
@@ -142,7 +146,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
 
   const work = async (gate: Gate) => {
     const started = Date.now();
-    const provider = providerFor(gate.provider);
+    const provider = await providerFor(gate.provider);
     if (provider instanceof ProviderError) {
       observations.set(gate.name, { samples: [], error: provider.message, elapsedMs: 0 });
       return;
@@ -178,7 +182,8 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
   } finally {
     clearTimeout(deadlineTimer);
     await Promise.all(
-      [...instances.values()].map(async (p) => {
+      [...instances.values()].map(async (pending) => {
+        const p = await pending;
         if (p instanceof ProviderError || !p.close) return;
         try {
           await p.close();

@@ -50,4 +50,10 @@ export interface ProviderContext {
   defaultTimeoutMs: number;
 }
 
-export type ProviderFactory<T extends ProviderConfig = ProviderConfig> = (config: T, ctx: ProviderContext) => Provider;
+/** Builds a provider; may load its client library lazily (so a run loads only what it uses). */
+export type ProviderFactory<T extends ProviderConfig = ProviderConfig> = (config: T, ctx: ProviderContext) => Provider | Promise<Provider>;
+
+/** A factory whose module is imported on first use: keeps `pg` and friends off the start-up path. */
+export function lazyFactory<T extends ProviderConfig>(load: () => Promise<ProviderFactory<T>>): ProviderFactory<T> {
+  return async (config, ctx) => (await load())(config, ctx);
+}
