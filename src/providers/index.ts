@@ -5,6 +5,10 @@ import { formatDuration, parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
 import { fileProvider } from './file.js';
+import { httpProvider } from './http.js';
+import { postgresProvider } from './postgres.js';
+import { prometheusProvider } from './prometheus.js';
+import { alertmanagerProvider } from './alertmanager.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
 
 export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
@@ -12,6 +16,10 @@ export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderF
 /** The providers every run can build; the Action adds `github`. */
 export const defaultFactories: ProviderFactories = {
   file: fileProvider as ProviderFactory<never>,
+  postgres: postgresProvider as ProviderFactory<never>,
+  http: httpProvider as ProviderFactory<never>,
+  prometheus: prometheusProvider as ProviderFactory<never>,
+  alertmanager: alertmanagerProvider as ProviderFactory<never>,
 };
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
