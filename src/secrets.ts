@@ -26,12 +26,27 @@ export class Redactor {
     return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:]+):([^/@\s]+)@/gi, '$1$2:***@');
   }
 
-  /** Redacts every string inside a JSON-like value. */
+  /** Redacts every string inside a JSON-like value; unchanged parts are shared, not copied. */
   redactDeep<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
-    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | null = null;
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (v === null || (typeof v !== 'object' && typeof v !== 'string')) continue;
+        const r = this.redactDeep(v);
+        if (r !== v) (copy ??= [...value])[i] = r;
+      }
+      return (copy ?? value) as T;
+    }
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.redactDeep(v)])) as T;
+      let copy: Record<string, unknown> | null = null;
+      for (const [k, v] of Object.entries(value)) {
+        if (v === null || (typeof v !== 'object' && typeof v !== 'string')) continue;
+        const r = this.redactDeep(v);
+        if (r !== v) (copy ??= { ...(value as Record<string, unknown>) })[k] = r;
+      }
+      return (copy ?? value) as T;
     }
     return value;
   }

@@ -120,25 +120,32 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (obs.error) return done('no_data', obs.error, { error: obs.error });
   if (obs.noDataReason) return done('no_data', obs.noDataReason);
 
-  // Keep finite values inside the window, in time order.
-  const lowMs = gate.overMs === null ? -Infinity : nowMs - gate.overMs;
+  // Keep finite values inside the window, in time order (one pass; series can be long).
+  const lowS = gate.overMs === null ? -Infinity : (nowMs - gate.overMs) / 1000;
+  const highS = gate.overMs === null ? Infinity : (nowMs + 60_000) / 1000;
   let dropped = 0;
+  let sorted = true;
+  let min = Infinity;
+  let max = -Infinity;
   const series: Sample[] = [];
   for (const s of obs.samples) {
     const [ts, v] = s;
     if (typeof v === 'number' && !Number.isFinite(v)) { dropped++; continue; }
-    if (gate.overMs !== null && (ts * 1000 < lowMs || ts * 1000 > nowMs + 60_000)) continue;
+    if (ts < lowS || ts > highS) continue;
+    if (sorted && series.length > 0 && series[series.length - 1]![0] > ts) sorted = false;
     series.push(s);
+    const n = num(v);
+    if (n < min) min = n;
+    if (n > max) max = n;
   }
-  series.sort((a, b) => a[0] - b[0]);
-  const numeric = series.map(([, v]) => num(v));
+  if (!sorted) series.sort((a, b) => a[0] - b[0]);
   const latest = series.at(-1);
   const stats: Partial<GateResult> = {
     series,
     samples: series.length,
     value: latest ? latest[1] : null,
-    min: numeric.length ? Math.min(...numeric) : null,
-    max: numeric.length ? Math.max(...numeric) : null,
+    min: series.length ? min : null,
+    max: series.length ? max : null,
   };
   const baseline = obs.baseline ?? null;
   const lastBaseline = baseline?.filter(([, v]) => Number.isFinite(num(v))).at(-1);

@@ -58,6 +58,10 @@ export function toSamples(v: unknown, nowMs: number, where: string): Sample[] {
   if (v === undefined) throw new ProviderError(`${where} does not exist`);
   if (Array.isArray(v)) {
     return v.map((pair, i) => {
+      // The common case, `[number, number]`, is used as it is: large series are not copied.
+      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && typeof pair[1] === 'number') {
+        return pair as unknown as Sample;
+      }
       if (!Array.isArray(pair) || pair.length !== 2) {
         throw new ProviderError(`${where}[${i}] is not a [unixSeconds, value] pair`);
       }
