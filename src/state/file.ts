@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { appendFile, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseStateDocument, serializeState } from './document.js';
+import { writeEvidence } from './evidence-dir.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
 const LOCK_STALE_MS = 60_000;
@@ -83,17 +84,7 @@ export function fileStateStore(path: string, opts: { cwd: string; rollout: strin
           await rename(tmp, abs);
           version = hash(text);
         }
-        let evidenceDir = root;
-        for (const f of change.evidence) {
-          const target = join(root, f.path);
-          await mkdir(dirname(target), { recursive: true });
-          // Evidence is never overwritten: each run has its own directory.
-          await writeFile(target, f.content, { flag: 'wx' });
-          evidenceDir = dirname(target);
-        }
-        const log = join(root, change.decisionLog.path);
-        await mkdir(dirname(log), { recursive: true });
-        await appendFile(log, `${change.decisionLog.line}\n`);
+        const evidenceDir = await writeEvidence(root, change);
         return { evidencePath: evidenceDir, commit: null, version };
       });
     },
