@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { posix } from 'node:path';
+import { describeGitHubError, githubFailure, type GitHubClient } from '../github/octokit.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { Redactor } from '../secrets.js';
+import { parseStateDocument, serializeState } from './document.js';
+import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
+
+export interface LedgerOptions {
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
+  /** The ledger branch; created on the first write as a root commit, never from another branch. */
+  branch?: string;
+  /** The state file on the ledger branch; default `state/<rollout>.json`. */
+  path?: string;
+  rollout: string;
+  logger?: Logger;
+  /** Commits attempted before giving up when other runs keep moving the branch. */
+  maxAttempts?: number;
+  /** Base of the randomised exponential back-off between attempts, in ms. */
+  backoffMs?: number;
+  redactor?: Redactor;
+}
+
+interface Head {
+  sha: string;
+  tree: string;
+}
+
+interface FileAt {
+  blobSha: string;
+  content: string;
+}
+
+/** Files up to this size travel inline in the tree request; larger ones as their own blob. */
+const INLINE_CONTENT_LIMIT = 256 * 1024;
+
+/** The id git gives a file's content: lets the store compare states without fetching them again. */
+export function gitBlobSha(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])).digest('hex');
+}
+
+function checkPath(path: string, what: string): string {
+  const p = path.replace(/\\/g, '/');
+  if (!p || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+    throw new StateError(`${what} "${path}" must be a relative path inside the ledger (no "..", no leading "/")`);
+  }
+  return p;
+}
+
+/** A ref update another writer beat us to: re-read and re-apply, never force. */
+function isRefConflict(e: unknown): boolean {
+  const f = githubFailure(e);
+  if (!f) return false;
+  if (f.status === 409) return true;
+  return f.status === 422 && /fast forward|reference already exists|reference does not exist/i.test(f.message);
+}
+
+function commonDir(paths: string[]): string {
+  const dirs = paths.map((p) => posix.dirname(p).split('/'));
+  const first = dirs[0] ?? [];
+  let n = first.length;
+  for (const d of dirs) {
+    let i = 0;
+    while (i < n && d[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join('/') || '.';
+}
+
+/**
+ * Rollout state, evidence and the decision log on a branch of the repository. Every write is one
+ * commit through the git data API whose parent is the head the write builds on, published with a
+ * non-forced ref update: the ref update is the compare-and-swap. When another run moved the
+ * branch first, an evidence-only write is rebuilt on the new head; a state write is rebuilt only
+ * if the state file is still the one the run read, and otherwise refused with StateConflictError.
+ */
+export function githubLedgerStore(opts: LedgerOptions): StateStore {
+  const { octokit, owner, repo, rollout } = opts;
+  const branch = opts.branch ?? 'rollout-ledger';
+  const path = checkPath(opts.path ?? `state/${rollout}.json`, 'the state path');
+  const logger = opts.logger ?? silentLogger;
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+  const backoffMs = opts.backoffMs ?? 200;
+  const where = `${branch}:${path}`;
+  /** commit SHA → blob SHA of the state file there (null: no state file). */
+  const stateBlobs = new Map<string, string | null>();
+  /** commit SHA → its tree SHA. */
+  const trees = new Map<string, string>();
+
+  const fail = (doing: string, e: unknown): StateError => {
+    const err = new StateError(`github ledger ${where}: ${doing}: ${describeGitHubError(e, opts.redactor)}`);
+    // Keeps the status for writeRefusal(); the RequestError carries no credentials.
+    Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+    return err;
+  };
+
+  async function head(): Promise<Head | null> {
+    try {
+      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+      const h = { sha: data.commit.sha, tree: data.commit.commit.tree.sha };
+      trees.set(h.sha, h.tree);
+      return h;
+    } catch (e) {
+      if (githubFailure(e)?.status === 404) return null;
+      throw fail('reading the branch', e);
+    }
+  }
+
+  async function treeOf(sha: string): Promise<string> {
+    const known = trees.get(sha);
+    if (known) return known;
+    try {
+      const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha });
+      trees.set(sha, data.tree.sha);
+      return data.tree.sha;
+    } catch (e) {
+      throw fail(`reading commit ${sha}`, e);
+    }
+  }
+
+  async function fileAt(commit: string, file: string): Promise<FileAt | null> {
+    let data: unknown;
+    try {
+      ({ data } = await octokit.rest.repos.getContent({ owner, repo, path: file, ref: commit }));
+    } catch (e) {
+      if (githubFailure(e)?.status === 404) return null;
+      throw fail(`reading ${file}`, e);
+    }
+    if (Array.isArray(data) || !data || typeof data !== 'object' || (data as { type?: unknown }).type !== 'file') {
+      throw new StateError(`github ledger ${branch}:${file} is not a file`);
+    }
+    const f = data as { sha: string; content?: string; encoding?: string; size?: number };
+    if (f.encoding === 'base64' && typeof f.content === 'string') {
+      return { blobSha: f.sha, content: Buffer.from(f.content, 'base64').toString('utf8') };
+    }
+    // Files over 1 MB come without content; the blob API serves them up to 100 MB.
+    try {
+      const { data: blob } = await octokit.rest.git.getBlob({ owner, repo, file_sha: f.sha });
+      return { blobSha: f.sha, content: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
+    } catch (e) {
+      throw fail(`reading ${file}`, e);
+    }
+  }
+
+  async function stateBlobAt(commit: string | null): Promise<string | null> {
+    if (commit === null) return null;
+    if (stateBlobs.has(commit)) return stateBlobs.get(commit)!;
+    const f = await fileAt(commit, path);
+    stateBlobs.set(commit, f?.blobSha ?? null);
+    return f?.blobSha ?? null;
+  }
+
+  /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
+  async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string, line: string): Promise<string> {
+    const current = parent ? await fileAt(parent.sha, logPath) : null;
+    const before = current?.content ?? '';
+    const logText = `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}\n`;
+    const files: { path: string; content: string }[] = [
+      ...(stateText !== null ? [{ path, content: stateText }] : []),
+      ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
+      { path: logPath, content: logText },
+    ];
+    const entries = [];
+    for (const f of files) {
+      if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
+        entries.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, content: f.content });
+        continue;
+      }
+      try {
+        const { data } = await octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' });
+        entries.push({ path: f.path, mode: '100644' as const, type: 'blob' as const, sha: data.sha });
+      } catch (e) {
+        throw fail(`storing ${f.path}`, e);
+      }
+    }
+    let treeSha: string;
+    try {
+      const { data } = await octokit.rest.git.createTree({ owner, repo, tree: entries, ...(parent ? { base_tree: parent.tree } : {}) });
+      treeSha = data.sha;
+    } catch (e) {
+      throw fail('creating the tree', e);
+    }
+    try {
+      const { data } = await octokit.rest.git.createCommit({ owner, repo, message: change.message, tree: treeSha, parents: parent ? [parent.sha] : [] });
+      trees.set(data.sha, treeSha);
+      return data.sha;
+    } catch (e) {
+      throw fail('creating the commit', e);
+    }
+  }
+
+  return {
+    description: `github ${where}`,
+
+    async read(): Promise<StateRead> {
+      const h = await head();
+      if (!h) return { state: null, version: null };
+      const f = await fileAt(h.sha, path);
+      stateBlobs.set(h.sha, f?.blobSha ?? null);
+      if (!f) return { state: null, version: h.sha };
+      let doc: unknown;
+      try {
+        doc = JSON.parse(f.content);
+      } catch (e) {
+        throw new StateError(`${where} (commit ${h.sha.slice(0, 7)}): not valid JSON: ${(e as Error).message}`);
+      }
+      return { state: parseStateDocument(doc, where, rollout), version: h.sha };
+    },
+
+    async write(change: StateWrite): Promise<WriteResult> {
+      const logPath = checkPath(change.decisionLog.path, 'the decision log');
+      const line = change.decisionLog.line.replace(/\r?\n+$/, '');
+      if (/[\r\n]/.test(line)) throw new StateError('a decision-log entry must be a single line');
+      const stateText = change.state ? serializeState(change.state) : null;
+      const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath)}`;
+
+      // The first attempt builds on the commit the run read: that is the compare-and-swap.
+      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion) };
+      for (let attempt = 1; ; attempt++) {
+        if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
+          const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
+          if (then !== now) {
+            throw new StateConflictError(
+              `${where} changed since this run read it (read at ${change.expectedVersion?.slice(0, 7) ?? 'no ledger yet'}, now ${parent?.sha.slice(0, 7) ?? 'no ledger'}): decide again on the new state`,
+            );
+          }
+        }
+        const started = Date.now();
+        const commit = await buildCommit(parent, change, stateText, logPath, line);
+        try {
+          if (parent) await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit, force: false });
+          else await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit });
+        } catch (e) {
+          if (!isRefConflict(e)) throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+          if (attempt >= maxAttempts) {
+            throw new StateError(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${describeGitHubError(e, opts.redactor)})`);
+          }
+          // Full jitter over a span that grows with the attempt and with how long one attempt takes,
+          // so racing writers spread out instead of colliding again in lockstep.
+          const span = Math.min(20_000, Math.max(backoffMs, Date.now() - started) * 3 ** attempt);
+          const delay = span * Math.random();
+          logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
+          await new Promise((r) => setTimeout(r, delay));
+          parent = await head();
+          continue;
+        }
+        if (stateText !== null) stateBlobs.set(commit, gitBlobSha(stateText));
+        else if (!parent) stateBlobs.set(commit, null);
+        else if (stateBlobs.has(parent.sha)) stateBlobs.set(commit, stateBlobs.get(parent.sha)!);
+        logger.debug(`ledger ${branch}: committed ${commit.slice(0, 7)} (${change.evidence.length} evidence file(s), attempt ${attempt})`);
+        return { evidencePath, commit, version: commit };
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOctokit, USER_AGENT } from '../../src/github/octokit.js';
+import { Redactor } from '../../src/secrets.js';
+import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
+
+let standin: GitHubStandin;
+
+beforeAll(async () => {
+  standin = await startStandin();
+  standin.repo('acme', 'svc');
+});
+afterAll(async () => {
+  await standin.stop();
+});
+
+/** Runs a request the description should refuse; returns the violations it recorded. */
+async function refused(send: () => Promise<unknown>) {
+  const before = standin.violations.length;
+  const err = await send().then(() => null, (e: unknown) => e);
+  const added = standin.violations.splice(before);
+  return { status: (err as { status?: number } | null)?.status ?? null, violations: added };
+}
+
+describe('the GitHub stand-in validates every request against the OpenAPI description', () => {
+  it('refuses a check run with a conclusion GitHub does not know', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const r = await refused(() =>
+      octokit.request('POST /repos/{owner}/{repo}/check-runs', { owner: 'acme', repo: 'svc', name: 'x', head_sha: 'c'.repeat(40), status: 'completed', conclusion: 'passed' as never }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.violations).toHaveLength(1);
+    expect(r.violations[0]!.errors.join('\n')).toMatch(/body\/conclusion must be equal to one of the allowed values/);
+    expect(standin.repo('acme', 'svc').checkRuns).toEqual([]);
+  });
+
+  it('refuses a tree entry with an invalid mode, a missing required field, and an unknown query parameter', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const mode = await refused(() => octokit.request('POST /repos/{owner}/{repo}/git/trees', { owner: 'acme', repo: 'svc', tree: [{ path: 'a', mode: '644' as never, type: 'blob', content: 'x' }] }));
+    expect(mode.violations[0]!.errors.join('\n')).toMatch(/body\/tree\/0\/mode must be equal to one of the allowed values/);
+    const missing = await refused(() => octokit.request('POST /repos/{owner}/{repo}/git/commits', { owner: 'acme', repo: 'svc', tree: 'd'.repeat(40) } as never));
+    expect(missing.violations[0]!.errors.join('\n')).toMatch(/must have required property 'message'/);
+    const query = await refused(() => octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'acme', repo: 'svc', issue_number: 1, perpage: 100 } as never));
+    expect(query.violations[0]!.errors.join('\n')).toMatch(/query must NOT have additional properties \(perpage\)/);
+    const typed = await refused(() => octokit.request('GET /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'acme', repo: 'svc', issue_number: 'seven' as never }));
+    expect(typed.violations[0]!.errors.join('\n')).toMatch(/path\/issue_number must be integer/);
+  });
+
+  it('refuses an operation that is not in GitHub\'s REST API', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const r = await refused(() => octokit.request('POST /repos/{owner}/{repo}/git/commit', { owner: 'acme', repo: 'svc' }));
+    expect(r.status).toBe(400);
+    expect(r.violations[0]!.errors).toEqual(['POST /repos/acme/svc/git/commit is not an operation of GitHub\'s REST API']);
+  });
+
+  it('answers a valid request and records it', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const before = standin.requests.length;
+    const { data } = await octokit.rest.repos.getBranch({ owner: 'acme', repo: 'svc', branch: 'main' });
+    expect(data.commit.sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['GET /repos/{owner}/{repo}/branches/{branch}', 200]]);
+    expect(standin.violations).toEqual([]);
+  });
+});
+
+describe('createOctokit', () => {
+  it('talks to the configured base URL with the rollout-gate user agent through an injected fetch', async () => {
+    const seen: { url: string; agent: string | null }[] = [];
+    const spy: typeof fetch = async (input, init) => {
+      const headers = new Headers(init?.headers);
+      seen.push({ url: String(input), agent: headers.get('user-agent') });
+      return fetch(input, init);
+    };
+    const octokit = createOctokit({ token: ACTIONS_TOKEN, baseUrl: `${standin.url}/`, fetch: spy, retries: 0 });
+    await octokit.rest.repos.getBranch({ owner: 'acme', repo: 'svc', branch: 'main' });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.url).toBe(`${standin.url}/repos/acme/svc/branches/main`);
+    expect(seen[0]!.agent).toMatch(new RegExp(`^${USER_AGENT}`));
+  });
+
+  it('retries a server error and then succeeds, but never retries a refusal', async () => {
+    const octokit = createOctokit({ token: ACTIONS_TOKEN, baseUrl: standin.url, retries: 2, retryAfterBaseMs: 1 });
+    let failures = 1;
+    standin.beforeRoute = (op) => (op === 'GET /repos/{owner}/{repo}/branches/{branch}' && failures-- > 0 ? { status: 502, message: 'Server Error' } : undefined);
+    try {
+      const before = standin.requests.length;
+      await octokit.rest.repos.getBranch({ owner: 'acme', repo: 'svc', branch: 'main' });
+      expect(standin.requests.slice(before).map((r) => r.status)).toEqual([502, 200]);
+      standin.beforeRoute = (op) => (op === 'GET /repos/{owner}/{repo}/branches/{branch}' ? { status: 409, message: 'Conflict' } : undefined);
+      const mid = standin.requests.length;
+      await expect(octokit.rest.repos.getBranch({ owner: 'acme', repo: 'svc', branch: 'main' })).rejects.toMatchObject({ status: 409 });
+      expect(standin.requests.length - mid).toBe(1);
+    } finally {
+      standin.beforeRoute = null;
+    }
+  });
+
+  it('registers the token with the redactor', () => {
+    const redactor = new Redactor();
+    createOctokit({ token: ACTIONS_TOKEN, baseUrl: standin.url, redactor });
+    expect(redactor.redact(`Authorization: token ${ACTIONS_TOKEN}`)).toBe('Authorization: token ***');
+  });
+});
