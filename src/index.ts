@@ -1,0 +1,23 @@
+/** rollout-gate as a library: the pure engine, config loading, providers, state stores and reports. */
+export { loadConfigFile, parseConfig, BUILTIN_PROVIDERS, type Config } from './config/load.js';
+export { ConfigError, type ConfigIssue } from './config/errors.js';
+export { jsonSchema, type GateConfig, type ProviderConfig, type StateConfig } from './config/schema.js';
+export { decide, type Decision, type DecideInput, type ForceRequest } from './engine/decide.js';
+export { evaluateGate, appliesTo, conditionsFor, type GateObservation, type GateResult, type GateStatus, type GateEffect } from './engine/gates.js';
+export { parseCondition, holds, type Condition } from './engine/conditions.js';
+export { parseDuration, formatDuration } from './engine/duration.js';
+export { calendarVerdict, nextOpening, inWindow } from './engine/calendar.js';
+export { resolveTransition, rampChecks, type Transition, type RampCheck } from './engine/ramp.js';
+export type { Gate, RolloutPlan, RolloutState, Sample, Stage, HistoryEntry, DecisionKind, Severity } from './engine/model.js';
+export { collectObservations, defaultFactories, type ProviderFactories } from './providers/index.js';
+export { ProviderError, lazyFactory, type Provider, type ProviderAnswer, type ProviderRequest, type ProviderFactory } from './providers/types.js';
+export { fileStateStore } from './state/file.js';
+export { createStateStore } from './state/index.js';
+export { StateConflictError, StateError, type StateStore, type StateRead, type StateWrite, type WriteResult } from './state/types.js';
+export { runRollout, UsageError, type RunOptions, type RunResult } from './run.js';
+export { renderMarkdown } from './report/markdown.js';
+export { renderTerminal } from './report/terminal.js';
+export { renderGoNoGo } from './report/template.js';
+export type { Snapshot, RunContext, Command } from './report/snapshot.js';
+export { Redactor } from './secrets.js';
+export { silentLogger, type Logger } from './logger.js';
