@@ -12,6 +12,26 @@ export function templateModule() {
   return `// Generated from templates/go-no-go.md by scripts/generate.mjs; do not edit.\nexport const DEFAULT_GO_NO_GO_TEMPLATE = ${JSON.stringify(text)};\n`;
 }
 
+/** The README's inputs and outputs tables, from action.yml (between the marker comments). */
+export async function readmeWithActionTables(readme) {
+  const { parse } = await import('yaml');
+  const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
+  const cell = (t) => String(t ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim();
+  const inputs = ['| Input | Default | Description |', '| --- | --- | --- |'];
+  for (const [name, i] of Object.entries(action.inputs)) inputs.push(`| \`${name}\` | ${i.default !== undefined ? `\`${cell(i.default)}\`` : ''} | ${cell(i.description)} |`);
+  const outputs = ['| Output | Description |', '| --- | --- |'];
+  for (const [name, o] of Object.entries(action.outputs)) outputs.push(`| \`${name}\` | ${cell(o.description)} |`);
+  const put = (text, tag, lines) => {
+    const start = `<!-- ${tag}:start (generated from action.yml by npm run generate) -->`;
+    const end = `<!-- ${tag}:end -->`;
+    const a = text.indexOf(start);
+    const b = text.indexOf(end);
+    if (a < 0 || b < 0) return text;
+    return `${text.slice(0, a + start.length)}\n${lines.join('\n')}\n${text.slice(b)}`;
+  };
+  return put(put(readme, 'inputs', inputs), 'outputs', outputs);
+}
+
 export async function schemaText() {
   const { jsonSchema } = await import(join(root, 'lib/config/schema.js'));
   return `${JSON.stringify(jsonSchema(), null, 2)}\n`;
@@ -20,6 +40,8 @@ export async function schemaText() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(join(root, 'src/report/default-template.ts'), templateModule());
   // The schema is generated from the compiled zod schema, so it needs lib/ first.
+  const readmePath = join(root, 'README.md');
+  writeFileSync(readmePath, await readmeWithActionTables(readFileSync(readmePath, 'utf8')));
   if (!process.argv.includes('--template-only')) {
     writeFileSync(join(root, 'schema/rollout-gate.schema.json'), await schemaText());
   }

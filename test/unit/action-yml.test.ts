@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { Inputs, Outputs } from '../../src/action/constants.js';
+import { readSettings, InputError } from '../../src/action/inputs.js';
+// @ts-expect-error: plain .mjs build script
+import { readmeWithActionTables } from '../../scripts/generate.mjs';
+import { ROOT } from '../support/demo.js';
+
+const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
+
+describe('action.yml', () => {
+  it('runs the bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it('declares exactly the inputs and outputs the code reads and sets, each with a description', () => {
+    expect(Object.keys(action.inputs).sort()).toEqual(Object.values(Inputs).sort());
+    expect(Object.keys(action.outputs).sort()).toEqual(Object.values(Outputs).sort());
+    for (const v of [...Object.values(action.inputs), ...Object.values(action.outputs)] as { description?: string }[]) {
+      expect(v.description?.length ?? 0).toBeGreaterThan(10);
+    }
+  });
+
+  it('the README tables are the ones generated from action.yml', async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(await (readmeWithActionTables as (s: string) => Promise<string>)(readme), 'run npm run generate').toBe(readme);
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(readme).toContain(`| \`${name}\` |`);
+  });
+});
+
+describe('inputs → settings', () => {
+  const get = (values: Record<string, string>) => (name: string) => values[name] ?? '';
+
+  it('empty inputs mean the defaults', () => {
+    expect(readSettings(get({}))).toEqual({
+      config: '.github/rollout-gate.yml', command: 'evaluate', targetStage: null, token: '', failOn: 'hold', comment: true,
+      evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false,
+    });
+  });
+
+  it('reads hyphenated names and booleans as GitHub writes them', () => {
+    const s = readSettings(get({ 'target-stage': 'full', 'fail-on': 'ROLLBACK', 'dry-run': 'True', 'kill-switch': 'true', command: 'rollback' }));
+    expect(s).toMatchObject({ targetStage: 'full', failOn: 'rollback', dryRun: true, killSwitch: true, command: 'rollback' });
+  });
+
+  it.each([
+    [{ command: 'deploy' }, 'input command: "deploy" is not one of evaluate, promote, rollback'],
+    [{ 'dry-run': 'maybe' }, 'input dry-run: "maybe" is not true or false'],
+    [{ force: 'true' }, 'input force: a forced promotion needs input reason'],
+    [{ 'kill-switch': 'true' }, 'input kill-switch: goes with command rollback'],
+    [{ evidence: 'push' }, 'input evidence: "push" is not one of commit, none'],
+  ])('%j is refused with a message naming the input', (values, message) => {
+    expect(() => readSettings(get(values))).toThrow(InputError);
+    expect(() => readSettings(get(values))).toThrow(message);
+  });
+});
