@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { Redactor } from '../secrets.js';
+
+export interface PostgresConnectionConfig {
+  url: string;
+  ssl?: boolean | { rejectUnauthorized?: boolean | undefined; caFile?: string | undefined } | undefined;
+}
+
+/**
+ * Connections per provider (and per state store). Gates are queried at most 8 at a time by
+ * default; 4 connections keep the database's connection count low while the queries, which
+ * are short, still overlap (see the closing measurements in docs/postgres-http.md).
+ */
+export const DEFAULT_POOL_SIZE = 4;
+
+/**
+ * A pg pool for a config's URL; the URL's password is registered as a secret before anything can
+ * echo it. `pg` is imported here, on first use, so runs without postgres never load it.
+ */
+export async function createPool(
+  config: PostgresConnectionConfig,
+  opts: { cwd: string; redactor: Redactor; logger: Logger; timeoutMs: number; max?: number; what: string },
+): Promise<pg.Pool> {
+  registerUrlSecrets(config.url, opts.redactor);
+  const { default: pgModule } = await import('pg');
+  let ssl: pg.PoolConfig['ssl'];
+  if (config.ssl === true) ssl = { rejectUnauthorized: true };
+  else if (config.ssl && typeof config.ssl === 'object') {
+    const caFile = config.ssl.caFile;
+    ssl = {
+      rejectUnauthorized: config.ssl.rejectUnauthorized ?? true,
+      ...(caFile ? { ca: readFileSync(isAbsolute(caFile) ? caFile : resolve(opts.cwd, caFile), 'utf8') } : {}),
+    };
+  } else if (config.ssl === false) ssl = false;
+  const pool = new pgModule.Pool({
+    connectionString: config.url,
+    ...(ssl !== undefined ? { ssl } : {}),
+    max: opts.max ?? DEFAULT_POOL_SIZE,
+    connectionTimeoutMillis: opts.timeoutMs,
+    idleTimeoutMillis: 10_000,
+    application_name: 'rollout-gate',
+  });
+  // An idle connection that drops (server restart) must not crash the run.
+  pool.on('error', (e) => opts.logger.debug(opts.redactor.redact(`${opts.what}: an idle connection failed: ${e.message}`)));
+  return pool;
+}
+
+function registerUrlSecrets(url: string, redactor: Redactor): void {
+  try {
+    const u = new URL(url);
+    if (u.password) redactor.add(decodeURIComponent(u.password));
+    const fromQuery = u.searchParams.get('password');
+    if (fromQuery) redactor.add(fromQuery);
+  } catch {
+    // An unparsable URL is reported by pg; the redactor still masks user:password@ in it.
+  }
+}
+
+/** A pg or network error as one line for a user: the server's message and SQLSTATE, secrets masked. */
+export function describePgError(e: unknown, redactor: Redactor): string {
+  const err = e as { message?: string; code?: string; hint?: string; detail?: string };
+  let text = err?.message || String(e);
+  if (err?.code === 'ECONNREFUSED') text = `cannot connect: ${text}`;
+  else if (err?.code === 'ENOTFOUND') text = `cannot resolve the host: ${text}`;
+  else if (/timeout exceeded when trying to connect|connection timeout/i.test(text)) text = `cannot connect: ${text}`;
+  if (typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) text += ` (SQLSTATE ${err.code})`;
+  if (err?.hint) text += `; hint: ${err.hint}`;
+  return redactor.redact(text);
+}
+
+/** Whether a pg error means the transaction lost a race (serialization failure, deadlock). */
+export function isConcurrencyFailure(e: unknown): boolean {
+  const code = (e as { code?: string })?.code;
+  return code === '40001' || code === '40P01';
+}
