@@ -3,6 +3,8 @@ import type { StateConfig } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
 import { fileStateStore } from './file.js';
+import { httpStateStore } from './http.js';
+import { postgresStateStore } from './postgres.js';
 import { StateError, type StateStore } from './types.js';
 
 export interface StoreEnvironment {
@@ -28,7 +30,11 @@ export function createStateStore(state: StateConfig, config: Config, env: StoreE
         throw new StateError(`${config.file}: state.type is github, which needs the GitHub Action (or GITHUB_TOKEN and GITHUB_REPOSITORY); use --state-file for a local state`);
       }
       return env.github(state);
+    case 'postgres':
+      return postgresStateStore(state, { rollout: config.rollout.name, cwd: env.cwd, redactor: env.redactor, logger: env.logger });
+    case 'http':
+      return httpStateStore(state, { rollout: config.rollout.name, cwd: env.cwd, redactor: env.redactor, logger: env.logger, fetch: env.fetch });
     default:
-      throw new StateError(`${config.file}: state.type ${state.type} is not available in this build`);
+      throw new StateError(`${config.file}: state.type ${(state as StateConfig).type} is not available in this build`);
   }
 }
