@@ -1,0 +1,375 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBinary } from '../servers/common.js';
+import { configText, gateResult, runGates } from '../servers/gates.js';
+import {
+  BUCKETS,
+  CPU,
+  ERRORS_PER_SCRAPE,
+  generateFixtures,
+  LATENCY,
+  REQUESTS_PER_SCRAPE,
+  startPrometheus,
+  startVictoriaMetrics,
+  type Fixtures,
+} from '../servers/prometheus.js';
+import type { RunningServer } from '../servers/common.js';
+
+const havePrometheus = requireBinary('prometheus', 'prometheus') && requireBinary('promtool', 'prometheus');
+const haveVictoria = requireBinary('victoria-metrics', 'victoria-metrics');
+
+/** histogram_quantile's linear interpolation inside the bucket, from the fixture's bucket shares. */
+function expectedQuantile(q: number, shares: readonly number[]): number {
+  const bounds = BUCKETS.map((b) => (b === '+Inf' ? Infinity : Number(b)));
+  const counts = shares.map((s) => Math.round(s * REQUESTS_PER_SCRAPE));
+  const rank = q * counts.at(-1)!;
+  const b = counts.findIndex((c) => c >= rank);
+  const lower = b === 0 ? 0 : bounds[b - 1]!;
+  const below = b === 0 ? 0 : counts[b - 1]!;
+  return lower + ((bounds[b]! - lower) * (rank - below)) / (counts[b]! - below);
+}
+
+const p75 = (service: string, track: string) =>
+  `histogram_quantile(0.75, sum by (le) (rate(http_request_duration_seconds_bucket{service="${service}",track="${track}"}[5m])))`;
+const errorRatio = (service: string, track: string) =>
+  `sum(rate(http_requests_total{service="${service}",track="${track}",code=~"5.."}[5m])) / sum(rate(http_requests_total{service="${service}",track="${track}"}[5m]))`;
+
+const backends: { name: string; available: boolean; start: (fx: Fixtures) => Promise<RunningServer> }[] = [
+  { name: 'Prometheus', available: havePrometheus, start: startPrometheus },
+  { name: 'VictoriaMetrics', available: haveVictoria, start: startVictoriaMetrics },
+];
+
+describe.each(backends)('prometheus provider against $name', ({ name, available, start }) => {
+  let server: RunningServer;
+  let fx: Fixtures;
+  const provider = () => `prom: { type: prometheus, url: "${server.url}", timeout: 10s }`;
+
+  beforeAll(async () => {
+    if (!available) return;
+    fx = generateFixtures();
+    server = await start(fx);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it.skipIf(!available)('PROCEED when every gate holds: error ratio, latency vs baseline, invariant counter, a short spike, reduce', async () => {
+    const run = await runGates(
+      configText(
+        provider(),
+        `- name: error_ratio
+  provider: prom
+  query: '${errorRatio('chat', 'canary')}'
+  pass: "< 0.01"
+  severity: critical
+- name: p75_vs_stable
+  provider: prom
+  query: '${p75('chat', 'canary')}'
+  baseline: '${p75('chat', 'stable')}'
+  pass: "<= +10%"
+- name: ack_without_receipt
+  provider: prom
+  query: sum(increase(ack_without_receipt_total{service="chat"}[10m]))
+  pass: "== 0"
+  severity: critical
+  over: 60m
+- name: queue_lag_short_spike
+  provider: prom
+  query: max(queue_lag_seconds{kind="short"})
+  pass: "< 10"
+  over: 60m
+  failAfter: 5m
+  step: 30s
+- name: cpu_max
+  provider: prom
+  query: cpu_usage_ratio
+  reduce: max
+  pass: "< 0.95"`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    expect(run.decision.decision, JSON.stringify(run.decision.reasons)).toBe('PROCEED');
+
+    const ratio = gateResult(run, 'error_ratio');
+    expect(ratio.status).toBe('pass');
+    expect(ratio.value).toBeCloseTo(ERRORS_PER_SCRAPE.chatCanary / REQUESTS_PER_SCRAPE, 6);
+
+    const latency = gateResult(run, 'p75_vs_stable');
+    expect(latency.status).toBe('pass');
+    expect(latency.value).toBeCloseTo(expectedQuantile(0.75, LATENCY.canaryClose), 6);
+    expect(latency.baselineValue).toBeCloseTo(expectedQuantile(0.75, LATENCY.stable), 6);
+
+    const invariant = gateResult(run, 'ack_without_receipt');
+    expect(invariant.status).toBe('pass');
+    expect(invariant.samples).toBeGreaterThanOrEqual(100); // 60m at the default 30s step
+    expect(invariant.max).toBe(0);
+
+    const spike = gateResult(run, 'queue_lag_short_spike');
+    expect(spike.status).toBe('pass');
+    expect(spike.violations).toBeGreaterThan(0); // the spike was seen, and forgiven by failAfter
+    expect(spike.reason).toMatch(/longest unbroken violation is 3m/);
+
+    expect(gateResult(run, 'cpu_max').value).toBe(Math.max(...Object.values(CPU)));
+  });
+
+  it.skipIf(!available)('HOLD for a sustained spike (failAfter), a slow canary vs stable, and a stale series', async () => {
+    const run = await runGates(
+      configText(
+        provider(),
+        `- name: queue_lag_long_spike
+  provider: prom
+  query: max(queue_lag_seconds{kind="long"})
+  pass: "< 10"
+  over: 60m
+  failAfter: 5m
+  step: 30s
+- name: api_p75_vs_stable
+  provider: prom
+  query: '${p75('api', 'canary')}'
+  baseline: '${p75('api', 'stable')}'
+  pass: "<= +10%"
+- name: nightly_batch
+  provider: prom
+  query: max(batch_last_run_ok)
+  pass: "== 1"
+  over: 60m`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    expect(run.decision.decision).toBe('HOLD');
+    expect(new Set(run.decision.failedGates)).toEqual(new Set(['queue_lag_long_spike', 'api_p75_vs_stable', 'nightly_batch']));
+
+    const spike = gateResult(run, 'queue_lag_long_spike');
+    expect(spike.status).toBe('fail');
+    expect(spike.reason).toMatch(/without a break for 12m/);
+
+    const api = gateResult(run, 'api_p75_vs_stable');
+    expect(api.status).toBe('fail');
+    expect(api.value).toBeCloseTo(expectedQuantile(0.75, LATENCY.canarySlow), 6);
+    expect(api.value! as number).toBeGreaterThan(api.baselineValue! * 1.1);
+
+    const batch = gateResult(run, 'nightly_batch');
+    expect(batch.status).toBe('no_data');
+    expect(batch.reason).toMatch(/stale: the newest sample is from .*staleAfter 5m/);
+  });
+
+  it.skipIf(!available)('ROLLBACK when an invariant counter increases or a critical error ratio is broken', async () => {
+    const run = await runGates(
+      configText(
+        provider(),
+        `- name: payments_ack_without_receipt
+  provider: prom
+  query: sum(increase(ack_without_receipt_total{service="payments"}[10m]))
+  pass: "== 0"
+  severity: critical
+  over: 60m
+- name: payments_error_ratio
+  provider: prom
+  query: '${errorRatio('payments', 'canary')}'
+  pass: "< 0.01"
+  severity: critical`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    expect(run.decision.decision).toBe('ROLLBACK');
+    const invariant = gateResult(run, 'payments_ack_without_receipt');
+    expect(invariant.status).toBe('fail');
+    expect(invariant.max as number).toBeGreaterThan(0);
+    const ratio = gateResult(run, 'payments_error_ratio');
+    expect(ratio.status).toBe('fail');
+    expect(ratio.value).toBeCloseTo(ERRORS_PER_SCRAPE.paymentsCanary / REQUESTS_PER_SCRAPE, 6);
+  });
+
+  it.skipIf(!available)('several series: an error naming their labels without reduce; max/min/avg/sum with it, instant and range', async () => {
+    const values = Object.values(CPU);
+    const run = await runGates(
+      configText(
+        provider(),
+        `- { name: cpu_plain, provider: prom, query: cpu_usage_ratio, pass: "< 1" }
+- { name: cpu_max, provider: prom, query: cpu_usage_ratio, reduce: max, pass: "< 1" }
+- { name: cpu_min, provider: prom, query: cpu_usage_ratio, reduce: min, pass: "< 1" }
+- { name: cpu_avg, provider: prom, query: cpu_usage_ratio, reduce: avg, pass: "< 1" }
+- { name: cpu_sum, provider: prom, query: cpu_usage_ratio, reduce: sum, pass: "< 1" }
+- { name: cpu_max_range, provider: prom, query: cpu_usage_ratio, reduce: max, pass: "< 0.5", over: 30m }`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    const plain = gateResult(run, 'cpu_plain');
+    expect(plain.status).toBe('no_data');
+    expect(plain.error).toMatch(/returned 3 series/);
+    for (const instance of Object.keys(CPU)) expect(plain.error).toContain(`instance="${instance}"`);
+    expect(plain.error).toContain(`prometheus "prom"`);
+
+    expect(gateResult(run, 'cpu_max').value).toBeCloseTo(Math.max(...values), 9);
+    expect(gateResult(run, 'cpu_min').value).toBeCloseTo(Math.min(...values), 9);
+    expect(gateResult(run, 'cpu_avg').value).toBeCloseTo(values.reduce((a, b) => a + b) / values.length, 9);
+    const sum = gateResult(run, 'cpu_sum');
+    expect(sum.value).toBeCloseTo(values.reduce((a, b) => a + b), 9);
+    expect(sum.status).toBe('fail');
+
+    const range = gateResult(run, 'cpu_max_range');
+    expect(range.status).toBe('fail');
+    expect(range.samples).toBeGreaterThanOrEqual(100);
+    expect(range.min).toBeCloseTo(Math.max(...values), 9);
+    expect(run.decision.decision).toBe('HOLD');
+  });
+
+  it.skipIf(!available)('a PromQL syntax error is reported with the server\'s own message', async () => {
+    const bad = 'sum(rate(http_requests_total[5m])';
+    const direct = (await (await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent(bad)}&time=${fx.endMs / 1000}`)).json()) as { error: string; errorType: string };
+    const run = await runGates(configText(provider(), `- { name: broken, provider: prom, query: '${bad}', pass: "< 1" }`), { nowMs: fx.endMs });
+    const g = gateResult(run, 'broken');
+    expect(g.status).toBe('no_data');
+    expect(g.error).toContain(direct.error);
+    expect(g.error).toContain(direct.errorType);
+    if (name === 'Prometheus') expect(g.error).toMatch(/bad_data: .*parse error/);
+    expect(run.decision.decision).toBe('HOLD');
+    // A 4xx is the query's fault: it is asked once, not retried.
+    expect(run.logs.filter((l) => l.includes('gate "broken"') && l.includes('→ HTTP'))).toHaveLength(1);
+  });
+
+  it.skipIf(!available)('a query that matches nothing, or is NaN, is no data; noData: pass lets it through with a warning', async () => {
+    const run = await runGates(
+      configText(
+        provider(),
+        `- { name: nothing, provider: prom, query: 'sum(http_requests_total{service="ghost"})', pass: "< 1" }
+- { name: nothing_tolerated, provider: prom, query: 'up{job="ghost"}', pass: "< 1", noData: pass }
+- { name: nan, provider: prom, query: '(sum(rate(http_requests_total{service="ghost",code=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total{service="ghost"}[5m])) or vector(0))', pass: "< 1" }`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    expect(gateResult(run, 'nothing').status).toBe('no_data');
+    expect(gateResult(run, 'nothing').reason).toMatch(/empty result/);
+    expect(gateResult(run, 'nothing_tolerated').effect).toBe('warning');
+    const nan = gateResult(run, 'nan');
+    expect(nan.status).toBe('no_data');
+    // Prometheus answers NaN; VictoriaMetrics drops NaN from results, which is an empty answer.
+    expect(nan.reason).toMatch(name === 'Prometheus' ? /the value is NaN/ : /NaN|empty result/);
+    expect(run.decision.decision).toBe('HOLD');
+  });
+});
+
+// --- Failure modes against local stand-ins (and the real Prometheus behind an auth proxy) ---
+
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+  return new Promise((done) => {
+    const server = createServer(handler);
+    server.listen(0, '127.0.0.1', () => done({ server, url: `http://127.0.0.1:${(server.address() as { port: number }).port}` }));
+  });
+}
+
+describe('prometheus provider failure modes', () => {
+  it('a server that is down is no data → HOLD, well within the timeout', async () => {
+    const { server, url } = await listen(() => {});
+    server.close(); // the port is now closed: connections are refused
+    await new Promise((r) => server.once('close', r));
+    const run = await runGates(
+      configText(`prom: { type: prometheus, url: "${url}", timeout: 5s }`, '- { name: up, provider: prom, query: up, pass: "== 1", severity: critical }'),
+      { nowMs: Date.now() },
+    );
+    const g = gateResult(run, 'up');
+    expect(g.status).toBe('no_data');
+    expect(g.error).toMatch(/cannot reach .*ECONNREFUSED.*after 3 attempts/);
+    expect(run.decision.decision).toBe('HOLD');
+    expect(run.elapsedMs).toBeLessThan(5_000);
+    expect(run.logs.filter((l) => /→ .*ECONNREFUSED.*\(attempt \d\)/.test(l))).toHaveLength(3);
+  });
+
+  it('a server that never answers times out at the provider timeout → HOLD', async () => {
+    const pending: ServerResponse[] = [];
+    const { server, url } = await listen((_req, res) => void pending.push(res));
+    try {
+      const run = await runGates(
+        configText(`prom: { type: prometheus, url: "${url}", timeout: 1s }`, '- { name: slow, provider: prom, query: up, pass: "== 1" }'),
+        { nowMs: Date.now() },
+      );
+      const g = gateResult(run, 'slow');
+      expect(g.status).toBe('no_data');
+      expect(g.error).toMatch(/timed out after 1s/);
+      expect(run.decision.decision).toBe('HOLD');
+      expect(run.elapsedMs).toBeGreaterThanOrEqual(950);
+      expect(run.elapsedMs).toBeLessThan(3_000);
+    } finally {
+      for (const r of pending) r.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('the run deadline cuts a slow provider short → HOLD with "deadline exceeded"', async () => {
+    const pending: ServerResponse[] = [];
+    const { server, url } = await listen((_req, res) => void pending.push(res));
+    try {
+      const run = await runGates(
+        configText(`prom: { type: prometheus, url: "${url}", timeout: 30s }`, '- { name: slow, provider: prom, query: up, pass: "== 1" }'),
+        { nowMs: Date.now(), deadlineMs: 500 },
+      );
+      expect(run.decision.decision).toBe('HOLD');
+      expect(run.decision.reasons[0]).toMatch(/deadline exceeded/);
+      expect(run.elapsedMs).toBeLessThan(2_000);
+    } finally {
+      for (const r of pending) r.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  describe.skipIf(!havePrometheus)('behind an auth proxy in front of the real Prometheus', () => {
+    const TOKEN = 'tok-7f3a9c1e5b2d4f60';
+    let prom: RunningServer;
+    let fx: Fixtures;
+    let proxy: { server: Server; url: string };
+    const seen: { authorization?: string; tenant?: string }[] = [];
+
+    beforeAll(async () => {
+      fx = generateFixtures();
+      prom = await startPrometheus(fx);
+      proxy = await listen(async (req, res) => {
+        const auth = req.headers.authorization;
+        seen.push({ authorization: auth, tenant: req.headers['x-scope-orgid'] as string | undefined });
+        const url = new URL(req.url!, 'http://x');
+        // A careless proxy that echoes what it received in its errors and warnings.
+        if (auth !== `Bearer ${TOKEN}`) {
+          res.writeHead(401, { 'content-type': 'text/plain' }).end(`unauthorized: got ${auth ?? 'nothing'}`);
+          return;
+        }
+        if ((url.searchParams.get('query') ?? '').includes('echo_error')) {
+          res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: `query rejected for ${auth}` }));
+          return;
+        }
+        const upstream = await fetch(`${prom.url}${url.pathname}${url.search}`);
+        const body = (await upstream.json()) as Record<string, unknown>;
+        body.warnings = [`served for ${auth} (tenant ${req.headers['x-scope-orgid']})`];
+        res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+    });
+    afterAll(async () => {
+      proxy?.server.close();
+      await prom?.stop();
+    });
+
+    it('the bearer token is sent, and never appears in observations, results, reasons or logs', async () => {
+      const gates = `- { name: cpu, provider: prom, query: max(cpu_usage_ratio), pass: "< 1" }
+- { name: echo, provider: prom, query: echo_error, pass: "< 1" }
+- { name: wrong_token, provider: wrong, query: max(cpu_usage_ratio), pass: "< 1" }`;
+      const providers = `prom: { type: prometheus, url: "${proxy.url}", headers: { Authorization: "Bearer \${PROM_TOKEN}", X-Scope-OrgID: tenant-a } }
+wrong: { type: prometheus, url: "${proxy.url}", headers: { Authorization: "Bearer not-the-token-9d8e" } }`;
+      const run = await runGates(configText(providers, gates), { nowMs: fx.endMs, env: { PROM_TOKEN: TOKEN } });
+
+      expect(seen.some((s) => s.authorization === `Bearer ${TOKEN}` && s.tenant === 'tenant-a')).toBe(true);
+      const cpu = gateResult(run, 'cpu');
+      expect(cpu.status).toBe('pass');
+      expect(cpu.value).toBe(Math.max(...Object.values(CPU)));
+      expect(cpu.warnings.join(' ')).toMatch(/served for \*\*\* \(tenant tenant-a\)/);
+      expect(gateResult(run, 'echo').error).toMatch(/execution: query rejected for \*\*\*/);
+      const wrong = gateResult(run, 'wrong_token');
+      expect(wrong.error).toMatch(/HTTP 401 .*check the provider's headers or basicAuth.*unauthorized: got \*\*\*/);
+
+      const everything = JSON.stringify({ decision: run.decision, observations: [...run.observations], logs: run.logs });
+      expect(run.logs.length).toBeGreaterThan(0);
+      expect(everything).not.toContain(TOKEN);
+      // A token written into the config (not from the environment) is hidden too.
+      expect(everything).not.toContain('not-the-token-9d8e');
+    });
+  });
+});
