@@ -71,7 +71,8 @@ export function parseMatchers(text: string): Matcher[] {
       }
       if (!closed) fail('an unterminated quoted value');
     } else {
-      const bare = /^[^\s,"'{}]*/.exec(s.slice(i))![0];
+      const bare = /^[^\s,"'{}=!~]*/.exec(s.slice(i))![0];
+      if (!bare) fail(`a value after "${name}${op}" (quoted, like "critical")`);
       value = bare;
       i += bare.length;
     }
