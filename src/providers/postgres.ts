@@ -10,6 +10,7 @@ type PostgresConfig = Extract<ProviderConfig, { type: 'postgres' }>;
 
 /** More rows than this from a windowed gate is a query that forgot its time filter. */
 export const MAX_ROWS = 100_000;
+const STATEMENT_MARGIN_MS = 50;
 
 interface Result {
   columns: string[];
@@ -28,6 +29,7 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
   let closed: Promise<void> | null = null;
 
   async function run(req: ProviderRequest): Promise<Result> {
+    const started = Date.now();
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -46,7 +48,10 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
     let broken: Error | undefined;
     try {
       await client.query('BEGIN READ ONLY');
-      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
+      // The server cancels the statement just before the run gives up on the gate, so the
+      // answer is the server's own "canceling statement due to statement timeout".
+      const budget = Math.round(timeoutMs - (Date.now() - started) - STATEMENT_MARGIN_MS);
+      await client.query(`SET LOCAL statement_timeout = ${Math.max(1, budget)}`);
       // queryMode extended: the server refuses "select 1; commit; insert …" instead of running it.
       const res = await client.query({ text: req.query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
       return { columns: res.fields.map((f) => f.name), rows: res.rows };
