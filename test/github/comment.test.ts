@@ -26,6 +26,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   expect(standin.violations).toEqual([]);
+  expect(standin.responseViolations).toEqual([]);
 });
 
 async function upsert(body: string, token = ACTIONS_TOKEN, extra: { identity?: string; marker?: string } = {}) {

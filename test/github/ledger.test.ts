@@ -24,6 +24,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   expect(standin.violations).toEqual([]);
+  expect(standin.responseViolations).toEqual([]);
 });
 
 const state = (stage: string | null, actor = 'alice'): RolloutState => ({
@@ -237,6 +238,7 @@ describe('github ledger store', () => {
       expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(2);
       expect(big.files(r, w.commit!).get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n{"run":"r2"}\n{"run":"r3"}\n');
       expect(big.violations).toEqual([]);
+      expect(big.responseViolations).toEqual([]);
     } finally {
       await big.stop();
     }

@@ -89,6 +89,11 @@ function inline(doc: Json, node: unknown, chain: string[] = []): unknown {
     if (k === 'example' || k === 'examples' || k === 'description') continue;
     out[k] = inline(doc, v, chain);
   }
+  // OpenAPI 3.0 allows `nullable` beside allOf/anyOf without a `type`; JSON Schema spells it as a union.
+  if (out.nullable === true && out.type === undefined) {
+    delete out.nullable;
+    return { anyOf: [out, { type: 'null' }] };
+  }
   return out;
 }
 
@@ -205,4 +210,94 @@ export function validateRequest(method: string, pathname: string, query: URLSear
     errors.push('this operation takes no request body');
   }
   return { operation: `${method} ${best.template}`, params: best.params, errors };
+}
+
+const responseValidators = new Map<string, ValidateFunction | null>();
+
+/**
+ * Checks an answer of the stand-in against the operation's documented response, so the code
+ * under test only relies on what GitHub promises to send.
+ */
+export function validateResponse(operation: string, status: number, data: unknown): string[] {
+  const key = `${operation} ${status}`;
+  let v = responseValidators.get(key);
+  if (v === undefined) {
+    const { spec: doc } = spec();
+    const [method, template] = operation.split(' ') as [string, string];
+    const op = ((doc.paths as Json)[template] as Json)[method.toLowerCase()] as Json;
+    const responses = inline(doc, op.responses) as Json;
+    const r = responses[String(status)] as Json | undefined;
+    const schema = ((r?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+    v = schema ? ajvs().strict.compile(schema) : null;
+    responseValidators.set(key, v);
+  }
+  if (!v) return [];
+  return v(data) ? [] : formatErrors('response', v);
+}
+
+const responseSchemas = new Map<string, Json | null>();
+
+function responseSchema(operation: string, status: number): Json | null {
+  const key = `${operation} ${status}`;
+  if (responseSchemas.has(key)) return responseSchemas.get(key)!;
+  const { spec: doc } = spec();
+  const [method, template] = operation.split(' ') as [string, string];
+  const op = ((doc.paths as Json)[template] as Json)[method.toLowerCase()] as Json;
+  const r = (inline(doc, op.responses) as Json)[String(status)] as Json | undefined;
+  const schema = (((r?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined) ?? null;
+  responseSchemas.set(key, schema);
+  return schema;
+}
+
+const typeOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? 'number' : typeof v);
+
+/** A placeholder for a property GitHub always sends but the stand-in has no opinion about. */
+function placeholder(schema: Json): unknown {
+  if (schema.nullable || ((schema.anyOf ?? schema.oneOf) as Json[] | undefined)?.some((b) => b.type === 'null')) return null;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  const branch = ((schema.allOf ?? schema.anyOf ?? schema.oneOf) as Json[] | undefined)?.[0];
+  if (branch && !schema.type) return complete(branch, undefined);
+  switch (schema.type) {
+    case 'string':
+      return schema.format === 'uri' ? 'https://api.github.com/placeholder' : schema.format === 'date-time' ? '2026-01-01T00:00:00Z' : schema.format === 'email' ? 'noreply@github.com' : '';
+    case 'integer':
+    case 'number':
+      return 0;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return complete(schema, {});
+    default:
+      return null;
+  }
+}
+
+/** Adds every property the schema requires and the data lacks, recursively. */
+function complete(schema: Json | undefined, data: unknown): unknown {
+  if (!schema) return data;
+  if (data === undefined) return placeholder(schema);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const branches = schema[k] as Json[] | undefined;
+    if (!branches) continue;
+    if (k === 'allOf') return branches.reduce((acc, b) => complete(b, acc), data);
+    const fit = branches.find((b) => b.type === typeOf(data) || (b.type === 'integer' && typeOf(data) === 'number') || (!b.type && typeOf(data) === 'object')) ?? branches[0]!;
+    return complete(fit, data);
+  }
+  if (Array.isArray(data)) return schema.items ? data.map((d) => complete(schema.items as Json, d)) : data;
+  if (data && typeof data === 'object') {
+    const out: Json = { ...(data as Json) };
+    const props = (schema.properties as Json | undefined) ?? {};
+    for (const req of (schema.required as string[] | undefined) ?? []) if (!(req in out)) out[req] = placeholder((props[req] as Json) ?? {});
+    for (const [k, v] of Object.entries(out)) if (props[k]) out[k] = complete(props[k] as Json, v);
+    return out;
+  }
+  return data;
+}
+
+/** The stand-in's answer with every property GitHub documents as always present filled in. */
+export function completeResponse(operation: string, status: number, data: unknown): unknown {
+  const schema = responseSchema(operation, status);
+  return schema ? complete(schema, data) : data;
 }

@@ -32,6 +32,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   expect(standin.violations).toEqual([]);
+  expect(standin.responseViolations).toEqual([]);
 });
 
 function gate(over: Partial<Gate>): Gate {

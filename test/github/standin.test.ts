@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit, USER_AGENT } from '../../src/github/octokit.js';
 import { Redactor } from '../../src/secrets.js';
+import { validateResponse } from './openapi.js';
 import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
 
 let standin: GitHubStandin;
@@ -10,6 +11,8 @@ beforeAll(async () => {
   standin.repo('acme', 'svc');
 });
 afterAll(async () => {
+  // Every answer the stand-in gave matched what GitHub's description promises.
+  expect(standin.responseViolations).toEqual([]);
   await standin.stop();
 });
 
@@ -59,6 +62,14 @@ describe('the GitHub stand-in validates every request against the OpenAPI descri
     expect(data.commit.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['GET /repos/{owner}/{repo}/branches/{branch}', 200]]);
     expect(standin.violations).toEqual([]);
+  });
+});
+
+describe('the stand-in\'s own answers', () => {
+  it('are checked against the documented response, so a wrong answer would be caught', () => {
+    expect(validateResponse('POST /repos/{owner}/{repo}/check-runs', 201, { id: 'one' })).toEqual(
+      expect.arrayContaining(['response/id must be integer', "response must have required property 'head_sha'"]),
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateRequest } from './openapi.js';
+import { completeResponse, validateRequest, validateResponse } from './openapi.js';
 
 /**
  * A stateful stand-in for the parts of GitHub's REST API rollout-gate uses. Every request is
@@ -132,6 +132,8 @@ export interface StandinOptions {
 export class GitHubStandin {
   readonly requests: RecordedRequest[] = [];
   readonly violations: Violation[] = [];
+  /** Answers of the stand-in that GitHub's description would not promise: a stand-in defect. */
+  readonly responseViolations: Violation[] = [];
   readonly repos = new Map<string, Repo>();
   readonly tokens: Map<string, TokenInfo>;
   /** org/team-slug → member logins; a missing team is 404. */
@@ -378,7 +380,10 @@ export class GitHubStandin {
       const fault = this.beforeRoute?.(check.operation!);
       if (fault) throw new HttpError(fault.status, fault.message);
       const out = this.route(method, check.operation!, check.params, url.searchParams, body as Record<string, unknown> | undefined, who);
-      send(out.status, out.data, out.headers);
+      const data = completeResponse(check.operation!, out.status, out.data);
+      const wrong = validateResponse(check.operation!, out.status, data);
+      if (wrong.length) this.responseViolations.push({ method, path: url.pathname, errors: wrong });
+      send(out.status, data, out.headers);
     } catch (e) {
       if (e instanceof HttpError) return send(e.status, { message: e.message, documentation_url: DOCS, status: String(e.status), ...e.extra });
       throw e;
@@ -481,7 +486,7 @@ export class GitHubStandin {
         const r = this.repoOf(params);
         const sha = r.refs.get(`refs/${params.ref}`);
         if (!sha) throw new HttpError(404, 'Not Found');
-        return { status: 200, data: { ref: `refs/${params.ref}`, node_id: 'REF', url: '', object: { sha, type: 'commit', url: '' } } };
+        return { status: 200, data: { ref: `refs/${params.ref}`, node_id: 'REF', url: `${this.url}/placeholder`, object: { sha, type: 'commit', url: `${this.url}/placeholder` } } };
       }
       case 'GET /repos/{owner}/{repo}/git/commits/{commit_sha}': {
         const r = this.repoOf(params);
@@ -516,7 +521,7 @@ export class GitHubStandin {
             git_url: `${this.url}/repos/${r.owner}/${r.name}/git/blobs/${entry.sha}`,
             html_url: `https://github.com/${r.owner}/${r.name}/blob/${sha}/${params.path}`,
             download_url: `https://raw.githubusercontent.com/${r.owner}/${r.name}/${sha}/${params.path}`,
-            _links: { self: '', git: '', html: '' },
+            _links: { self: `${this.url}/placeholder`, git: `${this.url}/placeholder`, html: `${this.url}/placeholder` },
           },
         };
       }
@@ -524,7 +529,7 @@ export class GitHubStandin {
         const r = this.repoOf(params);
         const blob = r.objects.get(params.file_sha!);
         if (!blob || blob.type !== 'blob') throw new HttpError(404, 'Not Found');
-        return { status: 200, data: { sha: params.file_sha, node_id: 'B', size: blob.content.length, url: '', content: blob.content.toString('base64'), encoding: 'base64' } };
+        return { status: 200, data: { sha: params.file_sha, node_id: 'B', size: blob.content.length, url: `${this.url}/placeholder`, content: blob.content.toString('base64'), encoding: 'base64' } };
       }
       case 'POST /repos/{owner}/{repo}/git/blobs': {
         const r = this.repoOf(params);
@@ -565,7 +570,7 @@ export class GitHubStandin {
         const tree = r.objects.get(sha) as Tree;
         return {
           status: 201,
-          data: { sha, url: `${this.url}/repos/${r.owner}/${r.name}/git/trees/${sha}`, truncated: false, tree: tree.entries.map((e) => ({ path: e.name, mode: e.mode, type: e.type, sha: e.sha, url: '' })) },
+          data: { sha, url: `${this.url}/repos/${r.owner}/${r.name}/git/trees/${sha}`, truncated: false, tree: tree.entries.map((e) => ({ path: e.name, mode: e.mode, type: e.type, sha: e.sha, url: `${this.url}/placeholder` })) },
         };
       }
       case 'POST /repos/{owner}/{repo}/git/commits': {
@@ -583,7 +588,7 @@ export class GitHubStandin {
         if (r.objects.get(b.sha as string)?.type !== 'commit') throw new HttpError(422, 'Object does not exist');
         if (r.refs.has(ref)) throw new HttpError(422, 'Reference already exists');
         r.refs.set(ref, b.sha as string);
-        return { status: 201, data: { ref, node_id: 'REF', url: '', object: { sha: b.sha, type: 'commit', url: '' } } };
+        return { status: 201, data: { ref, node_id: 'REF', url: `${this.url}/placeholder`, object: { sha: b.sha, type: 'commit', url: `${this.url}/placeholder` } } };
       }
       case 'PATCH /repos/{owner}/{repo}/git/refs/{ref}': {
         const r = this.repoOf(params);
@@ -594,7 +599,7 @@ export class GitHubStandin {
         if (r.objects.get(sha)?.type !== 'commit') throw new HttpError(422, 'Object does not exist');
         if (b.force !== true && !this.isAncestor(r, current, sha)) throw new HttpError(422, 'Update is not a fast forward');
         r.refs.set(ref, sha);
-        return { status: 200, data: { ref, node_id: 'REF', url: '', object: { sha, type: 'commit', url: '' } } };
+        return { status: 200, data: { ref, node_id: 'REF', url: `${this.url}/placeholder`, object: { sha, type: 'commit', url: `${this.url}/placeholder` } } };
       }
       case 'GET /repos/{owner}/{repo}/issues/{issue_number}/comments': {
         const r = this.repoOf(params);
@@ -660,7 +665,7 @@ export class GitHubStandin {
             conclusion: run.conclusion,
             started_at: this.now(),
             completed_at: this.now(),
-            output: { title: run.title, summary: run.summary, text: null, annotations_count: 0, annotations_url: '' },
+            output: { title: run.title, summary: run.summary, text: null, annotations_count: 0, annotations_url: `${this.url}/placeholder` },
             name: run.name,
             check_suite: { id: 1 },
             app: null,
@@ -687,7 +692,7 @@ export class GitHubStandin {
         const p = this.page(r.reviews.get(n) ?? [], query, `/repos/${params.owner}/${params.repo}/pulls/${n}/reviews`);
         return {
           status: 200,
-          data: p.data.map((v) => ({ id: v.id, node_id: `PRR_${v.id}`, user: this.user(v.login), body: '', state: v.state, commit_id: v.commitId, submitted_at: v.submittedAt, html_url: '', pull_request_url: '', author_association: 'MEMBER', _links: {} })),
+          data: p.data.map((v) => ({ id: v.id, node_id: `PRR_${v.id}`, user: this.user(v.login), body: '', state: v.state, commit_id: v.commitId, submitted_at: v.submittedAt, html_url: `${this.url}/placeholder`, pull_request_url: `${this.url}/placeholder`, author_association: 'MEMBER', _links: {} })),
           headers: p.headers,
         };
       }
