@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary } from '../servers/common.js';
@@ -246,6 +247,17 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
     // Prometheus answers NaN; VictoriaMetrics drops NaN from results, which is an empty answer.
     expect(nan.reason).toMatch(name === 'Prometheus' ? /the value is NaN/ : /NaN|empty result/);
     expect(run.decision.decision).toBe('HOLD');
+  });
+
+  it.skipIf(!available)('every query in examples/prometheus.yml is valid PromQL on this server', async () => {
+    const text = readFileSync(new URL('../../examples/prometheus.yml', import.meta.url), 'utf8');
+    const run = await runGates(text, { nowMs: fx.endMs, env: { PROMETHEUS_URL: server.url, PROMETHEUS_TOKEN: 'unused-token' } });
+    expect(run.decision.gates).toHaveLength(6);
+    for (const g of run.decision.gates) {
+      // The example's metrics do not exist here: every gate is "no data" or a pass, never a query error.
+      expect(g.error, `${g.name}: ${g.error}`).toBeNull();
+    }
+    expect(gateResult(run, 'double_charges').status).toBe('pass'); // "or vector(0)" turns no series into 0
   });
 });
 
