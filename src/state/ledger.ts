@@ -54,7 +54,8 @@ function checkPath(path: string, what: string): string {
 function isRefConflict(e: unknown): boolean {
   const f = githubFailure(e);
   if (!f) return false;
-  if (f.status === 409) return true;
+  // 409 "Git Repository is empty" is no race: retrying cannot help.
+  if (f.status === 409) return !/repository is empty/i.test(f.message);
   return f.status === 422 && /fast forward|reference already exists|reference does not exist/i.test(f.message);
 }
 

@@ -169,6 +169,27 @@ describe('github ledger store', () => {
     expect(standin.history(repo, 'rollout-ledger')).toHaveLength(1);
   });
 
+  it('an evidence-only first write lands on a branch another run created meanwhile', async () => {
+    const s = await store();
+    expect((await s.read()).version).toBeNull();
+    const other = standin.commitFiles(repo, 'rollout-ledger', { 'decision-log/chat.jsonl': '{"run":"other"}\n' });
+    const w = await s.write(change(null, null, 'r1'));
+    expect(standin.commitOf(repo, w.commit!).parents).toEqual([other]);
+    expect(logLines()).toEqual(['{"run":"other"}', '{"run":"r1"}']);
+  });
+
+  it('recreates a deleted ledger branch for an evidence-only write, but refuses a promote whose state vanished', async () => {
+    const s = await store();
+    await s.write(change(null, state('canary'), 'r1'));
+    const read = await s.read();
+    repo.refs.delete('refs/heads/rollout-ledger');
+    await expect(s.write(change(read.version, state('half'), 'promote'))).rejects.toBeInstanceOf(StateConflictError);
+    expect(standin.headOf(repo, 'rollout-ledger')).toBeNull();
+    const w = await s.write(change(read.version, null, 'r2'));
+    expect(standin.commitOf(repo, w.commit!).parents).toEqual([]);
+    expect(logLines()).toEqual(['{"run":"r2"}']);
+  });
+
   it('lands every one of 8 concurrent evidence writers, each decision-log line kept once', async () => {
     const first = await store();
     await first.write(change(null, state('canary'), 'seed'));

@@ -107,7 +107,7 @@ describe('github search gates', () => {
     const { observations } = await collectObservations({
       gates: [g],
       providers: { gh: { type: 'github' } },
-      factories: { ...defaultFactories, github: factory as never },
+      factories: { ...defaultFactories, github: factory },
       nowMs: NOW,
       target: 'half',
       cwd: '/',
