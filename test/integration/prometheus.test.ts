@@ -249,6 +249,22 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
     expect(run.decision.decision).toBe('HOLD');
   });
 
+  it.skipIf(!available)('the documented "no traffic is zero" pattern gives 0 without traffic and the ratio with it', async () => {
+    const zeroIfIdle = (service: string) =>
+      `(sum(rate(http_requests_total{service="${service}",code=~"5.."}[5m])) / (sum(rate(http_requests_total{service="${service}"}[5m])) > 0)) or vector(0)`;
+    const run = await runGates(
+      configText(
+        provider(),
+        `- { name: idle, provider: prom, query: '${zeroIfIdle('ghost')}', pass: "< 0.01" }
+- { name: busy, provider: prom, query: '${zeroIfIdle('payments')}', pass: "< 0.01" }`,
+      ),
+      { nowMs: fx.endMs },
+    );
+    expect(gateResult(run, 'idle').status).toBe('pass');
+    expect(gateResult(run, 'idle').value).toBe(0);
+    expect(gateResult(run, 'busy').value).toBeCloseTo(ERRORS_PER_SCRAPE.paymentsCanary / REQUESTS_PER_SCRAPE, 6);
+  });
+
   it.skipIf(!available)('every query in examples/prometheus.yml is valid PromQL on this server', async () => {
     const text = readFileSync(new URL('../../examples/prometheus.yml', import.meta.url), 'utf8');
     const run = await runGates(text, { nowMs: fx.endMs, env: { PROMETHEUS_URL: server.url, PROMETHEUS_TOKEN: 'unused-token' } });
