@@ -1,9 +1,14 @@
 import type { Config } from '../config/load.js';
 import type { StateConfig } from '../config/schema.js';
+import { publishCheckRun } from '../github/check-run.js';
+import { stickyMarker, upsertStickyComment } from '../github/comment.js';
+import { createOctokit, describeGitHubError, githubFailure, writeRefusal, type GitHubClient } from '../github/octokit.js';
 import type { Logger } from '../logger.js';
+import { githubProviderFactory } from '../providers/github.js';
 import type { ProviderFactory } from '../providers/types.js';
 import type { Snapshot } from '../report/snapshot.js';
 import type { Redactor } from '../secrets.js';
+import { githubLedgerStore } from '../state/ledger.js';
 import type { StateStore } from '../state/types.js';
 import type { RunnerEnvironment } from './event.js';
 import type { ActionSettings } from './inputs.js';
@@ -21,12 +26,113 @@ export interface GitHubSide {
   ) => Promise<{ commentUrl: string | null; warnings: string[] }>;
 }
 
+const BODY_LIMIT = 65_536;
+
+export function checkRunName(rollout: string): string {
+  return `rollout-gate / ${rollout}`;
+}
+
+export function checkRunTitle(s: Snapshot): string {
+  const move = `${s.transition.from ?? '(not started)'} → ${s.transition.to ?? '(none)'}`;
+  const forced = s.forced ? ` (forced by ${s.forced.actor ?? 'unknown'})` : '';
+  return `${s.decision}${forced}: ${move}`;
+}
+
+/** Whether a write failed only because the token may not write (fork PRs, read-only tokens). */
+function refusedWrite(e: unknown): boolean {
+  return writeRefusal(e) !== null || writeRefusal((e as { cause?: unknown })?.cause) !== null || /resource not accessible by/i.test(String((e as Error)?.message ?? ''));
+}
+
+/** Builds the GitHub side from the settings, or null when there is no token or repository. */
 export function connectGitHub(
-  _settings: ActionSettings,
-  _runner: RunnerEnvironment,
-  _config: Config,
-  _redactor: Redactor,
-  _logger: Logger,
+  settings: ActionSettings,
+  runner: RunnerEnvironment,
+  config: Config,
+  redactor: Redactor,
+  logger: Logger,
+  fetchImpl?: typeof fetch,
 ): GitHubSide | null {
-  return null;
+  if (!settings.token || !runner.owner || !runner.repo) return null;
+  const owner = runner.owner;
+  const repo = runner.repo;
+  const octokit: GitHubClient = createOctokit({ token: settings.token, baseUrl: runner.apiUrl, redactor, fetch: fetchImpl });
+  const server = runner.context.runUrl ? new URL(runner.context.runUrl).origin : 'https://github.com';
+  const pr = runner.pullRequest;
+
+  return {
+    ledger: (state) =>
+      githubLedgerStore({
+        octokit,
+        owner,
+        repo,
+        branch: state.branch ?? 'rollout-ledger',
+        path: state.path ?? `state/${config.rollout.name}.json`,
+        rollout: config.rollout.name,
+        logger,
+        redactor,
+      }),
+    providerFactory: githubProviderFactory({
+      octokit,
+      owner,
+      repo,
+      pullRequest: pr ? { number: pr.number, headSha: pr.headSha, author: pr.author ?? '', body: pr.body } : null,
+    }) as ProviderFactory<never>,
+    async isTeamMember(actor, team) {
+      const [org, slug] = team.split('/');
+      if (!org || !slug) return null;
+      try {
+        const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: actor });
+        return data.state === 'active';
+      } catch (e) {
+        if (githubFailure(e)?.status === 404) return false;
+        logger.warning(`could not read the members of @${team}: ${describeGitHubError(e, redactor)}`);
+        return null;
+      }
+    },
+    isWriteRefusal: refusedWrite,
+    commitUrl: (sha) => `${server}/${owner}/${repo}/commit/${sha}`,
+    async report(snap, render) {
+      const warnings: string[] = [];
+      let commentUrl: string | null = null;
+      const failed = (what: string, e: unknown) =>
+        warnings.push(`${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact(describeGitHubError(e, redactor))}`);
+      const headSha = pr?.headSha ?? runner.context.commitSha;
+      if (headSha) {
+        try {
+          await publishCheckRun({
+            octokit,
+            owner,
+            repo,
+            name: checkRunName(config.rollout.name),
+            headSha,
+            conclusion: snap.command === 'rollback' ? 'neutral' : snap.decision === 'PROCEED' ? 'success' : 'failure',
+            title: checkRunTitle(snap),
+            summary: render.summary(BODY_LIMIT - 1),
+            detailsUrl: runner.context.runUrl,
+            redactor,
+          });
+        } catch (e) {
+          failed('create the check run', e);
+        }
+      }
+      if (render.comment && pr) {
+        try {
+          const r = await upsertStickyComment({
+            octokit,
+            owner,
+            repo,
+            issueNumber: pr.number,
+            marker: stickyMarker(config.rollout.name),
+            body: render.body(BODY_LIMIT),
+            logger,
+            redactor,
+          });
+          commentUrl = r.url;
+        } catch (e) {
+          failed('comment on the pull request', e);
+        }
+      }
+      return { commentUrl, warnings };
+    },
+  };
 }

@@ -96,7 +96,7 @@ export async function run(): Promise<void> {
     if (github && !settings.dryRun) {
       const reported = await github.report(snap, {
         comment: settings.comment,
-        body: (max) => renderMarkdown(snap, { marker: true, evidenceUrl, maxLength: max }),
+        body: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max - 200 }),
         summary: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max }),
       });
       commentUrl = reported.commentUrl;

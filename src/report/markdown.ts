@@ -7,10 +7,6 @@ import type { Snapshot } from './snapshot.js';
 export const DECISION_ICON = { PROCEED: '✅', HOLD: '⏸️', ROLLBACK: '🛑' } as const;
 const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', skipped: '➖ n/a' };
 
-export function commentMarker(rollout: string): string {
-  return `<!-- rollout-gate:${rollout} -->`;
-}
-
 export function transitionText(s: Pick<Snapshot, 'transition'>): string {
   const t = s.transition;
   const from = t.from === null ? '(not started)' : `${t.from} (${t.fromTraffic}%)`;
@@ -41,8 +37,6 @@ function rampRow(c: RampCheck): string {
 }
 
 export interface MarkdownOptions {
-  /** Include the hidden sticky-comment marker (PR comment only). */
-  marker?: boolean;
   /** Links to show at the bottom. */
   evidenceUrl?: string | null;
   /** Cap on the output length; the gate details are cut first, with a note. */
@@ -52,7 +46,6 @@ export interface MarkdownOptions {
 /** The snapshot as GitHub Markdown: job summary, PR comment and check-run summary all use this. */
 export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string {
   const head: string[] = [];
-  if (opts.marker) head.push(commentMarker(s.rollout));
   const forced = s.forced ? ' (forced)' : '';
   head.push(`### ${DECISION_ICON[s.decision]} rollout-gate: **${s.decision}**${forced} · ${md(s.rollout)}`);
   head.push('');

@@ -1,0 +1,186 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoDir } from '../support/demo.js';
+import { runAction, type ActionRun } from '../support/runner.js';
+import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+
+const OWNER = 'acme';
+const HEAD_SHA = '1111111111111111111111111111111111111111';
+let standin: GitHubStandin;
+let repo: Repo;
+let dir: string;
+let cleanup: () => void;
+let seq = 0;
+
+beforeAll(async () => {
+  standin = await startStandin();
+});
+afterAll(async () => {
+  await standin.stop();
+});
+beforeEach(() => {
+  const d = demoDir(Date.now(), 'healthy');
+  dir = d.dir;
+  cleanup = d.cleanup;
+  repo = standin.repo(OWNER, `chat-${++seq}`);
+  writeFileSync(
+    join(dir, 'rollout-gate.yml'),
+    readFileSync(join(import.meta.dirname, '../../examples/chat-rollout.yml'), 'utf8').replace(/state:\n  type: file\n  path: .*\n/, 'state:\n  type: github\n'),
+  );
+  // The ledger already has the rollout three hours into canary_10.
+  standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+  standin.commitFiles(repo, 'rollout-ledger', { 'state/chat-v1.1.json': readFileSync(join(dir, 'state.json'), 'utf8') }, 'seed');
+});
+afterEach(() => {
+  cleanup();
+  expect(standin.violations).toEqual([]);
+});
+
+function pullRequestEvent(fork = false) {
+  return {
+    action: 'synchronize',
+    number: 7,
+    pull_request: {
+      number: 7,
+      body: 'Release chat v1.1\n\n- [x] Rollback command verified',
+      user: { login: 'dana' },
+      head: { sha: HEAD_SHA, ref: 'release/v1.1', repo: { full_name: fork ? 'mallory/chat' : `${OWNER}/${repo.name}` } },
+      base: { ref: 'main', repo: { full_name: `${OWNER}/${repo.name}` } },
+    },
+    repository: { full_name: `${OWNER}/${repo.name}` },
+  };
+}
+
+async function run(inputs: Record<string, string>, opts: { token?: string; event?: unknown; eventName?: string; scenario?: 'healthy' | 'breach'; runId?: string } = {}): Promise<ActionRun> {
+  return runAction({
+    inputs: { config: 'rollout-gate.yml', 'github-token': opts.token ?? ACTIONS_TOKEN, ...inputs },
+    env: {
+      ROLLOUT_DEMO_DIR: dir,
+      GITHUB_API_URL: standin.url,
+      GITHUB_REPOSITORY: `${OWNER}/${repo.name}`,
+      GITHUB_EVENT_NAME: opts.eventName ?? 'pull_request',
+      GITHUB_SHA: '2222222222222222222222222222222222222222',
+      GITHUB_RUN_ID: opts.runId ?? '4242',
+    },
+    event: opts.event ?? pullRequestEvent(),
+    workspace: dir,
+  });
+}
+
+const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
+const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const writes = () => standin.requests.filter((r) => r.method !== 'GET').length;
+
+describe('the bundled Action against the GitHub stand-in', () => {
+  it('evaluate on a PR: check run on the head SHA, sticky comment, evidence in one ledger commit, outputs', async () => {
+    const before = standin.requests.length;
+    const r = await run({});
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.decision).toBe('PROCEED');
+
+    const check = repo.checkRuns.at(-1)!;
+    expect(check).toMatchObject({ name: 'rollout-gate / chat-v1.1', headSha: HEAD_SHA, conclusion: 'success', title: 'PROCEED: canary_10 → canary_50' });
+    expect(check.summary).toContain('| write\\_receipt\\_p95\\_ms |');
+
+    const comments = repo.comments.get(7)!;
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body.startsWith('<!-- rollout-gate:chat-v1.1 -->')).toBe(true);
+    expect(comments[0]!.body).toContain('rollout-gate: **PROCEED**');
+    expect(r.outputs['comment-url']).toMatch(/#issuecomment-\d+$/);
+
+    const files = standin.files(repo, 'rollout-ledger');
+    const dirOnLedger = [...files.keys()].find((k) => k.endsWith('/snapshot.json'))!;
+    expect(dirOnLedger).toMatch(/^evidence\/chat-v1\.1\/\d{8}T\d{6}Z-canary_10-to-canary_50-4242\.1\/snapshot\.json$/);
+    expect(files.get(dirOnLedger.replace('snapshot.json', 'go-no-go.md'))).toContain('| Decision | **PROCEED** |');
+    expect(JSON.parse(files.get(dirOnLedger)!)).toMatchObject({ decision: 'PROCEED', context: { commitSha: HEAD_SHA, pullRequest: 7 } });
+    expect(decisionLog()).toHaveLength(1);
+    expect(r.outputs['evidence-commit']).toBe(standin.headOf(repo, 'rollout-ledger'));
+    // The state did not change on evaluate.
+    expect(ledgerState().stage).toBe('canary_10');
+
+    const calls = standin.requests.slice(before);
+    // Closing-note figure: API calls of one evaluate on a PR (no github gates in this config).
+    expect(calls.length).toBeLessThanOrEqual(9);
+    process.stdout.write(`[api-calls] evaluate on a PR made ${calls.length} GitHub API calls: ${calls.map((c) => c.operation).join(', ')}\n`);
+  });
+
+  it('a rerun updates the same comment in place', async () => {
+    await run({});
+    await run({}, { runId: '4243' });
+    const comments = repo.comments.get(7)!;
+    expect(comments).toHaveLength(1);
+    expect(decisionLog()).toHaveLength(2);
+  });
+
+  it('HOLD and ROLLBACK fail the step and the check run', async () => {
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ chat: {} }));
+    const hold = await run({});
+    expect(hold.code).toBe(1);
+    expect(hold.outputs.decision).toBe('HOLD');
+    expect(repo.checkRuns.at(-1)!.conclusion).toBe('failure');
+
+    const d = demoDir(Date.now(), 'breach');
+    writeFileSync(join(dir, 'metrics.json'), readFileSync(join(d.dir, 'metrics.json')));
+    d.cleanup();
+    const rb = await run({});
+    expect(rb.code).toBe(1);
+    expect(rb.outputs).toMatchObject({ decision: 'ROLLBACK', 'failed-gates': 'ack_without_receipt_rate' });
+    expect(repo.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'ROLLBACK: canary_10 → canary_50' });
+  });
+
+  it('promote on workflow_dispatch moves the state on the ledger; no comment without a PR', async () => {
+    const r = await run({ command: 'promote' }, { event: {}, eventName: 'workflow_dispatch' });
+    expect(r.code, r.stdout).toBe(0);
+    const state = ledgerState();
+    expect(state.stage).toBe('canary_50');
+    expect(state.history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'alice' });
+    expect(repo.comments.get(7) ?? []).toHaveLength(0);
+    expect(r.summary).toContain('rollout-gate: **PROCEED**');
+  });
+
+  it('rollback with the kill switch; the next evaluate is a ROLLBACK', async () => {
+    const r = await run({ command: 'rollback', 'kill-switch': 'true', reason: 'duplicate messages' }, { event: {}, eventName: 'workflow_dispatch' });
+    expect(r.code, r.stdout).toBe(0);
+    expect(ledgerState()).toMatchObject({ stage: 'canary_1', killSwitch: true });
+    const next = await run({});
+    expect(next.outputs.decision).toBe('ROLLBACK');
+    expect(next.summary).toContain('the kill switch is engaged');
+  });
+
+  it('a fork PR with a read-only token: the verdict and the summary stand, writes become warnings', async () => {
+    const r = await run({}, { token: READONLY_TOKEN, event: pullRequestEvent(true) });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.outputs.decision).toBe('PROCEED');
+    expect(r.stdout).toMatch(/::warning::.*(Resource not accessible by integration|may not)/);
+    expect(r.summary).toContain('rollout-gate: **PROCEED**');
+    expect(repo.comments.get(7) ?? []).toHaveLength(0);
+    expect(decisionLog()).toHaveLength(0);
+  });
+
+  it('two promote runs racing on the ledger: exactly one transition, no lost decision-log line', async () => {
+    const [a, b] = await Promise.all([run({ command: 'promote' }, { runId: '5001' }), run({ command: 'promote' }, { runId: '5002' })]);
+    const decisions = [a.outputs.decision, b.outputs.decision].sort();
+    expect(decisions).toEqual(['HOLD', 'PROCEED']);
+    const state = ledgerState();
+    expect(state.stage).toBe('canary_50');
+    expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
+    expect(decisionLog()).toHaveLength(2);
+  });
+
+  it('dry-run writes nothing: no commit, no comment, no check run', async () => {
+    const before = writes();
+    const r = await run({ command: 'promote', 'dry-run': 'true' });
+    expect(r.code).toBe(0);
+    expect(writes()).toBe(before);
+    expect(ledgerState().stage).toBe('canary_10');
+  });
+
+  it('the token never appears in outputs, summary, comment, check run or evidence', async () => {
+    const r = await run({ command: 'promote' });
+    const log = r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    expect(r.stdout).toContain(`::add-mask::${ACTIONS_TOKEN}`);
+    const everything = [log, r.stderr, r.summary, JSON.stringify(r.outputs), JSON.stringify(repo.comments.get(7)), JSON.stringify(repo.checkRuns), ...standin.files(repo, 'rollout-ledger').values()].join('\n');
+    expect(everything).not.toContain(ACTIONS_TOKEN);
+  });
+});
