@@ -45,6 +45,16 @@ function stamp(state: RolloutState): string {
   return `row:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
+/** host:port/database, never the credentials. */
+function databaseOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'database';
+  }
+}
+
 function isoOf(v: unknown): unknown {
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? String(v) : v.toISOString();
   // timestamptz as text ("2026-11-22 05:00:00+00") is still a time.
@@ -164,7 +174,7 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
   }
 
   return {
-    description: `postgres ${config.write ? 'state (read/write)' : 'state (read only)'}`,
+    description: `postgres ${databaseOf(config.url)}${config.write ? '' : ' (read only: no state.write)'}`,
     async read(): Promise<StateRead> {
       return withClient((client) =>
         inTransaction(client, true, async () => {
