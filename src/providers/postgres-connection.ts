@@ -42,6 +42,8 @@ export async function createPool(
     connectionTimeoutMillis: opts.timeoutMs,
     idleTimeoutMillis: 10_000,
     application_name: 'rollout-gate',
+    // Idle pooled connections never keep a finished CLI run alive.
+    allowExitOnIdle: true,
   });
   // An idle connection that drops (server restart) must not crash the run.
   pool.on('error', (e) => opts.logger.debug(opts.redactor.redact(`${opts.what}: an idle connection failed: ${e.message}`)));
