@@ -11,6 +11,8 @@ export interface RunnerEnvironment {
   actor: string | null;
   /** The pull request this run is about, if any (pull_request, pull_request_target events). */
   pullRequest: { number: number; headSha: string; author: string | null; body: string; fork: boolean } | null;
+  /** On workflow_run: the triggering run's head, to find its pull request (forks are not listed in the payload). */
+  workflowRunHead: { owner: string; branch: string; sha: string } | null;
   workspace: string;
   tempDir: string;
 }
@@ -29,19 +31,30 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv): RunnerEnvironment
       payload = {};
     }
   }
-  const pr = payload.pull_request as
+  const prPayload = payload.pull_request as
     | { number?: number; body?: string | null; user?: { login?: string }; head?: { sha?: string; repo?: { full_name?: string } } }
     | undefined;
   const pullRequest =
-    pr && typeof pr.number === 'number' && pr.head?.sha
+    prPayload && typeof prPayload.number === 'number' && prPayload.head?.sha
       ? {
-          number: pr.number,
-          headSha: pr.head.sha,
-          author: pr.user?.login ?? null,
-          body: pr.body ?? '',
-          fork: pr.head.repo?.full_name !== undefined && pr.head.repo.full_name !== repository,
+          number: prPayload.number,
+          headSha: prPayload.head.sha,
+          author: prPayload.user?.login ?? null,
+          body: prPayload.body ?? '',
+          fork: prPayload.head.repo?.full_name !== undefined && prPayload.head.repo.full_name !== repository,
         }
       : null;
+  const wr = payload.workflow_run as
+    | { head_sha?: string; head_branch?: string; head_repository?: { owner?: { login?: string } }; pull_requests?: { number?: number; head?: { sha?: string } }[] }
+    | undefined;
+  let fromRun: RunnerEnvironment['pullRequest'] = null;
+  let workflowRunHead: RunnerEnvironment['workflowRunHead'] = null;
+  if (!pullRequest && wr?.head_sha) {
+    const listed = wr.pull_requests?.find((p) => typeof p.number === 'number');
+    if (listed) fromRun = { number: listed.number!, headSha: listed.head?.sha ?? wr.head_sha, author: null, body: '', fork: false };
+    else if (wr.head_branch && wr.head_repository?.owner?.login) workflowRunHead = { owner: wr.head_repository.owner.login, branch: wr.head_branch, sha: wr.head_sha };
+  }
+  const pr = pullRequest ?? fromRun;
   return {
     owner: owner ?? null,
     repo: repo ?? null,
@@ -49,15 +62,16 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv): RunnerEnvironment
     context: {
       repository,
       // On pull_request events GITHUB_SHA is the merge commit; the PR head is what was reviewed.
-      commitSha: pullRequest?.headSha ?? env.GITHUB_SHA ?? null,
+      commitSha: pr?.headSha ?? wr?.head_sha ?? env.GITHUB_SHA ?? null,
       runUrl: repository && runId ? `${server}/${repository}/actions/runs/${runId}${attempt !== '1' ? `/attempts/${attempt}` : ''}` : null,
       runId,
       eventName: env.GITHUB_EVENT_NAME ?? null,
-      pullRequest: pullRequest?.number ?? null,
+      pullRequest: pr?.number ?? null,
     },
     runKey: runId ? `${runId}.${attempt}` : `local.${Date.now().toString(36)}`,
     actor: env.GITHUB_ACTOR ?? null,
-    pullRequest,
+    pullRequest: pr,
+    workflowRunHead,
     workspace: env.GITHUB_WORKSPACE ?? process.cwd(),
     tempDir: env.RUNNER_TEMP ?? '/tmp',
   };

@@ -43,21 +43,44 @@ function refusedWrite(e: unknown): boolean {
   return writeRefusal(e) !== null || writeRefusal((e as { cause?: unknown })?.cause) !== null || /resource not accessible by/i.test(String((e as Error)?.message ?? ''));
 }
 
+/**
+ * On workflow_run, GitHub leaves `pull_requests` empty when the PR comes from a fork: find it by
+ * its head (`fork-owner:branch`) and check the head commit still matches.
+ */
+export async function findWorkflowRunPull(octokit: GitHubClient, runner: RunnerEnvironment): Promise<RunnerEnvironment['pullRequest']> {
+  const head = runner.workflowRunHead;
+  if (!head || !runner.owner || !runner.repo) return null;
+  const { data } = await octokit.rest.pulls.list({ owner: runner.owner, repo: runner.repo, state: 'open', head: `${head.owner}:${head.branch}`, per_page: 10 });
+  const pr = data.find((p) => p.head.sha === head.sha);
+  return pr ? { number: pr.number, headSha: pr.head.sha, author: pr.user?.login ?? null, body: pr.body ?? '', fork: true } : null;
+}
+
 /** Builds the GitHub side from the settings, or null when there is no token or repository. */
-export function connectGitHub(
+export async function connectGitHub(
   settings: ActionSettings,
   runner: RunnerEnvironment,
   config: Config,
   redactor: Redactor,
   logger: Logger,
   fetchImpl?: typeof fetch,
-): GitHubSide | null {
+): Promise<GitHubSide | null> {
   if (!settings.token || !runner.owner || !runner.repo) return null;
   const owner = runner.owner;
   const repo = runner.repo;
   const octokit: GitHubClient = createOctokit({ token: settings.token, baseUrl: runner.apiUrl, redactor, fetch: fetchImpl });
   const server = runner.context.runUrl ? new URL(runner.context.runUrl).origin : 'https://github.com';
-  const pr = runner.pullRequest;
+  let pr = runner.pullRequest;
+  if (!pr && runner.workflowRunHead) {
+    try {
+      pr = await findWorkflowRunPull(octokit, runner);
+      if (pr) {
+        runner.pullRequest = pr;
+        runner.context.pullRequest = pr.number;
+      }
+    } catch (e) {
+      logger.warning(`could not find the pull request of the triggering run: ${describeGitHubError(e, redactor)}`);
+    }
+  }
 
   return {
     ledger: (state) =>
@@ -81,8 +104,8 @@ export function connectGitHub(
       const [org, slug] = team.split('/');
       if (!org || !slug) return null;
       try {
-        const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug: slug, username: actor });
-        return data.state === 'active';
+        const members = await octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 });
+        return members.some((m) => m.login.toLowerCase() === actor.toLowerCase());
       } catch (e) {
         if (githubFailure(e)?.status === 404) return false;
         logger.warning(`could not read the members of @${team}: ${describeGitHubError(e, redactor)}`);

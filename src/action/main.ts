@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     const config = { ...loadConfigFile(configPath), file: settings.config };
     for (const s of config.secrets) redactor.add(s);
 
-    const github: GitHubSide | null = connectGitHub(settings, runner, config, redactor, coreLogger);
+    const github: GitHubSide | null = await connectGitHub(settings, runner, config, redactor, coreLogger);
     const stateConfig = config.state ?? { type: 'github' as const };
     const store = createStateStore(stateConfig, config, {
       cwd: runner.workspace,
