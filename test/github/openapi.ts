@@ -12,17 +12,10 @@ import addFormatsModule from 'ajv-formats';
 type Json = Record<string, unknown>;
 
 interface Operation {
-  method: string;
-  template: string;
-  segments: string[];
-  /** The last path parameter may span several segments (`x-multi-segment`, e.g. contents paths). */
-  multiSegment: boolean;
-  literalCount: number;
   validatePath: ValidateFunction;
   validateQuery: ValidateFunction;
   validateBody: ValidateFunction | null;
   bodyRequired: boolean;
-  pathNames: string[];
 }
 
 export interface ValidationResult {
@@ -118,16 +111,12 @@ function compile(method: string, template: string): Operation {
   const pathRequired: string[] = [];
   const queryProps: Json = {};
   const queryRequired: string[] = [];
-  let multiSegment = false;
-  const pathNames: string[] = [];
   for (const p of params) {
     const name = p.name as string;
     const schema = (p.schema as Json) ?? {};
     if (p.in === 'path') {
       pathProps[name] = schema;
       pathRequired.push(name);
-      pathNames.push(name);
-      if (p['x-multi-segment']) multiSegment = true;
     } else if (p.in === 'query') {
       queryProps[name] = schema;
       if (p.required) queryRequired.push(name);
@@ -136,19 +125,12 @@ function compile(method: string, template: string): Operation {
   const { strict, coerce } = ajvs();
   const body = raw.requestBody as Json | undefined;
   const bodySchema = body ? (((body.content as Json)?.['application/json'] as Json)?.schema as Json | undefined) : undefined;
-  const segments = template.split('/').filter(Boolean);
   const op: Operation = {
-    method,
-    template,
-    segments,
-    multiSegment,
-    literalCount: segments.filter((s) => !s.startsWith('{')).length,
     validatePath: coerce.compile({ type: 'object', properties: pathProps, required: pathRequired }),
     // Parameters the operation does not declare are refused: GitHub ignores them, so a typo would go unnoticed.
     validateQuery: coerce.compile({ type: 'object', properties: queryProps, required: queryRequired, additionalProperties: false }),
     validateBody: bodySchema ? strict.compile(bodySchema) : null,
     bodyRequired: Boolean(body?.required),
-    pathNames,
   };
   compiled.set(key, op);
   return op;
@@ -222,12 +204,7 @@ export function validateResponse(operation: string, status: number, data: unknow
   const key = `${operation} ${status}`;
   let v = responseValidators.get(key);
   if (v === undefined) {
-    const { spec: doc } = spec();
-    const [method, template] = operation.split(' ') as [string, string];
-    const op = ((doc.paths as Json)[template] as Json)[method.toLowerCase()] as Json;
-    const responses = inline(doc, op.responses) as Json;
-    const r = responses[String(status)] as Json | undefined;
-    const schema = ((r?.content as Json | undefined)?.['application/json'] as Json | undefined)?.schema as Json | undefined;
+    const schema = responseSchema(operation, status);
     v = schema ? ajvs().strict.compile(schema) : null;
     responseValidators.set(key, v);
   }
@@ -281,7 +258,7 @@ function complete(schema: Json | undefined, data: unknown): unknown {
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
     const branches = schema[k] as Json[] | undefined;
     if (!branches) continue;
-    if (k === 'allOf') return branches.reduce((acc, b) => complete(b, acc), data);
+    if (k === 'allOf') return branches.reduce<unknown>((acc, b) => complete(b, acc), data);
     const fit = branches.find((b) => b.type === typeOf(data) || (b.type === 'integer' && typeOf(data) === 'number') || (!b.type && typeOf(data) === 'object')) ?? branches[0]!;
     return complete(fit, data);
   }
