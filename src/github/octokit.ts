@@ -1,5 +1,6 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
+import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
 
 /** The client every GitHub edge takes: REST methods, pagination and retries. */
@@ -17,12 +18,24 @@ export interface OctokitOptions {
   retryAfterBaseMs?: number;
   /** The token is registered here so no message can carry it. */
   redactor?: Redactor;
+  /** Octokit's own notices (deprecations) go here instead of the console. */
+  logger?: Logger;
 }
 
 export const USER_AGENT = 'rollout-gate';
 
 // Conflicts (409) and validation failures are answers, not outages: the callers handle them.
 const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
+
+function octokitLog(logger: Logger, redactor?: Redactor) {
+  const clean = (m: string) => (redactor ? redactor.redact(m) : m);
+  return {
+    debug: (m: string) => logger.debug(clean(m)),
+    info: (m: string) => logger.debug(clean(m)),
+    warn: (m: string) => logger.warning(clean(m)),
+    error: (m: string) => logger.warning(clean(m)),
+  };
+}
 
 export function createOctokit(opts: OctokitOptions): GitHubClient {
   opts.redactor?.add(opts.token);
@@ -31,6 +44,7 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
     {
       baseUrl: opts.baseUrl.replace(/\/+$/, ''),
       userAgent: USER_AGENT,
+      ...(opts.logger ? { log: octokitLog(opts.logger, opts.redactor) } : {}),
       // Only override `request` when a transport is injected: the default carries the proxy agent.
       ...(opts.fetch ? { request: { fetch: opts.fetch } } : {}),
       retry: {

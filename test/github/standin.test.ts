@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOctokit, USER_AGENT } from '../../src/github/octokit.js';
+import { createOctokit, USER_AGENT, writeRefusal } from '../../src/github/octokit.js';
 import { Redactor } from '../../src/secrets.js';
 import { validateResponse } from './openapi.js';
 import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
@@ -109,5 +109,25 @@ describe('createOctokit', () => {
     const redactor = new Redactor();
     createOctokit({ token: ACTIONS_TOKEN, baseUrl: standin.url, redactor });
     expect(redactor.redact(`Authorization: token ${ACTIONS_TOKEN}`)).toBe('Authorization: token ***');
+  });
+});
+
+describe('writeRefusal', () => {
+  const failure = (status: number, message: string) => Object.assign(new Error(message), { status, response: { data: { message } }, request: { method: 'POST', url: 'https://api.github.com/x' } });
+
+  it.each([
+    ['GITHUB_TOKEN of a fork pull request', 'Resource not accessible by integration'],
+    ['fine-grained token without the permission', 'Resource not accessible by personal access token'],
+  ])('recognises a %s', (_, message) => {
+    expect(writeRefusal(failure(403, message))).toEqual({ status: 403, message });
+    expect(writeRefusal(new Error('wrapped', { cause: failure(403, message) }))).toEqual({ status: 403, message });
+  });
+
+  it.each([
+    [403, 'You have exceeded a secondary rate limit'],
+    [404, 'Not Found'],
+    [422, 'Update is not a fast forward'],
+  ])('does not mistake %i "%s" for a read-only token', (status, message) => {
+    expect(writeRefusal(failure(status, message))).toBeNull();
   });
 });
