@@ -98,7 +98,8 @@ export async function connectGitHub(
       octokit,
       owner,
       repo,
-      pullRequest: pr ? { number: pr.number, headSha: pr.headSha, author: pr.author ?? '', body: pr.body } : null,
+      // The body is read from the API: a rerun replays the old event payload, ticked boxes included or not.
+      pullRequest: pr ? { number: pr.number, headSha: pr.headSha, author: pr.author ?? '' } : null,
     }) as ProviderFactory<never>,
     async isTeamMember(actor, team) {
       const [org, slug] = team.split('/');

@@ -162,5 +162,26 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   const verdict = judgeSamples(series, conds, { overMs: gate.overMs, failAfterMs: gate.failAfterMs, stepMs }, baseline);
   if (verdict.kind === 'no_data') return done('no_data', verdict.detail + nanNote, stats);
   const baselineNote = stats.baselineValue !== undefined && stats.baselineValue !== null ? ` (baseline ${fmt(stats.baselineValue)})` : '';
-  return done(verdict.kind, verdict.detail + baselineNote + nanNote, { ...stats, violations: verdict.violations });
+  const reason = governanceReason(gate, obs, verdict.kind === 'pass') ?? verdict.detail + baselineNote + nanNote;
+  return done(verdict.kind, reason, { ...stats, violations: verdict.violations });
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** Approval and checklist gates explain themselves by name, not by a count. */
+function governanceReason(gate: Gate, obs: GateObservation, passed: boolean): string | null {
+  const d = obs.detail ?? {};
+  if (gate.checklist) {
+    const missing = strings(d.missing);
+    if (passed) return `all ${gate.checklist.length} checklist item${gate.checklist.length === 1 ? '' : 's'} ticked in the pull request`;
+    return `not ticked in the pull request: ${missing.map((m) => `"${m}"`).join(', ')}`;
+  }
+  if (gate.approvals) {
+    const approvers = strings(d.approvers);
+    const stale = strings(d.staleApprovals);
+    const who = approvers.length ? ` (${approvers.join(', ')})` : '';
+    const staleNote = stale.length ? `; approvals of an older commit do not count (${stale.join(', ')})` : '';
+    return `${approvers.length} approving review${approvers.length === 1 ? '' : 's'} on the head commit${who}, ${passed ? 'meets' : 'needs'} ${gate.approvals.min}${staleNote}`;
+  }
+  return null;
 }
