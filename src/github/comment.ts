@@ -32,6 +32,16 @@ export function stickyBody(body: string, marker: string, limit = COMMENT_LIMIT):
 }
 
 /**
+ * What the token's format alone says about its identity. Installation tokens (`ghs_`, which
+ * GITHUB_TOKEN is) cannot call GET /user, and the answer would be github-actions[bot] anyway;
+ * knowing it saves a request on every rerun. An app's own installation token posts as
+ * `<app-slug>[bot]`: pass that as `identity` instead.
+ */
+export function identityOfToken(token: string): string | undefined {
+  return token.startsWith('ghs_') ? ACTIONS_BOT : undefined;
+}
+
+/**
  * The login the token posts as: GET /user for a user token; GitHub refuses that call to
  * installation tokens (GITHUB_TOKEN), whose comments are authored by github-actions[bot].
  */

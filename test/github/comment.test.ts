@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACTIONS_BOT, COMMENT_LIMIT, stickyBody, stickyMarker, upsertStickyComment } from '../../src/github/comment.js';
+import { ACTIONS_BOT, COMMENT_LIMIT, identityOfToken, stickyBody, stickyMarker, upsertStickyComment } from '../../src/github/comment.js';
 import { CHECK_SUMMARY_LIMIT, publishCheckRun } from '../../src/github/check-run.js';
 import { writeRefusal } from '../../src/github/octokit.js';
 import { Redactor } from '../../src/secrets.js';
@@ -65,6 +65,19 @@ describe('sticky pull request comment', () => {
     const userCalls = standin.requests.slice(before).filter((r) => r.operation === 'GET /user');
     expect(userCalls.map((r) => r.status)).toEqual([403]);
     expect(comments().map((c) => c.body)).toEqual([`${marker}\ntwo`]);
+  });
+
+  it('skips the identity lookup when the token format already tells it', async () => {
+    expect(identityOfToken(ACTIONS_TOKEN)).toBe(ACTIONS_BOT);
+    expect(identityOfToken(USER_TOKEN)).toBeUndefined();
+    await upsert(`${marker}\none`);
+    const before = standin.requests.length;
+    const r = await upsert(`${marker}\ntwo`, ACTIONS_TOKEN, { identity: identityOfToken(ACTIONS_TOKEN)! });
+    expect(r.action).toBe('updated');
+    expect(standin.requests.slice(before).map((q) => q.operation)).toEqual([
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
+    ]);
   });
 
   it('finds its comment by the user token\'s own login', async () => {
