@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
@@ -56,7 +56,9 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const parsed = configSchema.safeParse(sub.value);
   const issues: ConfigIssue[] = [...sub.issues];
   if (!parsed.success) {
-    issues.push(...zodIssues(parsed.error.issues, sub.value));
+    // A value still holding an unset `${VAR}` fails its type check too; the missing variable says it all.
+    const unset = new Set(sub.issues.map((i) => i.path));
+    issues.push(...zodIssues(parsed.error.issues, sub.value).filter((i) => !unset.has(i.path)));
     throw new ConfigError(file, dedupe(issues));
   }
   issues.push(...crossCheck(parsed.data));
@@ -72,12 +74,13 @@ function parseText(text: string, file: string): unknown {
       throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(e as Error).message}` }]);
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,
       doc.errors.map((err) => {
-        const pos = err.linePos?.[0];
+        const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
         return { path: '', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${err.message.split('\n')[0]}` };
       }),
     );
@@ -146,6 +149,10 @@ function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssu
         }
         break;
       }
+      case 'invalid_key':
+        // A bad key of a record (a provider name): say what a key must look like.
+        for (const inner of issue.issues) out.push({ path, message: `invalid name: ${inner.message}` });
+        break;
       default:
         out.push({ path, message: issue.message });
     }
@@ -210,12 +217,13 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     for (const stage of g.appliesTo ?? []) {
       if (!stageNames.has(stage)) issues.push({ path: at('appliesTo'), message: `unknown stage "${stage}"; stages: ${[...stageNames].join(', ')}` });
     }
+    const thresholdPath = (stage: string) => formatPath(['gates', i, 'thresholds', stage]);
     for (const stage of Object.keys(g.thresholds ?? {})) {
-      if (!stageNames.has(stage)) issues.push({ path: `${at('thresholds')}.${stage}`, message: `unknown stage "${stage}"; stages: ${[...stageNames].join(', ')}` });
+      if (!stageNames.has(stage)) issues.push({ path: thresholdPath(stage), message: `unknown stage "${stage}"; stages: ${[...stageNames].join(', ')}` });
     }
     const allConds: [string, string | string[]][] = [];
     if (g.pass !== undefined) allConds.push([at('pass'), g.pass]);
-    for (const [stage, c] of Object.entries(g.thresholds ?? {})) allConds.push([`${at('thresholds')}.${stage}`, c]);
+    for (const [stage, c] of Object.entries(g.thresholds ?? {})) allConds.push([thresholdPath(stage), c]);
     for (const [path, c] of allConds) {
       if (conditions(c)?.some(isRelative) && g.baseline === undefined) {
         issues.push({ path, message: 'a relative condition (+N% / -N%) needs the gate to set `baseline`' });
@@ -243,9 +251,18 @@ function ms(d: string | undefined): number | null {
 function urlPassword(url: string): string | null {
   try {
     const u = new URL(url);
-    return u.password ? decodeURIComponent(u.password) : null;
+    return u.password || null;
   } catch {
     return null;
+  }
+}
+
+/** A URL password as written (percent-encoded, as it appears in the URL) and decoded. */
+function passwordForms(raw: string): string[] {
+  try {
+    return [raw, decodeURIComponent(raw)];
+  } catch {
+    return [raw];
   }
 }
 
@@ -256,7 +273,7 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     if ('basicAuth' in p && p.basicAuth) secrets.add(p.basicAuth.password);
     if ('url' in p && p.url) {
       const pw = urlPassword(p.url);
-      if (pw) secrets.add(pw);
+      if (pw) for (const form of passwordForms(pw)) secrets.add(form);
     }
   }
   const rollout: RolloutPlan = {

@@ -77,12 +77,14 @@ const rollout = obj({
 });
 
 const headers = z.record(z.string(), z.string());
+/** `localhost:9090` parses as a URL with the scheme "localhost:"; only http(s) reaches a server. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const basicAuth = obj({ username: z.string(), password: z.string() });
 const retries = z.number().int().min(0).max(10);
 
 const prometheusProvider = obj({
   type: z.literal('prometheus'),
-  url: z.url(),
+  url: httpUrl,
   headers: headers.optional(),
   basicAuth: basicAuth.optional(),
   timeout: duration.optional(),
@@ -93,7 +95,7 @@ const prometheusProvider = obj({
 });
 const alertmanagerProvider = obj({
   type: z.literal('alertmanager'),
-  url: z.url(),
+  url: httpUrl,
   headers: headers.optional(),
   basicAuth: basicAuth.optional(),
   timeout: duration.optional(),
@@ -109,7 +111,7 @@ const postgresProvider = obj({
 });
 const httpProvider = obj({
   type: z.literal('http'),
-  url: z.url(),
+  url: httpUrl,
   headers: headers.optional(),
   method: z.enum(['GET', 'POST']).optional(),
   timeout: duration.optional(),
@@ -175,7 +177,7 @@ export const stateSchema = z.discriminatedUnion('type', [
   }),
   obj({
     type: z.literal('http'),
-    url: z.url(),
+    url: httpUrl,
     headers: headers.optional(),
     timeout: duration.optional(),
     retries: retries.optional(),

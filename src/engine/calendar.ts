@@ -79,12 +79,19 @@ export function nextOpening(windows: readonly ReleaseWindow[], freezes: readonly
     if (isOpen(windows, freezes, t)) return t;
     // Open/closed changes only where a local clock reads a window's start or end: jump towards
     // the nearest such minute, stopping short by the largest DST shift so none is skipped.
+    // A clock set back at a DST change reads a boundary it passed within that shift again, so
+    // close behind a boundary go minute by minute too.
     let delta = 1440;
+    let justPassed = false;
     for (const w of windows) {
       const { minute } = localTime(t, w.tz);
-      for (const b of [toMinute(w.start), toMinute(w.end)]) delta = Math.min(delta, ((b - minute + 1440) % 1440) || 1440);
+      for (const b of [toMinute(w.start), toMinute(w.end)]) {
+        const ahead = ((b - minute + 1440) % 1440) || 1440;
+        delta = Math.min(delta, ahead);
+        if (1440 - ahead <= MAX_DST_SHIFT) justPassed = true;
+      }
     }
-    t += (delta > MAX_DST_SHIFT + 1 ? delta - MAX_DST_SHIFT : 1) * MINUTE;
+    t += (delta > MAX_DST_SHIFT + 1 && !justPassed ? delta - MAX_DST_SHIFT : 1) * MINUTE;
   }
   return null;
 }

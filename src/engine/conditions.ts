@@ -66,7 +66,8 @@ export function resolveOperand(c: Condition, baseline: number | null): number | 
       return c.operand.value;
     case 'relative':
       if (baseline === null || !Number.isFinite(baseline)) return null;
-      return baseline * (1 + c.operand.percent / 100);
+      // One rounding, not two: 100 at +10% is exactly 110 (100 × 1.1 would be 110.00000000000001).
+      return (baseline * (100 + c.operand.percent)) / 100;
   }
 }
 
