@@ -67,7 +67,9 @@ export function describePgError(e: unknown, redactor: Redactor): string {
   let text = err?.message || String(e);
   if (err?.code === 'ECONNREFUSED') text = `cannot connect: ${text}`;
   else if (err?.code === 'ENOTFOUND') text = `cannot resolve the host: ${text}`;
-  else if (/timeout exceeded when trying to connect|connection timeout/i.test(text)) text = `cannot connect: ${text}`;
+  else if (/timeout exceeded when trying to connect|connection timeout/i.test(text)) {
+    text = 'no connection within the timeout (the server did not answer, or every pooled connection stayed busy)';
+  }
   if (typeof err?.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) text += ` (SQLSTATE ${err.code})`;
   if (err?.hint) text += `; hint: ${err.hint}`;
   return redactor.redact(text);

@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -230,6 +231,24 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       // The server is not left sleeping once the run has closed its pool.
       const running = await admin.query("select count(*) from pg_stat_activity where query like 'select pg_sleep(30)%' and state = 'active'");
       expect(Number(running.rows[0].count)).toBe(0);
+    });
+
+    it('a server that accepts but never answers is no data within the timeout, not a hang', async () => {
+      const sockets: Socket[] = [];
+      const silent = createServer((socket) => sockets.push(socket));
+      await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+      try {
+        const port = (silent.address() as { port: number }).port;
+        const config = gateConfig('select 1', {}, `postgres://${server.user}:x@127.0.0.1:${port}/${server.database}`);
+        config.providers.chatdb = { type: 'postgres', url: `postgres://${server.user}:x@127.0.0.1:${port}/${server.database}`, timeout: '1s' };
+        const t0 = Date.now();
+        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+        expect(Date.now() - t0).toBeLessThan(4_000);
+        expect(observations.get('probe')!.error).toMatch(/no connection within the timeout|timed out after 1s/);
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((ok) => silent.close(() => ok()));
+      }
     });
 
     it('reports a wrong password clearly, and the password appears nowhere', async () => {
