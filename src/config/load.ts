@@ -212,6 +212,12 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
       if (g.query === undefined) issues.push({ path: at('query'), message: 'required: the query this gate reads its value with' });
       if (g.pass === undefined && g.thresholds === undefined) {
         issues.push({ path: at('pass'), message: 'required: the condition the value must meet (e.g. "< 0.01")' });
+      } else if (g.pass === undefined) {
+        // Without `pass`, a promotion to a stage the thresholds leave out would check nothing.
+        const uncovered = (g.appliesTo ?? [...stageNames]).filter((s) => !Object.hasOwn(g.thresholds!, s));
+        if (uncovered.length > 0) {
+          issues.push({ path: at('pass'), message: `required unless thresholds cover every stage the gate applies to; missing for ${uncovered.join(', ')}` });
+        }
       }
     }
     for (const stage of g.appliesTo ?? []) {

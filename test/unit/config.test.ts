@@ -66,7 +66,7 @@ describe('config: a valid file', () => {
     const cfg = parseConfig(
       yaml({
         gates: [
-          '  - { name: t, provider: m, query: q, thresholds: { canary_10: "< 0.05", full: "< 0.02" } }',
+          '  - { name: t, provider: m, query: q, thresholds: { canary_10: "< 0.05", full: "< 0.02" }, appliesTo: [canary_10, full] }',
           '  - { name: sre, provider: github, approvals: { min: 1, from: [alice, "@acme/sre"] } }',
           '  - { name: runbook, provider: github, checklist: ["Rollback command verified"] }',
         ].join('\n'),
@@ -134,6 +134,8 @@ describe('config: every problem names its path and what was expected', () => {
     ['approvals on a file provider', yaml({ gates: '  - { name: g2, provider: m, approvals: { min: 1 } }' }), [['gates[1].approvals', 'only valid for github providers']]],
     ['approvals gate with a pass and a query', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, query: q, pass: "== 0" }' }), [['gates[1].query', 'not used by an approvals gate'], ['gates[1].pass', 'not used by an approvals gate']]],
     ['approvals and checklist together', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, checklist: [a] }' }), [['gates[1].checklist', 'either approvals or checklist']]],
+    ['thresholds without pass leave a stage unchecked', yaml({ gates: '  - { name: g2, provider: m, query: q, thresholds: { full: "< 2" } }' }), [['gates[1].pass', 'missing for canary_1, canary_10']]],
+    ['thresholds without pass, appliesTo outside them', yaml({ gates: '  - { name: g2, provider: m, query: q, thresholds: { full: "< 2" }, appliesTo: [canary_10, full] }' }), [['gates[1].pass', 'missing for canary_10']]],
     ['a gate without query and pass', yaml({ gates: '  - { name: g2, provider: m }' }), [['gates[1].query', 'required'], ['gates[1].pass', 'required']]],
     ['freeze ends before it starts', yaml({ rollout: '  freezes: [{ from: "2026-12-20T00:00:00Z", to: "2026-12-01T00:00:00Z" }]' }), [['rollout.freezes[0].to', 'must be after "from"']]],
     ['empty window', yaml({ rollout: '  windows: [{ days: [mon], start: "09:00", end: "09:00" }]' }), [['rollout.windows[0].end', 'equals start']]],
