@@ -30,10 +30,15 @@ export async function createPool(
   if (config.ssl === true) ssl = { rejectUnauthorized: true };
   else if (config.ssl && typeof config.ssl === 'object') {
     const caFile = config.ssl.caFile;
-    ssl = {
-      rejectUnauthorized: config.ssl.rejectUnauthorized ?? true,
-      ...(caFile ? { ca: readFileSync(isAbsolute(caFile) ? caFile : resolve(opts.cwd, caFile), 'utf8') } : {}),
-    };
+    let ca: string | undefined;
+    if (caFile) {
+      try {
+        ca = readFileSync(isAbsolute(caFile) ? caFile : resolve(opts.cwd, caFile), 'utf8');
+      } catch (e) {
+        throw new Error(`ssl.caFile ${caFile}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+    ssl = { rejectUnauthorized: config.ssl.rejectUnauthorized ?? true, ...(ca ? { ca } : {}) };
   } else if (config.ssl === false) ssl = false;
   const pool = new pgModule.Pool({
     connectionString: config.url,

@@ -251,6 +251,17 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       }
     });
 
+    it('ssl settings reach the connection: TLS demanded of a server without it, or an unreadable CA file, is a clear error', async () => {
+      const tls = gateConfig('select 1');
+      tls.providers.chatdb = { type: 'postgres', url: server.url, ssl: true };
+      const noTls = (await evaluate(tls, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10')).observations.get('probe')!;
+      expect(noTls.error).toMatch(/The server does not support SSL connections/);
+      const ca = gateConfig('select 1');
+      ca.providers.chatdb = { type: 'postgres', url: server.url, ssl: { caFile: 'certs/missing-ca.pem' } };
+      const noCa = (await evaluate(ca, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10')).observations.get('probe')!;
+      expect(noCa.error).toBe('provider "chatdb" could not start: ssl.caFile certs/missing-ca.pem: cannot read it (ENOENT)');
+    });
+
     it('reports a wrong password clearly, and the password appears nowhere', async () => {
       const wrong = 'Wr0ng-Passw0rd-xyz';
       const url = `postgres://${server.user}:${wrong}@${server.host}:${server.port}/${server.database}`;
