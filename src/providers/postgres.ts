@@ -42,8 +42,13 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
       released = true;
       client.release(broken);
     };
-    // On the run's deadline, drop the connection: the server cancels the statement with it.
+    // On the run's deadline, drop the connection instead of waiting for it; statement_timeout
+    // bounds whatever the server still does.
     const onAbort = () => release(new Error('aborted'));
+    if (req.signal.aborted) {
+      onAbort();
+      throw new ProviderError(`${what}: the query was cancelled (timeout or deadline)`);
+    }
     req.signal.addEventListener('abort', onAbort, { once: true });
     let broken: Error | undefined;
     try {

@@ -95,7 +95,8 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
     try {
       return await (await getPool()).connect();
     } catch (e) {
-      throw fail('cannot connect', e);
+      const text = describePgError(e, opts.redactor);
+      throw new StateError(`${where}: ${/^(cannot connect|no connection)/.test(text) ? text : `cannot connect: ${text}`}`);
     }
   }
 
