@@ -23,7 +23,7 @@ export function httpProvider(config: HttpConfig, ctx: ProviderContext): Provider
       const headers: Record<string, string> = { accept: 'application/json', ...target.headers };
       let body: string | undefined;
       if (method === 'POST') {
-        headers['content-type'] ??= 'application/json';
+        if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
         body = JSON.stringify({
           gate: req.gate.name,
           role: req.role,
