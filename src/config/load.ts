@@ -59,6 +59,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     // A value still holding an unset `${VAR}` fails its type check too; the missing variable says it all.
     const unset = new Set(sub.issues.map((i) => i.path));
     issues.push(...zodIssues(parsed.error.issues, sub.value).filter((i) => !unset.has(i.path)));
+    issues.push(...crossCheckPartial(sub.value, issues));
     throw new ConfigError(file, dedupe(issues));
   }
   issues.push(...crossCheck(parsed.data));
@@ -248,6 +249,22 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
   }
   return issues;
+}
+
+/**
+ * The cross-field checks on a file that failed the schema, so one run reports every problem:
+ * as far as the rest of the file can be read, and never again where a problem is already known.
+ */
+function crossCheckPartial(value: unknown, known: readonly ConfigIssue[]): ConfigIssue[] {
+  if (known.some((k) => k.path === '')) return [];
+  let found: ConfigIssue[];
+  try {
+    found = crossCheck({ providers: {}, gates: [], ...(value as object) } as unknown as RawConfig);
+  } catch {
+    return [];
+  }
+  const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+  return found.filter((c) => !known.some((k) => within(c.path, k.path) || within(k.path, c.path)));
 }
 
 function ms(d: string | undefined): number | null {

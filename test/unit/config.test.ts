@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, parseConfig, type Config } from '../../src/config/load.js';
 import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
 
@@ -84,7 +86,7 @@ describe('config: every problem names its path and what was expected', () => {
   it.each<[string, string, [string, string][]]>([
     // schema
     ['unknown top-level key', yaml({ top: 'gatess: []' }), [['gatess', 'unknown key']]],
-    ['unknown gate key (typo of pass)', yaml({ gates: '  - { name: g2, provider: m, query: q, pas: "< 1" }' }), [['gates[1].pas', 'unknown key']]],
+    ['unknown gate key (typo of pass)', yaml({ gates: '  - { name: g2, provider: m, query: q, pas: "< 1" }' }), [['gates[1].pas', 'unknown key'], ['gates[1].pass', 'required']]],
     ['unknown provider key', yaml({ providers: '  p: { type: prometheus, url: "https://prom", timout: 5s }' }), [['providers.p.timout', 'unknown key']]],
     ['unknown stage key', yaml().replace('traffic: 10 }', 'traffic: 10, minDuraton: 1h }'), [['rollout.stages[1].minDuraton', 'unknown key']]],
     ['version must be 1', yaml().replace('version: 1', 'version: 2'), [['version', 'expected 1']]],
@@ -149,8 +151,45 @@ describe('config: every problem names its path and what was expected', () => {
       yaml({ gates: ['  - { name: error_rate, provider: m, query: q, pass: "< 1" }', '  - { name: g3, provider: nope, query: q, pass: "> -5%" }'].join('\n') }),
       [['gates[1].name', 'duplicate gate name'], ['gates[2].provider', 'unknown provider "nope"'], ['gates[2].pass', 'baseline']],
     ],
+    [
+      'schema and cross-field problems in one file, all reported',
+      yaml({ top: 'deadlin: 5m', gates: ['  - { name: error_rate, provider: m, query: q, pass: "< 1" }', '  - { name: g3, provider: prom, query: q, pass: "< 1", over: 5y }'].join('\n') }),
+      [['gates[2].over', 'expected a duration'], ['deadlin', 'unknown key'], ['gates[1].name', 'duplicate gate name'], ['gates[2].provider', 'unknown provider "prom"']],
+    ],
+    [
+      'a field with a schema problem gets no second, cross-field message',
+      yaml({ gates: '  - { name: g2, provider: m, query: q, pass: "< 1", thresholds: "< 2", appliesTo: canary_99 }' }),
+      [['gates[1].thresholds', 'expected record'], ['gates[1].appliesTo', 'expected array']],
+    ],
   ])('%s', (_name, text, expected) => {
     expectIssues(issuesOf(text), expected);
+  });
+
+  it('property: whatever a field holds, loading ends in the config or a ConfigError, never a crash', () => {
+    const base = parseYaml(yaml({ top: 'state: { type: file, path: s.json }', rollout: '  windows: [{ days: [mon], start: "09:00", end: "16:00" }]', gates: '  - { name: g2, provider: m, query: q, pass: "< 1", over: 60m, failAfter: 5m, thresholds: { full: "< 2" } }' })) as Record<string, any>;
+    const paths: (string | number)[][] = [
+      [], ['version'], ['rollout'], ['rollout', 'name'], ['rollout', 'stages'], ['rollout', 'stages', 0], ['rollout', 'stages', 1, 'traffic'], ['rollout', 'windows'], ['rollout', 'windows', 0, 'days'],
+      ['providers'], ['providers', 'm'], ['providers', 'm', 'type'], ['state'], ['gates'], ['gates', 0], ['gates', 1, 'name'], ['gates', 1, 'provider'],
+      ['gates', 1, 'pass'], ['gates', 1, 'thresholds'], ['gates', 1, 'appliesTo'], ['gates', 1, 'over'], ['gates', 1, 'failAfter'], ['gates', 1, 'approvals'],
+    ];
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), fc.anything({ maxDepth: 2 }), (path, value) => {
+        let doc: unknown = value;
+        if (path.length > 0) {
+          doc = structuredClone(base);
+          let node = doc as Record<string | number, any>;
+          for (const seg of path.slice(0, -1)) node = node[seg];
+          node[path[path.length - 1]!] = value;
+        }
+        try {
+          parseConfig(JSON.stringify(doc) ?? 'null', 'c.json', {});
+        } catch (e) {
+          expect(e).toBeInstanceOf(ConfigError);
+          for (const issue of (e as ConfigError).issues) expect(typeof issue.message).toBe('string');
+        }
+      }),
+      { numRuns: Math.max(1, Math.round(Number(process.env.FUZZ_RUNS ?? 1000) / 2)), seed: process.env.CI ? 42 : undefined },
+    );
   });
 
   it.each<[string, string, string]>([
