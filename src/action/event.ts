@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isForkPullRequest, pullRequestOf } from '../github/event.js';
 import type { RunContext } from '../report/snapshot.js';
 
 /** What the Action needs to know about where it runs, read from the runner's environment. */
@@ -10,7 +11,7 @@ export interface RunnerEnvironment {
   runKey: string;
   actor: string | null;
   /** The pull request this run is about, if any (pull_request, pull_request_target events). */
-  pullRequest: { number: number; headSha: string; author: string | null; body: string; fork: boolean } | null;
+  pullRequest: { number: number; headSha: string; author: string | null; fork: boolean } | null;
   /** On workflow_run: the triggering run's head, to find its pull request (forks are not listed in the payload). */
   workflowRunHead: { owner: string; branch: string; sha: string } | null;
   workspace: string;
@@ -31,19 +32,8 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv): RunnerEnvironment
       payload = {};
     }
   }
-  const prPayload = payload.pull_request as
-    | { number?: number; body?: string | null; user?: { login?: string }; head?: { sha?: string; repo?: { full_name?: string } } }
-    | undefined;
-  const pullRequest =
-    prPayload && typeof prPayload.number === 'number' && prPayload.head?.sha
-      ? {
-          number: prPayload.number,
-          headSha: prPayload.head.sha,
-          author: prPayload.user?.login ?? null,
-          body: prPayload.body ?? '',
-          fork: prPayload.head.repo?.full_name !== undefined && prPayload.head.repo.full_name !== repository,
-        }
-      : null;
+  const found = pullRequestOf(env.GITHUB_EVENT_NAME ?? '', payload);
+  const pullRequest = found ? { number: found.number, headSha: found.headSha, author: found.author, fork: isForkPullRequest(payload) } : null;
   const wr = payload.workflow_run as
     | { head_sha?: string; head_branch?: string; head_repository?: { owner?: { login?: string } }; pull_requests?: { number?: number; head?: { sha?: string } }[] }
     | undefined;
@@ -51,7 +41,7 @@ export function readRunnerEnvironment(env: NodeJS.ProcessEnv): RunnerEnvironment
   let workflowRunHead: RunnerEnvironment['workflowRunHead'] = null;
   if (!pullRequest && wr?.head_sha) {
     const listed = wr.pull_requests?.find((p) => typeof p.number === 'number');
-    if (listed) fromRun = { number: listed.number!, headSha: listed.head?.sha ?? wr.head_sha, author: null, body: '', fork: false };
+    if (listed) fromRun = { number: listed.number!, headSha: listed.head?.sha ?? wr.head_sha, author: null, fork: false };
     else if (wr.head_branch && wr.head_repository?.owner?.login) workflowRunHead = { owner: wr.head_repository.owner.login, branch: wr.head_branch, sha: wr.head_sha };
   }
   const pr = pullRequest ?? fromRun;

@@ -1,7 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { StateConfig } from '../config/schema.js';
 import { publishCheckRun } from '../github/check-run.js';
-import { stickyMarker, upsertStickyComment } from '../github/comment.js';
+import { identityOfToken, stickyMarker, upsertStickyComment } from '../github/comment.js';
 import { createOctokit, describeGitHubError, githubFailure, writeRefusal, type GitHubClient } from '../github/octokit.js';
 import type { Logger } from '../logger.js';
 import { githubProviderFactory } from '../providers/github.js';
@@ -52,7 +52,7 @@ export async function findWorkflowRunPull(octokit: GitHubClient, runner: RunnerE
   if (!head || !runner.owner || !runner.repo) return null;
   const { data } = await octokit.rest.pulls.list({ owner: runner.owner, repo: runner.repo, state: 'open', head: `${head.owner}:${head.branch}`, per_page: 10 });
   const pr = data.find((p) => p.head.sha === head.sha);
-  return pr ? { number: pr.number, headSha: pr.head.sha, author: pr.user?.login ?? null, body: pr.body ?? '', fork: true } : null;
+  return pr ? { number: pr.number, headSha: pr.head.sha, author: pr.user?.login ?? null, fork: true } : null;
 }
 
 /** Builds the GitHub side from the settings, or null when there is no token or repository. */
@@ -150,6 +150,7 @@ export async function connectGitHub(
             body: render.body(BODY_LIMIT),
             logger,
             redactor,
+            identity: identityOfToken(settings.token),
           });
           commentUrl = r.url;
         } catch (e) {
