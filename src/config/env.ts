@@ -1,7 +1,8 @@
 import type { ConfigIssue } from './errors.js';
 import { formatPath } from './errors.js';
 
-const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const REFERENCE = /\$\$|\$\{([^}]*)\}/g;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface Substitution {
   value: unknown;
@@ -20,7 +21,12 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
     if (typeof node === 'string') {
       return node.replace(REFERENCE, (whole, name: string | undefined) => {
-        if (!name) return '$';
+        if (name === undefined) return '$';
+        if (!NAME.test(name)) {
+          // `${PROM-TOKEN}` or `${VAR:-default}` must not be sent on as literal text.
+          issues.push({ path: formatPath(path), message: `"${whole}" is not a variable reference: expected \${NAME} with letters, digits and _ (write $$ for a literal $)` });
+          return whole;
+        }
         const value = env[name];
         if (value === undefined) {
           issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });

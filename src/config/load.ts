@@ -72,7 +72,10 @@ function parseText(text: string, file: string): unknown {
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new ConfigError(file, [{ path: '', message: `not valid JSON: ${(e as Error).message}` }]);
+      const at = /at position (\d+)/.exec((e as Error).message);
+      const before = at ? text.slice(0, Number(at[1])).split('\n') : null;
+      const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
+      throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${(e as Error).message}` }]);
     }
   }
   const lines = new LineCounter();

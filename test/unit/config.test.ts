@@ -276,6 +276,8 @@ describe('config: ${VAR} substitution', () => {
       yaml({ providers: '  prom: { type: prometheus, url: "${PROMETHEUS_URL}", headers: { A: "${TOKEN_A}" } }', top: 'deadline: soon' }),
       [['providers.prom.url', 'PROMETHEUS_URL is not set'], ['providers.prom.headers.A', 'TOKEN_A is not set'], ['deadline', 'expected a duration']],
     ],
+    ['written with a hyphen', yaml({ providers: '  api: { type: http, url: "https://x", headers: { A: "Bearer ${PROM-TOKEN}" } }' }), [['providers.api.headers.A', '"${PROM-TOKEN}" is not a variable reference']]],
+    ['with a shell default', yaml({ top: 'state: { type: file, path: "${DIR:-/tmp}/s.json" }' }), [['state.path', '"${DIR:-/tmp}" is not a variable reference']]],
   ])('a missing variable %s is an error naming the path', (_name, text, expected) => {
     expectIssues(issuesOf(text, 'c.yml', {}), expected);
   });
@@ -317,6 +319,7 @@ describe('config: JSON files', () => {
     ['a bad condition', json({ gates: [{ name: 'err', provider: 'm', query: 'err', pass: '<' }] }), [['gates[0].pass', 'is not a condition']]],
     ['a missing variable', json().replace('${DIR}', '${NOPE}'), [['providers.m.path', 'NOPE is not set']]],
     ['a syntax error', json().slice(0, -1), [['', 'not valid JSON']]],
+    ['a syntax error on a later line, with its line', '{\n  "version": 1,\n  "rollout": {,\n}', [['', 'line 3, column 15: not valid JSON']]],
   ])('reports %s', (_name, text, expected) => {
     expectIssues(issuesOf(text, 'rollout-gate.json', { DIR: '/srv' }), expected);
   });
