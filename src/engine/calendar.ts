@@ -96,6 +96,14 @@ export function nextOpening(windows: readonly ReleaseWindow[], freezes: readonly
   return null;
 }
 
+/** "Mon 09:00 Europe/Berlin": an instant as the people in that window read their clocks. */
+function localLabel(ms: number, tz: string): string {
+  const { day, minute } = localTime(ms, tz);
+  const hh = String(Math.floor(minute / 60)).padStart(2, '0');
+  const mm = String(minute % 60).padStart(2, '0');
+  return `${day[0]!.toUpperCase()}${day.slice(1)} ${hh}:${mm} ${tz}`;
+}
+
 function describeWindow(w: ReleaseWindow): string {
   return `${w.days.join(',')} ${w.start}-${w.end} ${w.tz}`;
 }
@@ -108,9 +116,12 @@ export function calendarVerdict(windows: readonly ReleaseWindow[], freezes: read
     return { open: true, detail, nextOpenMs: null, freeze: null };
   }
   const next = nextOpening(windows, freezes, nowMs);
-  const when = next === null ? 'no opening in the next 14 days' : `next opening ${new Date(next).toISOString().replace(':00.000Z', 'Z')}`;
+  const utc = (ms: number) => new Date(ms).toISOString().replace(/:\d\d\.\d{3}Z$/, 'Z');
+  const opening = windows.find((w) => next !== null && inWindow(w, next));
+  const local = opening && next !== null ? ` (${localLabel(next, opening.tz)})` : '';
+  const when = next === null ? 'no opening in the next 14 days' : `next opening ${utc(next)}${local}`;
   const detail = freeze
-    ? `inside freeze${freeze.reason ? ` "${freeze.reason}"` : ''} until ${new Date(freeze.toMs).toISOString()}; ${when}`
+    ? `inside freeze${freeze.reason ? ` "${freeze.reason}"` : ''} until ${utc(freeze.toMs)}; ${when}`
     : `outside every release window (${windows.map(describeWindow).join('; ')}); ${when}`;
   return { open: false, detail, nextOpenMs: next, freeze };
 }

@@ -190,7 +190,7 @@ describe('nextOpening', () => {
   it('the verdict outside every window names the windows and the next opening', () => {
     const v = calendarVerdict([berlinOffice], [], at('2026-11-19T15:30:00Z'));
     expect(v).toMatchObject({ open: false, freeze: null, nextOpenMs: at('2026-11-23T08:00:00Z') });
-    expect(v.detail).toBe('outside every release window (mon,tue,wed,thu 09:00-16:00 Europe/Berlin); next opening 2026-11-23T08:00Z');
+    expect(v.detail).toBe('outside every release window (mon,tue,wed,thu 09:00-16:00 Europe/Berlin); next opening 2026-11-23T08:00Z (Mon 09:00 Europe/Berlin)');
   });
 
   it('the verdict inside a window names it', () => {
