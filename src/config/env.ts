@@ -1,7 +1,8 @@
 import type { ConfigIssue } from './errors.js';
 import { formatPath } from './errors.js';
 
-const REFERENCE = /\$\$|\$\{([^}]*)\}/g;
+// The last alternative is a `${` never closed: it must not reach a header as literal text.
+const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export interface Substitution {
@@ -21,7 +22,11 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
     if (typeof node === 'string') {
       return node.replace(REFERENCE, (whole, name: string | undefined) => {
-        if (name === undefined) return '$';
+        if (whole === '$$') return '$';
+        if (name === undefined) {
+          issues.push({ path: formatPath(path), message: `"\${" is not closed: expected \${NAME} (write $$ for a literal $)` });
+          return whole;
+        }
         if (!NAME.test(name)) {
           // `${PROM-TOKEN}` or `${VAR:-default}` must not be sent on as literal text.
           issues.push({ path: formatPath(path), message: `"${whole}" is not a variable reference: expected \${NAME} with letters, digits and _ (write $$ for a literal $)` });

@@ -67,15 +67,20 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return normalise(parsed.data, file, sha256, sub.secrets);
 }
 
+const EMPTY_FILE = 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)';
+
 function parseText(text: string, file: string): unknown {
+  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
   if (extname(file).toLowerCase() === '.json') {
     try {
       return JSON.parse(text);
     } catch (e) {
-      const at = /at position (\d+)/.exec((e as Error).message);
-      const before = at ? text.slice(0, Number(at[1])).split('\n') : null;
+      const message = (e as Error).message;
+      const at = jsonErrorPosition(message, text);
+      const before = at === null ? null : text.slice(0, at).split('\n');
       const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
-      throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${(e as Error).message}` }]);
+      // Node quotes the text around the error, newlines included: keep the message on one line.
+      throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${message.replace(/\s+/g, ' ')}` }]);
     }
   }
   const lines = new LineCounter();
@@ -89,11 +94,33 @@ function parseText(text: string, file: string): unknown {
       }),
     );
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // The yaml library refuses alias expansions that would blow up (a "billion laughs" file).
+    throw new ConfigError(file, [{ path: '', message: `not a usable YAML document: ${(e as Error).message}` }]);
+  }
   if (value === null || value === undefined) {
-    throw new ConfigError(file, [{ path: '', message: 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)' }]);
+    throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
   }
   return value;
+}
+
+/**
+ * Where JSON.parse stopped. Node 20 gives "at position N" for some errors only; for an
+ * unexpected token it quotes up to 10 characters either side of it instead.
+ */
+function jsonErrorPosition(message: string, text: string): number | null {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  const quoted = /^Unexpected token '([\s\S])', (\.\.\.)?"([\s\S]*?)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!quoted) return null;
+  const [, token, cutBefore, context] = quoted as unknown as [string, string, string | undefined, string];
+  if (!cutBefore) return context.indexOf(token);
+  const start = text.indexOf(context);
+  return start < 0 || text.indexOf(context, start + 1) >= 0 ? null : start + 10;
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

@@ -1,0 +1,2 @@
+-- NULL: the metric was never computed
+select null::numeric as value
