@@ -113,7 +113,7 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
     expect(gateResult(run, 'cpu_max').value).toBe(Math.max(...Object.values(CPU)));
   });
 
-  it.skipIf(!available)('HOLD for a sustained spike (failAfter), a slow canary vs stable, and a stale series', async () => {
+  it.skipIf(!available)('HOLD for a sustained spike (failAfter), a slow canary vs stable, and a stale series (range and instant)', async () => {
     const run = await runGates(
       configText(
         provider(),
@@ -133,12 +133,16 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
   provider: prom
   query: max(batch_last_run_ok)
   pass: "== 1"
-  over: 60m`,
+  over: 60m
+- name: nightly_batch_now
+  provider: prom
+  query: max(batch_last_run_ok)
+  pass: "== 1"`,
       ),
       { nowMs: fx.endMs },
     );
     expect(run.decision.decision).toBe('HOLD');
-    expect(new Set(run.decision.failedGates)).toEqual(new Set(['queue_lag_long_spike', 'api_p75_vs_stable', 'nightly_batch']));
+    expect(new Set(run.decision.failedGates)).toEqual(new Set(['queue_lag_long_spike', 'api_p75_vs_stable', 'nightly_batch', 'nightly_batch_now']));
 
     const spike = gateResult(run, 'queue_lag_long_spike');
     expect(spike.status).toBe('fail');
@@ -152,6 +156,10 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
     const batch = gateResult(run, 'nightly_batch');
     expect(batch.status).toBe('no_data');
     expect(batch.reason).toMatch(/stale: the newest sample is from .*staleAfter 5m/);
+    // At an instant the server's lookback (5m) already drops a series that stopped 30m ago.
+    const now = gateResult(run, 'nightly_batch_now');
+    expect(now.status).toBe('no_data');
+    expect(now.reason).toMatch(/empty result/);
   });
 
   it.skipIf(!available)('ROLLBACK when an invariant counter increases or a critical error ratio is broken', async () => {
