@@ -237,6 +237,22 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
     expect(run.logs.filter((l) => l.includes('gate "broken"') && l.includes('→ HTTP'))).toHaveLength(1);
   });
 
+  it.skipIf(!available)('an execution error (many-to-many matching) is reported with the server\'s own message', async () => {
+    const bad = 'http_requests_total / on(service) http_requests_total';
+    const direct = (await (await fetch(`${server.url}/api/v1/query?query=${encodeURIComponent(bad)}&time=${fx.endMs / 1000}`)).json()) as { status: string; error: string; errorType: string };
+    expect(direct.status).toBe('error');
+    const run = await runGates(configText(provider(), `- { name: ambiguous, provider: prom, query: '${bad}', pass: "< 1" }`), { nowMs: fx.endMs });
+    const g = gateResult(run, 'ambiguous');
+    expect(g.status).toBe('no_data');
+    // Which duplicate series a server names can vary between calls: compare the opening words.
+    expect(g.error).toContain(`${direct.errorType}: ${direct.error.slice(0, 40)}`);
+    expect(g.error).toMatch(
+      name === 'Prometheus'
+        ? /^prometheus "prom": execution: found duplicate series .*many-to-many matching not allowed.*\(HTTP 422\)$/
+        : /^prometheus "prom": 422: error when executing query=.*duplicate time series.*\(HTTP 422\)$/,
+    );
+  });
+
   it.skipIf(!available)('a query that matches nothing, or is NaN, is no data; noData: pass lets it through with a warning', async () => {
     const run = await runGates(
       configText(
@@ -308,7 +324,8 @@ describe('prometheus provider failure modes', () => {
     expect(g.error).toMatch(/cannot reach .*ECONNREFUSED.*after 3 attempts/);
     expect(run.decision.decision).toBe('HOLD');
     expect(run.elapsedMs).toBeLessThan(5_000);
-    expect(run.logs.filter((l) => /→ .*ECONNREFUSED.*\(attempt \d\)/.test(l))).toHaveLength(3);
+    // One debug line per attempt.
+    expect(run.logs.filter((l) => /^debug: prometheus "prom": GET \/api\/v1\/query gate "up": up → .*ECONNREFUSED/.test(l)), run.logs.join('\n')).toHaveLength(3);
   });
 
   it('a server that never answers times out at the provider timeout → HOLD', async () => {
