@@ -84,7 +84,7 @@ function parseText(text: string, file: string): unknown {
     }
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines, logLevel: 'error' });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       file,

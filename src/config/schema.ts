@@ -42,15 +42,24 @@ const isoInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Nu
   message: 'expected an ISO-8601 instant like "2026-12-20T00:00:00Z"',
 });
 
-const ianaZone = z.string().refine(
-  (tz) => {
+/** Building a DateTimeFormat costs most of a config's validation: remember each zone's verdict. */
+const zoneVerdicts = new Map<string, boolean>();
+function isTimeZone(tz: string): boolean {
+  let ok = zoneVerdicts.get(tz);
+  if (ok === undefined) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
+      ok = true;
     } catch {
-      return false;
+      ok = false;
     }
-  },
+    if (zoneVerdicts.size < 1000) zoneVerdicts.set(tz, ok);
+  }
+  return ok;
+}
+
+const ianaZone = z.string().refine(
+  isTimeZone,
   { message: 'expected an IANA time zone like "Europe/Berlin" or "UTC"' },
 );
 

@@ -1,6 +1,12 @@
 import type { HistoryEntry, RolloutState } from '../engine/model.js';
 import { StateError } from './types.js';
 
+/** A value as the user wrote it, for a message; String() throws on some JSON ({"toString": 1}). */
+const shown = (v: unknown) => {
+  const text = JSON.stringify(v) ?? typeof v;
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+
 const isIso = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) && !Number.isNaN(Date.parse(v));
 
 /**
@@ -13,7 +19,7 @@ export function parseStateDocument(doc: unknown, where: string, rollout: string)
   }
   const d = doc as Record<string, unknown>;
   const problems: string[] = [];
-  if (d.rollout !== undefined && d.rollout !== rollout) problems.push(`rollout is "${String(d.rollout)}", but the config's rollout is "${rollout}"`);
+  if (d.rollout !== undefined && d.rollout !== rollout) problems.push(`rollout is ${shown(d.rollout)}, but the config's rollout is "${rollout}"`);
   if (d.stage !== null && d.stage !== undefined && typeof d.stage !== 'string') problems.push('stage must be a stage name or null');
   for (const key of ['enteredAt', 'lastRollbackAt'] as const) {
     if (d[key] !== null && d[key] !== undefined && !isIso(d[key])) problems.push(`${key} must be an ISO-8601 time or null, got ${JSON.stringify(d[key])}`);
@@ -30,7 +36,7 @@ export function parseStateDocument(doc: unknown, where: string, rollout: string)
       const e = h as Record<string, unknown>;
       if (!isIso(e.at)) problems.push(`history[${i}].at must be an ISO-8601 time`);
       history.push({
-        at: String(e.at),
+        at: typeof e.at === 'string' ? e.at : '',
         from: typeof e.from === 'string' ? e.from : null,
         to: typeof e.to === 'string' ? e.to : null,
         decision: typeof e.decision === 'string' ? e.decision : '',
