@@ -1,6 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
-import { excerpt, HttpApi } from './http-api.js';
+import { HttpApi } from './http-api.js';
+import { snippet } from './http-request.js';
 import { ProviderError, type Provider, type ProviderContext } from './types.js';
 
 type AlertmanagerConfig = Extract<ProviderConfig, { type: 'alertmanager' }>;
@@ -120,7 +121,7 @@ export function alertmanagerProvider(config: AlertmanagerConfig, ctx: ProviderCo
       const res = await api.request('api/v2/alerts', params, req.signal, { what: `gate "${req.gate.name}": ${matchers.map(matcherText).join(', ')}` });
       if (res.status < 200 || res.status >= 300 || !Array.isArray(res.body)) {
         const message = typeof res.body === 'string' ? res.body : (res.body as { message?: unknown } | undefined)?.message;
-        const why = typeof message === 'string' ? message : excerpt(res.text) || 'no body';
+        const why = typeof message === 'string' ? message : snippet(res.text) || 'no body';
         const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
         const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}`;
         throw new ProviderError(api.redact(`${api.label}: ${what} from /api/v2/alerts: ${why}${tries}`), res.status === 429 || res.status >= 500);

@@ -19,7 +19,11 @@ export interface HttpRequest {
   /** Extra attempts after the first for network errors, 429 and 5xx; never for other 4xx. */
   retries: number;
   maxBytes?: number;
+  /** A longer Retry-After is not waited for: the answer is returned as it is. */
+  maxRetryAfterMs?: number;
   fetch: typeof fetch;
+  /** Told about every attempt (for debug logs): its HTTP status or its network error. */
+  onAttempt?: (attempt: { attempt: number; status: number | null; error: string | null; elapsedMs: number }) => void;
   /** Injected for tests: waits `ms` (or rejects when `signal` aborts). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -32,9 +36,12 @@ export interface HttpResponse {
   attempts: number;
 }
 
+/** Why a request got no usable HTTP answer. */
+export type HttpFailure = 'network' | 'timeout' | 'cancelled' | 'too-large';
+
 /** A request that got no usable HTTP answer: network failure, timeout, oversized body. */
 export class HttpRequestError extends Error {
-  constructor(message: string, readonly attempts: number) {
+  constructor(message: string, readonly attempts: number, readonly kind: HttpFailure = 'network') {
     super(message);
     this.name = 'HttpRequestError';
   }
@@ -179,6 +186,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   const sleep = req.sleep ?? defaultSleep;
   const random = req.random ?? Math.random;
   const maxBytes = req.maxBytes ?? MAX_RESPONSE_BYTES;
+  const maxRetryAfter = req.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS;
   for (let attempt = 0; ; attempt++) {
     const attempts = attempt + 1;
     const last = attempt >= req.retries;
@@ -187,6 +195,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     if (req.signal) signals.push(req.signal);
     const timer = req.attemptTimeoutMs ? setTimeout(() => controller.abort(new Error('timeout')), req.attemptTimeoutMs) : undefined;
     const signal = AbortSignal.any(signals);
+    const started = Date.now();
     let res: Response;
     let text: string;
     try {
@@ -196,22 +205,26 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       clearTimeout(timer);
       if (e instanceof TooLarge) {
         controller.abort();
-        throw new HttpRequestError(`the answer is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, attempts);
+        req.onAttempt?.({ attempt: attempts, status: null, error: 'answer too large', elapsedMs: Date.now() - started });
+        throw new HttpRequestError(`the answer is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`, attempts, 'too-large');
       }
-      if (req.signal?.aborted) throw new HttpRequestError('cancelled (timeout or deadline)', attempts);
-      const what = controller.signal.aborted ? `no answer within ${req.attemptTimeoutMs} ms` : networkMessage(e);
-      if (last) throw new HttpRequestError(`${what}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`, attempts);
+      if (req.signal?.aborted) throw new HttpRequestError('cancelled (timeout or deadline)', attempts, 'cancelled');
+      const timedOut = controller.signal.aborted;
+      const what = timedOut ? `no answer within ${req.attemptTimeoutMs} ms` : networkMessage(e);
+      req.onAttempt?.({ attempt: attempts, status: null, error: what, elapsedMs: Date.now() - started });
+      if (last) throw new HttpRequestError(`${what}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`, attempts, timedOut ? 'timeout' : 'network');
       await sleep(backoffMs(attempt, random), req.signal).catch(() => {
-        throw new HttpRequestError('cancelled (timeout or deadline)', attempts);
+        throw new HttpRequestError('cancelled (timeout or deadline)', attempts, 'cancelled');
       });
       continue;
     }
     clearTimeout(timer);
+    req.onAttempt?.({ attempt: attempts, status: res.status, error: null, elapsedMs: Date.now() - started });
     if (!last && isRetryableStatus(res.status)) {
       const asked = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), Date.now()) : null;
-      if (asked === null || asked <= MAX_RETRY_AFTER_MS) {
+      if (asked === null || asked <= maxRetryAfter) {
         await sleep(asked ?? backoffMs(attempt, random), req.signal).catch(() => {
-          throw new HttpRequestError(`cancelled (timeout or deadline) while waiting to retry after HTTP ${res.status}`, attempts);
+          throw new HttpRequestError(`cancelled (timeout or deadline) while waiting to retry after HTTP ${res.status}`, attempts, 'cancelled');
         });
         continue;
       }

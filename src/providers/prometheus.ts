@@ -1,7 +1,8 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import type { Gate, Sample } from '../engine/model.js';
-import { excerpt, HttpApi, Limiter, type ApiResponse } from './http-api.js';
+import { HttpApi, Limiter, type ApiResponse } from './http-api.js';
+import { snippet } from './http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toValue } from './values.js';
 
@@ -176,7 +177,7 @@ function failureOf(res: ApiResponse, path: string): string | null {
   }
   if (res.status >= 200 && res.status < 300 && env && env.status === 'success') return null;
   const hint = res.status === 401 || res.status === 403 ? ' (check the provider\'s headers or basicAuth)' : res.status === 404 ? ' (is the url the Prometheus API root?)' : '';
-  const body = res.text ? `: ${excerpt(res.text)}` : '';
+  const body = res.text ? `: ${snippet(res.text)}` : '';
   return res.status >= 200 && res.status < 300
     ? `the answer from ${path} is not a Prometheus API response${body}`
     : `HTTP ${res.status} from ${path}${hint}${body}`;

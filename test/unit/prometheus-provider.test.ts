@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../src/config/schema.js';
 import type { Gate } from '../../src/engine/model.js';
-import { backoffMs, retryAfterMs } from '../../src/providers/http-api.js';
+import { backoffMs, parseRetryAfter } from '../../src/providers/http-request.js';
 import { interpretResult, labelsText, parseQueryResult, prometheusProvider, reduceSeries, type Series } from '../../src/providers/prometheus.js';
 import { ProviderError, type ProviderContext, type ProviderRequest } from '../../src/providers/types.js';
 import { Redactor } from '../../src/secrets.js';
@@ -150,18 +150,18 @@ describe('interpretResult: samples or the reason there is no data', () => {
 
 describe('backoff and Retry-After', () => {
   it('backoff doubles per attempt, with jitter in [d/2, d], capped', () => {
-    expect(backoffMs(0, () => 0)).toBe(100);
-    expect(backoffMs(0, () => 1)).toBe(200);
-    expect(backoffMs(3, () => 1)).toBe(1600);
+    expect(backoffMs(0, () => 0)).toBe(125);
+    expect(backoffMs(0, () => 1)).toBe(250);
+    expect(backoffMs(3, () => 1)).toBe(2000);
     expect(backoffMs(20, () => 1)).toBe(5000);
   });
   it.each([
     ['3', 3000],
-    ['0.5', 500],
+    ['0.5', null], // delta-seconds are whole seconds (RFC 9110)
     [new Date(NOW + 7000).toUTCString(), 7000],
     ['soon', null],
     [null, null],
-  ])('Retry-After %s → %s ms', (header, ms) => expect(retryAfterMs(header, NOW)).toBe(ms));
+  ])('Retry-After %s → %s ms', (header, ms) => expect(parseRetryAfter(header, NOW)).toBe(ms));
 });
 
 // --- The provider against a local HTTP server ---
@@ -331,7 +331,7 @@ describe('prometheusProvider over HTTP', () => {
     const err = await provider
       .query({ gate: gate({ name: 'g' }), query: 'up', role: 'value', nowMs: NOW, range: null, target: null, signal: new AbortController().signal })
       .catch((e: ProviderError) => e);
-    expect(err.message).toMatch(/^prometheus "prom": cannot reach http:\/\/127\.0\.0\.1:\d+: fetch failed \(ECONNREFUSED\) \(after 2 attempts\)$/);
+    expect(err.message).toMatch(/^prometheus "prom": cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) \(after 2 attempts\)$/);
     expect(err.retryable).toBe(true);
   });
 
