@@ -190,7 +190,7 @@ describe.each(backends)('prometheus provider against $name', ({ name, available,
   });
 
   it.skipIf(!available)('several series: an error naming their labels without reduce; max/min/avg/sum with it, instant and range', async () => {
-    const values = Object.values(CPU);
+    const values: number[] = Object.values(CPU);
     const run = await runGates(
       configText(
         provider(),
@@ -373,6 +373,7 @@ describe('prometheus provider failure modes', () => {
     let fx: Fixtures;
     let proxy: { server: Server; url: string };
     const seen: { authorization?: string; tenant?: string }[] = [];
+    const load = { inFlight: 0, peak: 0 };
 
     beforeAll(async () => {
       fx = generateFixtures();
@@ -390,8 +391,12 @@ describe('prometheus provider failure modes', () => {
           res.writeHead(422, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', errorType: 'execution', error: `query rejected for ${auth}` }));
           return;
         }
+        load.inFlight++;
+        load.peak = Math.max(load.peak, load.inFlight);
         const upstream = await fetch(`${prom.url}${url.pathname}${url.search}`);
         const body = (await upstream.json()) as Record<string, unknown>;
+        await new Promise((r) => setTimeout(r, 5)); // a little server time, so requests overlap
+        load.inFlight--;
         body.warnings = [`served for ${auth} (tenant ${req.headers['x-scope-orgid']})`];
         res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
@@ -423,6 +428,19 @@ wrong: { type: prometheus, url: "${proxy.url}", headers: { Authorization: "Beare
       expect(everything).not.toContain(TOKEN);
       // A token written into the config (not from the environment) is hidden too.
       expect(everything).not.toContain('not-the-token-9d8e');
+    });
+
+    it.each([
+      [200, 8, 'the run\'s default bound', undefined],
+      [60, 3, 'the provider\'s concurrency', 3],
+    ])('%i range-query gates put at most %i queries in flight (%s)', async (n, limit, _why, concurrency) => {
+      load.peak = 0;
+      const providers = `prom: { type: prometheus, url: "${proxy.url}", headers: { Authorization: "Bearer \${PROM_TOKEN}" }${concurrency ? `, concurrency: ${concurrency}` : ''} }`;
+      const gates = Array.from({ length: n }, (_, i) => `- { name: g${i}, provider: prom, query: 'max(queue_lag_seconds{kind="short"}) + ${i}', pass: "< 1000", over: 60m, step: 30s }`).join('\n');
+      const run = await runGates(configText(providers, gates), { nowMs: fx.endMs, env: { PROM_TOKEN: TOKEN } });
+      expect(run.decision.gates.filter((g) => g.status === 'pass')).toHaveLength(n);
+      expect(gateResult(run, `g${n - 1}`).max).toBe(50 + n - 1); // each gate got its own answer
+      expect(load.peak).toBe(limit);
     });
   });
 });
