@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || npm ci --no-audit --no-fund
 bash scripts/ensure-servers.sh
+if [ "${CI:-}" = "true" ] && [ -z "${FUZZ_RUNS:-}" ]; then export FUZZ_RUNS=10000; fi  # fuzz targets: 10,000 inputs each in CI
 npx vitest run "$@"

@@ -1,0 +1,141 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decide, type DecideInput, type ForceRequest } from '../../src/engine/decide.js';
+import type { GateObservation } from '../../src/engine/gates.js';
+import type { Gate, RolloutPlan, RolloutState } from '../../src/engine/model.js';
+import { gate, H, M, NOW, plan, seriesOf } from '../support/fixtures.js';
+import { fuzz } from './settings.js';
+
+const STAGES = ['canary_1', 'canary_10', 'canary_50', 'full'];
+const OBSERVATIONS: Record<string, GateObservation | undefined> = {
+  pass: { samples: seriesOf(3, 30, () => 0) },
+  fail: { samples: seriesOf(3, 30, () => 5) },
+  empty: { samples: [] },
+  nan: { samples: seriesOf(3, 30, () => NaN) },
+  error: { samples: [], error: 'HTTP 502 from /api/v1/query' },
+  stale: { samples: [], noDataReason: 'stale' },
+  missing: undefined,
+};
+const gateSpec = fc.record({
+  severity: fc.constantFrom<Gate['severity']>('critical', 'major', 'minor'),
+  noData: fc.constantFrom<Gate['noData']>('hold', 'fail', 'pass'),
+  outcome: fc.constantFrom(...Object.keys(OBSERVATIONS)),
+  appliesTo: fc.option(fc.subarray(STAGES, { minLength: 1 })),
+  over: fc.boolean(),
+});
+type GateSpec = typeof gateSpec extends fc.Arbitrary<infer T> ? T : never;
+
+const scenario = fc.record({
+  gates: fc.array(gateSpec, { maxLength: 8 }),
+  stage: fc.option(fc.constantFrom(...STAGES, 'retired_stage')),
+  target: fc.option(fc.constantFrom(...STAGES, 'nowhere')),
+  enteredAgoMs: fc.option(fc.integer({ min: -H, max: 48 * H })),
+  rollbackAgoMs: fc.option(fc.integer({ min: 0, max: 48 * H })),
+  killSwitch: fc.boolean(),
+  maxStepFactor: fc.option(fc.constantFrom(2, 5, 10)),
+  cooldownMs: fc.option(fc.constantFrom(H, 24 * H)),
+  allowSkip: fc.boolean(),
+  freezeNow: fc.boolean(),
+  force: fc.option(fc.record({ reason: fc.constant('customer escalation'), actor: fc.constantFrom('alice', null), allowed: fc.boolean(), refusal: fc.constant('not in forceAllowed') })),
+  deadlineExceeded: fc.boolean(),
+});
+type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
+
+function build(s: Scenario, specs: GateSpec[] = s.gates): DecideInput {
+  const p: RolloutPlan = plan({
+    ramp: { maxStepFactor: s.maxStepFactor, cooldownAfterRollbackMs: s.cooldownMs, allowSkip: s.allowSkip },
+    freezes: s.freezeNow ? [{ fromMs: NOW - H, toMs: NOW + H, reason: 'incident' }] : [],
+  });
+  const gates = specs.map((g, i) => gate({ name: `g${i}`, severity: g.severity, noData: g.noData, appliesTo: g.appliesTo, overMs: g.over ? 10 * M : null }));
+  const observations = new Map<string, GateObservation>();
+  specs.forEach((g, i) => {
+    const o = OBSERVATIONS[g.outcome];
+    if (o) observations.set(`g${i}`, o);
+  });
+  const state: RolloutState = {
+    rollout: 'chat',
+    stage: s.stage,
+    enteredAt: s.enteredAgoMs === null ? null : new Date(NOW - s.enteredAgoMs).toISOString(),
+    killSwitch: s.killSwitch,
+    lastRollbackAt: s.rollbackAgoMs === null ? null : new Date(NOW - s.rollbackAgoMs).toISOString(),
+    history: [],
+  };
+  return { plan: p, gates, state, target: s.target, observations, nowMs: NOW, force: s.force as ForceRequest | null, deadlineExceeded: s.deadlineExceeded };
+}
+
+describe('[fuzz] decision invariants', () => {
+  it('[fuzz] force never turns ROLLBACK into PROCEED, and never changes PROCEED', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const plain = decide(build({ ...s, force: null }));
+        const forced = decide(build(s));
+        if (plain.decision === 'ROLLBACK') expect(forced.decision).toBe('ROLLBACK');
+        if (plain.decision === 'PROCEED') expect(forced.decision).toBe('PROCEED');
+        if (forced.forced) expect(plain.decision).toBe('HOLD');
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] the decision does not depend on the order of the gates', () => {
+    fc.assert(
+      fc.property(scenario, fc.array(fc.nat()), (s, keys) => {
+        const order = s.gates.map((g, i) => ({ g, k: keys[i] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.g);
+        // Gate names follow positions, so compare what each gate did by its spec, not its name.
+        const a = decide(build(s));
+        const b = decide(build(s, order));
+        expect(b.decision).toBe(a.decision);
+        expect(b.forced === null).toBe(a.forced === null);
+        expect(b.failedGates.length).toBe(a.failedGates.length);
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] a gate that does not apply to the target never changes the decision, whatever it saw', () => {
+    fc.assert(
+      fc.property(scenario, gateSpec, (s, extra) => {
+        const before = decide(build(s));
+        const target = before.transition.to;
+        const elsewhere = STAGES.filter((x) => x !== target);
+        const notApplicable = { ...extra, appliesTo: elsewhere.slice(0, 1 + (extra.over ? 1 : 0)) };
+        const after = decide(build(s, [...s.gates, notApplicable]));
+        expect(after.decision).toBe(before.decision);
+        expect(after.failedGates).toEqual(before.failedGates);
+        expect(after.gates.at(-1)!.status).toBe('skipped');
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] PROCEED only when every ramp check is ok (or the promotion is forced), every gate that blocks is absent, and the deadline held', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const d = decide(build(s));
+        if (d.decision !== 'PROCEED') return;
+        if (d.forced === null) {
+          for (const c of d.ramp) expect(c.ok, `${c.rule}: ${c.detail}`).toBe(true);
+          expect(d.failedGates).toEqual([]);
+        }
+        // Even forced: never past the kill switch, the deadline, an unknown target or a critical failure.
+        expect(d.ramp.find((c) => c.rule === 'kill_switch')!.ok).toBe(true);
+        expect(d.ramp.find((c) => c.rule === 'target')!.ok).toBe(true);
+        expect(s.deadlineExceeded).toBe(false);
+        expect(d.gates.some((g) => g.effect === 'rollback')).toBe(false);
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] a gate that could not see its data under noData: hold never lets an unforced run PROCEED', () => {
+    fc.assert(
+      fc.property(scenario, fc.constantFrom('empty', 'nan', 'error', 'stale', 'missing'), gateSpec, (s, outcome, spec) => {
+        const blind = { ...spec, noData: 'hold' as const, outcome, appliesTo: null };
+        const d = decide(build({ ...s, force: null }, [...s.gates, blind]));
+        expect(d.decision).not.toBe('PROCEED');
+        if (d.transition.to !== null) expect(d.gates.at(-1)!.status).toBe('no_data');
+      }),
+      fuzz,
+    );
+  });
+});
