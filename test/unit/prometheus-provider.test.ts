@@ -204,6 +204,14 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 const ok = (result: unknown[], resultType = 'vector', extra: Record<string, unknown> = {}) => ({ status: 'success', data: { resultType, result }, ...extra });
 const one = ok([{ metric: {}, value: [NOW_S, '0.25'] }]);
+/** The error a query fails with; a query that succeeds fails the test. */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the query to fail');
+    },
+    (e: unknown) => e as ProviderError,
+  );
 
 function setup(config: Partial<PromConfig> = {}, secrets: string[] = []) {
   const logs: string[] = [];
@@ -269,7 +277,7 @@ describe('prometheusProvider over HTTP', () => {
 
   it('reports the error envelope in Prometheus\' own words, once, without retrying a 4xx', async () => {
     handler = (_, res) => json(res, 400, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unexpected end of input' });
-    const err = await setup().ask().catch((e: ProviderError) => e);
+    const err = await failure(setup().ask());
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.message).toBe('prometheus "prom": bad_data: invalid parameter "query": 1:5: parse error: unexpected end of input (HTTP 400)');
     expect(err.retryable).toBe(false);
@@ -288,7 +296,7 @@ describe('prometheusProvider over HTTP', () => {
 
   it('gives up after `retries` retries, saying how many attempts, with the last server message', async () => {
     handler = (_, res) => json(res, 500, { status: 'error', errorType: 'internal', error: 'boom' });
-    const err = await setup({ retries: 1 }).ask().catch((e: ProviderError) => e);
+    const err = await failure(setup({ retries: 1 }).ask());
     expect(err.message).toBe('prometheus "prom": internal: boom (HTTP 500) after 2 attempts');
     expect(err.retryable).toBe(true);
     expect(seen).toHaveLength(2);
@@ -308,7 +316,7 @@ describe('prometheusProvider over HTTP', () => {
 
   it('a non-JSON error page is reported with its status and an excerpt', async () => {
     handler = (_, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<html>\n  <body>Not Found</body></html>');
-    const err = await setup().ask().catch((e: ProviderError) => e);
+    const err = await failure(setup().ask());
     expect(err.message).toBe('prometheus "prom": HTTP 404 from /api/v1/query (is the url the Prometheus API root?): <html> <body>Not Found</body></html>');
   });
 
@@ -328,9 +336,7 @@ describe('prometheusProvider over HTTP', () => {
     const port = (closed.address() as { port: number }).port;
     await new Promise((r) => closed.close(r));
     const provider = prometheusProvider({ type: 'prometheus', url: `http://127.0.0.1:${port}`, retries: 1 }, setup().ctx);
-    const err = await provider
-      .query({ gate: gate({ name: 'g' }), query: 'up', role: 'value', nowMs: NOW, range: null, target: null, signal: new AbortController().signal })
-      .catch((e: ProviderError) => e);
+    const err = await failure(provider.query({ gate: gate({ name: 'g' }), query: 'up', role: 'value', nowMs: NOW, range: null, target: null, signal: new AbortController().signal }));
     expect(err.message).toMatch(/^prometheus "prom": cannot reach http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(connect ECONNREFUSED 127\.0\.0\.1:\d+\) \(after 2 attempts\)$/);
     expect(err.retryable).toBe(true);
   });
