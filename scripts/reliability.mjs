@@ -80,12 +80,13 @@ const rows = KINDS.map(([tag, label]) => {
   const skipped = c.skipped ? ` (${c.skipped} skipped)` : '';
   return [label, `${c.passed}/${total}${skipped}`, detail[tag] ?? ''];
 });
-const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i].length), i === 0 ? 4 : 11));
+const header = ['what', 'passed/total', 'detail'];
+const widths = [0, 1].map((i) => Math.max(...[header, ...rows].map((r) => r[i].length)));
 const line = (r) => `${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd();
 
 console.log(`rollout-gate reliability: FUZZ_RUNS=${fuzzRuns}, whole suite ${fmt(all - allFailed)}/${fmt(all)} passed in ${seconds} s`);
 console.log('');
-console.log(line(['what', 'passed/total', 'detail']));
+console.log(line(header));
 for (const r of rows) console.log(line(r));
 
 const failures = KINDS.flatMap(([tag]) => counts[tag].failures);
