@@ -12,7 +12,7 @@ import { snapshotJson, TOOL_VERSION, type Command, type RunContext, type Snapsho
 import { renderGoNoGo } from './report/template.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from './report/default-template.js';
 import type { Redactor } from './secrets.js';
-import { StateConflictError, type StateStore, type WriteResult } from './state/types.js';
+import { StateConflictError, StateError, type StateStore, type WriteResult } from './state/types.js';
 
 export interface RunOptions {
   config: Config;
@@ -132,6 +132,24 @@ function decisionLogLine(s: Snapshot, evidenceDir: string | null): string {
   });
 }
 
+/**
+ * The state read is bounded by the run's deadline: without the state there is no decision, so
+ * past it the run ends with an error. Writes are not cut off by the deadline (an interrupted
+ * write may still land, and the run must then report it); each store bounds its own requests.
+ */
+async function withinDeadline<T>(work: Promise<T>, deadlineAt: number | null, doing: string): Promise<T> {
+  if (deadlineAt === null) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new StateError(`deadline exceeded while ${doing}`)), Math.max(0, deadlineAt - Date.now()));
+  });
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Evaluates (and for promote/rollback, applies) one run. The only place the pieces meet. */
 export async function runRollout(opts: RunOptions): Promise<RunResult> {
   const { config } = opts;
@@ -143,7 +161,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
   let writeError: Error | null = null;
 
   for (let attempt = 1; ; attempt++) {
-    const read = await opts.store.read();
+    // A re-read after a conflict is bounded by the store alone: the run has a decision to record.
+    const read = await withinDeadline(opts.store.read(), attempt === 1 ? deadlineAt : null, `reading the state from ${opts.store.description}`);
     const before = read.state;
     const state: RolloutState = before ?? initialState(config.rollout.name);
     const snapshot = opts.command === 'rollback'

@@ -11,6 +11,7 @@ export const Inputs = {
   Reason: 'reason',
   KillSwitch: 'kill-switch',
   DryRun: 'dry-run',
+  Timeout: 'timeout',
 } as const;
 
 export const Outputs = {

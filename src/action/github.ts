@@ -67,7 +67,7 @@ export async function connectGitHub(
   if (!settings.token || !runner.owner || !runner.repo) return null;
   const owner = runner.owner;
   const repo = runner.repo;
-  const octokit: GitHubClient = createOctokit({ token: settings.token, baseUrl: runner.apiUrl, redactor, fetch: fetchImpl });
+  const octokit: GitHubClient = createOctokit({ token: settings.token, baseUrl: runner.apiUrl, redactor, logger, fetch: fetchImpl });
   const server = runner.context.runUrl ? new URL(runner.context.runUrl).origin : 'https://github.com';
   let pr = runner.pullRequest;
   if (!pr && runner.workflowRunHead) {

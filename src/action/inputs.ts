@@ -1,3 +1,4 @@
+import { parseDuration } from '../engine/duration.js';
 import { Inputs } from './constants.js';
 import type { Command } from '../report/snapshot.js';
 
@@ -13,6 +14,8 @@ export interface ActionSettings {
   reason: string | null;
   killSwitch: boolean;
   dryRun: boolean;
+  /** The whole run's deadline, overriding the config's `deadline`; null keeps the config's. */
+  timeoutMs: number | null;
 }
 
 /** A wrong input value: the message names the input and what it accepts. */
@@ -36,6 +39,14 @@ function flag(get: GetInput, name: string, fallback: boolean): boolean {
   throw new InputError(`input ${name}: "${raw}" is not true or false`);
 }
 
+function duration(get: GetInput, name: string): number | null {
+  const raw = get(name).trim();
+  if (raw === '') return null;
+  const ms = parseDuration(raw);
+  if (ms === null) throw new InputError(`input ${name}: "${raw}" is not a duration (e.g. 90s, 5m, 1h)`);
+  return ms;
+}
+
 /** Every input, read once into one typed settings object; empty means the default. */
 export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
@@ -51,6 +62,7 @@ export function readSettings(get: GetInput): ActionSettings {
     reason: reason || null,
     killSwitch: flag(get, Inputs.KillSwitch, false),
     dryRun: flag(get, Inputs.DryRun, false),
+    timeoutMs: duration(get, Inputs.Timeout),
   };
   if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
   if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);

@@ -39,7 +39,8 @@ export async function run(): Promise<void> {
     redactor.add(settings.token);
     const runner = readRunnerEnvironment(process.env);
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
-    const config = { ...loadConfigFile(configPath), file: settings.config };
+    const loaded = loadConfigFile(configPath);
+    const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };
     for (const s of config.secrets) redactor.add(s);
 
     const github: GitHubSide | null = await connectGitHub(settings, runner, config, redactor, coreLogger);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfigFile, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
-import { formatDuration } from '../engine/duration.js';
+import { formatDuration, parseDuration } from '../engine/duration.js';
 import { conditionsFor, appliesTo } from '../engine/gates.js';
 import { describeConditions } from '../engine/conditions.js';
 import { stderrLogger } from '../logger.js';
@@ -34,6 +34,7 @@ options:
   --kill-switch     with rollback: engage the kill switch
   --dry-run         evaluate and print, write nothing
   --no-evidence     write no evidence files or decision-log line
+  --timeout D       deadline of the whole run (e.g. 2m; overrides the config's deadline): past it, HOLD
   --json            print the snapshot document instead of the table
   --verbose         debug output on stderr
   --no-color        no colour even on a terminal
@@ -81,6 +82,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'kill-switch': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         'no-evidence': { type: 'boolean' },
+        timeout: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -130,7 +132,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
     const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
-    const shown: Config = { ...config, file: configFile };
+    let deadlineMs = config.deadlineMs;
+    if (o.timeout !== undefined) {
+      deadlineMs = parseDuration(o.timeout);
+      if (deadlineMs === null) throw new UsageError(`--timeout: "${o.timeout}" is not a duration (e.g. 90s, 5m, 1h)`);
+    }
+    const shown: Config = { ...config, file: configFile, deadlineMs };
     for (const s of config.secrets) redactor.add(s);
     if (command === 'validate') {
       io.stdout(renderPlan(shown));

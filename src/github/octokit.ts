@@ -20,12 +20,47 @@ export interface OctokitOptions {
   redactor?: Redactor;
   /** Octokit's own notices (deprecations) go here instead of the console. */
   logger?: Logger;
+  /** Each call, its 5xx retries included, is abandoned after this long (default 60 s): a hung API never hangs the run. */
+  requestTimeoutMs?: number;
+  /** Rate-limit answers (403/429 with retry-after or "secondary rate limit") are tried again this often (default 2). */
+  rateLimitRetries?: number;
+  /** A rate-limit wait longer than this is not waited for (default 60 s): the call fails instead. */
+  maxRateLimitWaitMs?: number;
+  /** Injected for tests. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export const USER_AGENT = 'rollout-gate';
 
 // Conflicts (409) and validation failures are answers, not outages: the callers handle them.
-const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
+// 429 (and rate-limited 403s) are retried below, after the wait GitHub asks for.
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 429, 451];
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
+const formatSeconds = (ms: number) => `${Math.round(ms / 100) / 10}s`;
+const DEFAULT_RATE_LIMIT_RETRIES = 2;
+const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+/**
+ * How long GitHub asks us to wait before trying again, or null when the answer is not a rate
+ * limit. Secondary rate limits come as 403 or 429 with `retry-after` or a message saying so;
+ * an exhausted primary limit as `x-ratelimit-remaining: 0` with `x-ratelimit-reset`.
+ */
+export function rateLimitWaitMs(e: unknown, nowMs = Date.now()): number | null {
+  const err = e as { status?: unknown; message?: unknown; response?: { headers?: Record<string, string | undefined>; data?: unknown } };
+  if (err?.status !== 403 && err?.status !== 429) return null;
+  const headers = err.response?.headers ?? {};
+  const retryAfter = headers['retry-after'];
+  if (retryAfter !== undefined && /^\d+$/.test(String(retryAfter).trim())) return Number(retryAfter) * 1000;
+  if (headers['x-ratelimit-remaining'] === '0' && headers['x-ratelimit-reset'] && /^\d+$/.test(headers['x-ratelimit-reset'])) {
+    return Math.max(0, Number(headers['x-ratelimit-reset']) * 1000 - nowMs) + 1000;
+  }
+  const data = err.response?.data as { message?: unknown } | undefined;
+  const text = `${typeof data?.message === 'string' ? data.message : ''} ${typeof err.message === 'string' ? err.message : ''}`;
+  // GitHub's guidance without a header: wait at least a minute.
+  if (/secondary rate limit|abuse detection/i.test(text)) return 60_000;
+  return err.status === 429 ? 60_000 : null;
+}
 
 function octokitLog(logger: Logger, redactor?: Redactor) {
   const clean = (m: string) => (redactor ? redactor.redact(m) : m);
@@ -39,7 +74,7 @@ function octokitLog(logger: Logger, redactor?: Redactor) {
 
 export function createOctokit(opts: OctokitOptions): GitHubClient {
   opts.redactor?.add(opts.token);
-  return getOctokit(
+  const octokit = getOctokit(
     opts.token,
     {
       baseUrl: opts.baseUrl.replace(/\/+$/, ''),
@@ -55,6 +90,30 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
     },
     retry,
   );
+  const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const rateLimitRetries = opts.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
+  const maxWait = opts.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  octokit.hook.wrap('request', async (request, options) => {
+    // Hooks share one options object (inner hooks ignore arguments): set the signal on it.
+    const own = options.request?.signal;
+    for (let attempt = 0; ; attempt++) {
+      const signal = own ?? AbortSignal.timeout(timeoutMs);
+      options.request = { ...options.request, signal };
+      try {
+        return await request(options);
+      } catch (e) {
+        if (signal.aborted && !own) {
+          throw new Error(`GitHub did not answer ${options.method} ${String(options.url)} within ${formatSeconds(timeoutMs)}`);
+        }
+        const wait = rateLimitWaitMs(e);
+        if (wait === null || attempt >= rateLimitRetries || wait > maxWait) throw e;
+        opts.logger?.warning(`GitHub rate limit on ${options.method} ${String(options.url)}: waiting ${Math.ceil(wait / 1000)}s before trying again (${attempt + 1} of ${rateLimitRetries})`);
+        await sleep(wait);
+      }
+    }
+  });
+  return octokit;
 }
 
 /** What GitHub said about a failed request, without the request's headers. */
@@ -102,6 +161,8 @@ export function describeGitHubError(e: unknown, redactor?: Redactor): string {
       }
     }
     text = `GitHub answered ${f.status}${f.message ? ` ${f.message}` : ''}${where}`;
+    // The one fix for a 401 is on the caller's side: say which token.
+    if (f.status === 401) text += ': the token was rejected (expired, revoked or mistyped); check the github-token input';
   } else {
     text = `GitHub could not be reached: ${(e as Error)?.message ?? String(e)}`;
   }

@@ -66,6 +66,20 @@ function registerUrlSecrets(url: string, redactor: Redactor): void {
   }
 }
 
+/**
+ * Drops the connections a pool is still opening. pool.end() waits for them, and a server that
+ * accepted the TCP connection but never answers would hold the run until the connect timeout
+ * (past the deadline). Clients in use were already released when their query was abandoned.
+ */
+export function dropConnecting(pool: pg.Pool): void {
+  const internals = pool as unknown as { _clients?: pg.Client[]; _idle?: { client: pg.Client }[] };
+  const idle = new Set((internals._idle ?? []).map((i) => i.client));
+  for (const client of internals._clients ?? []) {
+    if (idle.has(client)) continue;
+    (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  }
+}
+
 /** A pg or network error as one line for a user: the server's message and SQLSTATE, secrets masked. */
 export function describePgError(e: unknown, redactor: Redactor): string {
   const err = e as { message?: string; code?: string; hint?: string; detail?: string };

@@ -2,14 +2,19 @@ import type pg from 'pg';
 import type { ProviderConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Sample } from '../engine/model.js';
-import { createPool, describePgError } from './postgres-connection.js';
+import { createPool, describePgError, dropConnecting } from './postgres-connection.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toUnixSeconds, toValue } from './values.js';
 
 type PostgresConfig = Extract<ProviderConfig, { type: 'postgres' }>;
 
-/** More rows than this from a windowed gate is a query that forgot its time filter. */
+/**
+ * More rows than this is a query that forgot its time filter: the run stops reading (and drops
+ * the connection) instead of holding them all in memory.
+ */
 export const MAX_ROWS = 100_000;
+
+class TooManyRows extends Error {}
 const STATEMENT_MARGIN_MS = 50;
 
 interface Result {
@@ -58,9 +63,27 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
       const budget = Math.round(timeoutMs - (Date.now() - started) - STATEMENT_MARGIN_MS);
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, budget)}`);
       // queryMode extended: the server refuses "select 1; commit; insert …" instead of running it.
-      const res = await client.query({ text: req.query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
-      return { columns: res.fields.map((f) => f.name), rows: res.rows };
+      const { Query } = (await import('pg')).default;
+      const query = new Query({ text: req.query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+      const rows: unknown[][] = [];
+      const fields = await new Promise<pg.FieldDef[]>((resolve, reject) => {
+        query.on('row', (row: unknown[]) => {
+          if (rows.length < MAX_ROWS) rows.push(row);
+          else if (!released) {
+            // Stop the stream: a runaway query must not fill the memory.
+            release(new TooManyRows());
+            reject(new TooManyRows());
+          }
+        });
+        query.on('end', (result: pg.QueryResult) => resolve(result.fields));
+        query.on('error', reject);
+        client.query(query);
+      });
+      return { columns: fields.map((f) => f.name), rows };
     } catch (e) {
+      if (e instanceof TooManyRows) {
+        throw new ProviderError(`${what}: gate "${req.gate.name}": the query returned more than ${MAX_ROWS} rows; filter it to the gate's window (or aggregate in SQL)`);
+      }
       if (req.signal.aborted) throw new ProviderError(`${what}: the query was cancelled (timeout or deadline)`);
       throw new ProviderError(`${what}: gate "${req.gate.name}": ${describePgError(e, ctx.redactor)}`);
     } finally {
@@ -112,7 +135,11 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
       return { samples, ...(nulls > 0 ? { warnings: [`${nulls} row${nulls === 1 ? '' : 's'} with a NULL value skipped`] } : {}) };
     },
     async close() {
-      closed ??= pool.end();
+      closed ??= (() => {
+        const ended = pool.end();
+        dropConnecting(pool);
+        return ended;
+      })();
       await closed;
     },
   };

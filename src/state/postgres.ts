@@ -4,7 +4,7 @@ import type { StateConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { RolloutState } from '../engine/model.js';
 import type { Logger } from '../logger.js';
-import { createPool, describePgError, isConcurrencyFailure } from '../providers/postgres-connection.js';
+import { createPool, describePgError, dropConnecting, isConcurrencyFailure } from '../providers/postgres-connection.js';
 import type { Redactor } from '../secrets.js';
 import { parseStateDocument } from './document.js';
 import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
@@ -227,7 +227,11 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
       return { evidencePath, commit: null, version };
     },
     async close() {
-      if (pool) await (await pool).end();
+      if (!pool) return;
+      const p = await pool;
+      const ended = p.end();
+      dropConnecting(p);
+      await ended;
     },
   };
 }

@@ -143,7 +143,7 @@ export class GitHubStandin {
   /** Answers GET /search/issues: a count, or an error GitHub would give (422 for a bad query). */
   search: (q: string) => number | { status: number; message: string } = () => 0;
   /** Runs just before an operation is answered: lets a test act as a concurrent writer at the worst moment. */
-  beforeRoute: ((operation: string) => void | { status: number; message: string }) | null = null;
+  beforeRoute: ((operation: string) => void | 'hang' | { status: number; message: string; headers?: Record<string, string> }) | null = null;
   private server: Server | null = null;
   private ids = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
@@ -378,7 +378,9 @@ export class GitHubStandin {
     if (req.headers['user-agent'] === undefined) return send(403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header', status: '403' });
     try {
       const fault = this.beforeRoute?.(check.operation!);
-      if (fault) throw new HttpError(fault.status, fault.message);
+      // A server that accepted the request and never answers.
+      if (fault === 'hang') return;
+      if (fault) return send(fault.status, { message: fault.message, documentation_url: DOCS, status: String(fault.status) }, fault.headers);
       const out = this.route(method, check.operation!, check.params, url.searchParams, body as Record<string, unknown> | undefined, who);
       const data = completeResponse(check.operation!, out.status, out.data);
       const wrong = validateResponse(check.operation!, out.status, data);

@@ -36,7 +36,7 @@ describe('inputs → settings', () => {
   it('empty inputs mean the defaults', () => {
     expect(readSettings(get({}))).toEqual({
       config: '.github/rollout-gate.yml', command: 'evaluate', targetStage: null, token: '', failOn: 'hold', comment: true,
-      evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false,
+      evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false, timeoutMs: null,
     });
   });
 
@@ -45,12 +45,17 @@ describe('inputs → settings', () => {
     expect(s).toMatchObject({ targetStage: 'full', failOn: 'rollback', dryRun: true, killSwitch: true, command: 'rollback' });
   });
 
+  it('timeout is a duration in milliseconds', () => {
+    expect(readSettings(get({ timeout: '90s' })).timeoutMs).toBe(90_000);
+  });
+
   it.each([
     [{ command: 'deploy' }, 'input command: "deploy" is not one of evaluate, promote, rollback'],
     [{ 'dry-run': 'maybe' }, 'input dry-run: "maybe" is not true or false'],
     [{ force: 'true' }, 'input force: a forced promotion needs input reason'],
     [{ 'kill-switch': 'true' }, 'input kill-switch: goes with command rollback'],
     [{ evidence: 'push' }, 'input evidence: "push" is not one of commit, none'],
+    [{ timeout: '5 minutes' }, 'input timeout: "5 minutes" is not a duration (e.g. 90s, 5m, 1h)'],
   ])('%j is refused with a message naming the input', (values, message) => {
     expect(() => readSettings(get(values))).toThrow(InputError);
     expect(() => readSettings(get(values))).toThrow(message);

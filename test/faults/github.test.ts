@@ -1,0 +1,146 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createOctokit, rateLimitWaitMs } from '../../src/github/octokit.js';
+import { githubLedgerStore } from '../../src/state/ledger.js';
+import { Redactor } from '../../src/secrets.js';
+import { ACTIONS_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { demoDir } from '../support/demo.js';
+import { runAction } from '../support/runner.js';
+
+const OWNER = 'acme';
+let standin: GitHubStandin;
+let repo: Repo;
+let seq = 0;
+
+beforeAll(async () => {
+  standin = await startStandin();
+});
+afterAll(async () => {
+  await standin.stop();
+});
+beforeEach(() => {
+  repo = standin.repo(OWNER, `faults-${++seq}`);
+  standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-22T09:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }) }, 'seed');
+});
+afterEach(() => {
+  standin.beforeRoute = null;
+  expect(standin.violations).toEqual([]);
+});
+
+const SECONDARY = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+
+function ledger(extra: Partial<Parameters<typeof createOctokit>[0]> = {}, token = ACTIONS_TOKEN) {
+  const waits: number[] = [];
+  const warnings: string[] = [];
+  const logger = { debug() {}, info() {}, warning: (m: string) => warnings.push(m) };
+  const octokit = createOctokit({ token, baseUrl: standin.url, retries: 0, logger, sleep: async (ms) => void waits.push(ms), ...extra });
+  const store = githubLedgerStore({ octokit, owner: OWNER, repo: repo.name, rollout: 'chat', path: 'state/chat.json', backoffMs: 5, redactor: new Redactor([token]) });
+  return { store, waits, warnings };
+}
+
+/** Fails the first `n` calls of `operation` with `fault`, then lets them through. */
+function failFirst(operation: string, n: number, fault: { status: number; message: string; headers?: Record<string, string> }) {
+  let seen = 0;
+  standin.beforeRoute = (op) => (op === operation && seen++ < n ? fault : undefined);
+  return () => seen;
+}
+
+describe('[fault] GitHub rate limits and outages', () => {
+  it('[fault] github: a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
+    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 403, message: SECONDARY, headers: { 'retry-after': '7' } });
+    const { store, waits, warnings } = ledger();
+    const read = await store.read();
+    expect(read.state?.stage).toBe('canary_10');
+    expect(calls()).toBe(2);
+    expect(waits).toEqual([7_000]);
+    expect(warnings.join('\n')).toMatch(/rate limit .*waiting 7s/);
+  });
+
+  it('[fault] github: a secondary rate limit without retry-after (message only) waits a minute, as GitHub advises', async () => {
+    failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 403, message: SECONDARY });
+    const { store, waits } = ledger();
+    expect((await store.read()).state?.stage).toBe('canary_10');
+    expect(waits).toEqual([60_000]);
+  });
+
+  it('[fault] github: 429 with retry-after is retried after the wait GitHub asks for', async () => {
+    failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 429, message: 'Too Many Requests', headers: { 'retry-after': '2' } });
+    const { store, waits } = ledger();
+    expect((await store.read()).state?.stage).toBe('canary_10');
+    expect(waits).toEqual([2_000]);
+  });
+
+  it('[fault] github: a rate limit that does not lift gives up after 2 retries with GitHub\'s words', async () => {
+    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '1' } });
+    const { store, waits } = ledger();
+    const err = (await store.read().catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/GitHub answered 403 You have exceeded a secondary rate limit/);
+    expect(calls()).toBe(3);
+    expect(waits).toHaveLength(2);
+  });
+
+  it('[fault] github: a retry-after beyond the cap is not waited for', async () => {
+    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '3600' } });
+    const { store, waits } = ledger();
+    await expect(store.read()).rejects.toThrow(/secondary rate limit/);
+    expect(calls()).toBe(1);
+    expect(waits).toEqual([]);
+  });
+
+  it('[fault] github: an ordinary 403 (no rate limit) is not retried', async () => {
+    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: 'Resource not accessible by integration' });
+    const { store } = ledger();
+    await expect(store.read()).rejects.toThrow(/403 Resource not accessible/);
+    expect(calls()).toBe(1);
+  });
+
+  it('[fault] github: a GitHub that accepts and never answers fails the call after the request timeout, not a hang', async () => {
+    standin.beforeRoute = () => 'hang';
+    const { store } = ledger({ requestTimeoutMs: 500 });
+    const started = Date.now();
+    await expect(store.read()).rejects.toThrow(/GitHub could not be reached: GitHub did not answer GET \/repos\/{owner}\/{repo}\/branches\/{branch} within 0.5s/);
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('[fault] github: 5xx is retried by the retry plugin and then reported', async () => {
+    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 502, message: 'Server Error' });
+    const { store } = ledger({ retries: 2, retryAfterBaseMs: 1 });
+    await expect(store.read()).rejects.toThrow(/GitHub answered 502/);
+    expect(calls()).toBe(3);
+  });
+
+  it('[fault] github: the wait is read from retry-after, x-ratelimit-reset, or the message', () => {
+    const now = Date.parse('2026-11-22T12:00:00Z');
+    const err = (status: number, headers: Record<string, string>, message = '') => ({ status, message, response: { headers, data: { message } } });
+    expect(rateLimitWaitMs(err(403, { 'retry-after': '30' }), now)).toBe(30_000);
+    expect(rateLimitWaitMs(err(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 20) }), now)).toBe(21_000);
+    expect(rateLimitWaitMs(err(403, {}, SECONDARY), now)).toBe(60_000);
+    expect(rateLimitWaitMs(err(403, {}, 'Resource not accessible by integration'), now)).toBeNull();
+    expect(rateLimitWaitMs(err(404, { 'retry-after': '30' }), now)).toBeNull();
+  });
+});
+
+describe('[fault] the bundled Action with a bad token', () => {
+  it('[fault] github: 401 on a bad token fails the step with a message naming github-token, never the token', async () => {
+    const { dir, cleanup } = demoDir(Date.now(), 'healthy');
+    try {
+      writeFileSync(
+        join(dir, 'rollout-gate.yml'),
+        readFileSync(join(import.meta.dirname, '../../examples/chat-rollout.yml'), 'utf8').replace(/state:\n  type: file\n  path: .*\n/, 'state:\n  type: github\n'),
+      );
+      const BAD = 'ghp_revokedTokenX9q8w7e6r5';
+      const r = await runAction({
+        inputs: { config: 'rollout-gate.yml', 'github-token': BAD },
+        env: { ROLLOUT_DEMO_DIR: dir, GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: `${OWNER}/${repo.name}`, GITHUB_EVENT_NAME: 'workflow_dispatch' },
+        workspace: dir,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/::error::.*401 Bad credentials/);
+      expect(r.stdout).toMatch(/github-token/);
+      expect(r.stdout.replace(/::add-mask::.*\n/g, '') + r.stderr + r.summary + JSON.stringify(r.outputs)).not.toContain(BAD);
+    } finally {
+      cleanup();
+    }
+  });
+});
