@@ -33,7 +33,7 @@ describe('file state store', () => {
     ).rejects.toBeInstanceOf(StateConflictError);
   });
 
-  it('8 concurrent promote runs: exactly one transition, every decision-log line kept, no torn file', async () => {
+  it('[race] file: 8 concurrent promote runs in one process: exactly one transition, every decision-log line kept, no torn file', async () => {
     const { dir, config } = setup();
     const runs = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
