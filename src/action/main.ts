@@ -5,6 +5,7 @@ import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
+import { inlineMarkdown, logLine } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { snapshotJson, type Snapshot } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
@@ -19,7 +20,8 @@ const GITHUB_BODY_LIMIT = 65_536;
 
 const coreLogger: Logger = {
   debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
+  // core.info writes the text as it is: a line of data must not become a workflow command.
+  info: (m) => core.info(logLine(m)),
   warning: (m) => core.warning(m),
 };
 
@@ -118,14 +120,14 @@ export async function run(): Promise<void> {
     core.setOutput(Outputs.Approvers, snap.approvers.join(','));
 
     let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4 });
-    if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${redactor.redact(w)}`).join('\n')}\n`;
+    if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;
     await core.summary.addRaw(redactor.redact(summary), true).write();
 
     const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
     if (failsStep(snap.decision, settings.failOn) && snap.command !== 'rollback') {
       core.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
     } else {
-      core.info(line);
+      core.info(logLine(line));
     }
   } catch (e) {
     if (e instanceof ConfigError || e instanceof InputError || e instanceof UsageError) core.setFailed(redactor.redact(e.message));

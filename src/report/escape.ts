@@ -3,8 +3,7 @@
  * no HTML, no hidden markers, no @mentions or #references that ping, no broken tables.
  */
 export function inlineMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n/g, ' ')
+  return terminalText(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -12,7 +11,25 @@ export function inlineMarkdown(text: string): string {
     .replace(/`/g, '&#96;')
     .replace(/([\\*_[\]~])/g, '\\$1')
     .replace(/@(?=[A-Za-z0-9-])/g, '@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b');
+    .replace(/(?<!&)#(?=\d)/g, '#\u200b') // not inside the &#124; and &#96; above
+    .replace(/\b(GH)-(?=\d)/gi, '$1\u200b-')
+    // A value a template puts at the start of a line must not open a heading or a list.
+    .replace(/^(\s*)([#+=-])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+/**
+ * Text from data (gate names, label values, error texts) on one line without control
+ * characters: no ANSI escape sequence, carriage return or backspace from a server or a config
+ * reaches the terminal, and no line break starts a new Markdown block or workflow command.
+ */
+export function terminalText(text: string): string {
+  return text.replace(/\r\n|[\r\n\t\u2028\u2029]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\ufffd');
+}
+
+/** A message for the runner's log: a line of data must not start a workflow command (`::…`). */
+export function logLine(text: string): string {
+  return text.replace(/^(\s*):(?=:)/gm, '$1:\u200b');
 }
 
 /** Text inside a fenced code block: only a fence could break out, so lengthen the fence. */

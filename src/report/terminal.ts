@@ -1,5 +1,6 @@
 import type { GateResult } from '../engine/gates.js';
 import { fmt } from '../engine/windows.js';
+import { terminalText as t } from './escape.js';
 import { transitionText, valueText, windowText } from './markdown.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -11,17 +12,17 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
   const c = (name: Colour, text: string) => (colour ? `\u001b[${CODES[name]}m${text}\u001b[0m` : text);
   const decisionColour: Colour = s.decision === 'PROCEED' ? 'green' : s.decision === 'HOLD' ? 'yellow' : 'red';
   const lines: string[] = [];
-  lines.push(`${c('bold', 'rollout-gate')} ${s.rollout}: ${c(decisionColour, c('bold', s.decision))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
-  lines.push(`  ${transitionText(s)}   at ${s.at}   command ${s.command}`);
-  for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${r}`);
-  for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${w}`);
+  lines.push(`${c('bold', 'rollout-gate')} ${t(s.rollout)}: ${c(decisionColour, c('bold', s.decision))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
+  lines.push(`  ${t(transitionText(s))}   at ${s.at}   command ${s.command}`);
+  for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${t(r)}`);
+  for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${t(w)}`);
   if (s.ramp.length) {
     lines.push('', c('bold', 'Ramp checks'));
-    for (const r of s.ramp) lines.push(`  ${r.ok ? c('green', 'ok  ') : c('red', 'FAIL')}  ${r.rule.padEnd(14)} ${r.detail}`);
+    for (const r of s.ramp) lines.push(`  ${r.ok ? c('green', 'ok  ') : c('red', 'FAIL')}  ${r.rule.padEnd(14)} ${t(r.detail)}`);
   }
   if (s.gates.length) {
     lines.push('', c('bold', 'Gates'));
-    const rows = s.gates.map((g) => [g.name, valueText(g), g.condition ?? '—', windowText(g), statusText(g)]);
+    const rows = s.gates.map((g) => [t(g.name), t(valueText(g)), t(g.condition ?? '—'), t(windowText(g)), statusText(g)]);
     const header = ['gate', 'value', 'condition', 'window', 'status'];
     const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     const cell = (t: string, i: number) => (t.length > widths[i]! ? `${t.slice(0, widths[i]! - 1)}…` : t.padEnd(widths[i]!));
@@ -35,10 +36,10 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
     const explained = s.gates.filter((g) => g.status === 'fail' || g.status === 'no_data');
     if (explained.length) {
       lines.push('');
-      for (const g of explained) lines.push(`  ${g.name}: ${g.reason}`);
+      for (const g of explained) lines.push(`  ${t(g.name)}: ${t(g.reason)}`);
     }
   }
-  if (s.evidencePath) lines.push('', `evidence: ${s.evidencePath}`);
+  if (s.evidencePath) lines.push('', `evidence: ${t(s.evidencePath)}`);
   return `${lines.join('\n')}\n`;
 }
 
