@@ -79,9 +79,11 @@ export function withCredentials(url: string, headers: Record<string, string>, re
   try {
     const u = new URL(url);
     if (u.username || u.password) {
-      const user = decodeURIComponent(u.username);
-      const password = decodeURIComponent(u.password);
+      const user = decodeLenient(u.username);
+      const password = decodeLenient(u.password);
+      // Both forms: a server or an error may echo either.
       redactor.add(password);
+      redactor.add(u.password);
       const token = Buffer.from(`${user}:${password}`).toString('base64');
       redactor.add(token);
       if (!Object.keys(out).some((h) => h.toLowerCase() === 'authorization')) out.authorization = `Basic ${token}`;
@@ -100,6 +102,15 @@ export function withCredentials(url: string, headers: Record<string, string>, re
     if (credential) redactor.add(credential);
   }
   return { url: target, headers: out };
+}
+
+/** Percent-decoding that keeps a malformed escape (`%zz`) as written instead of throwing. */
+function decodeLenient(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Appends a gate's query to the provider URL without doubling or dropping the slash between them. */
