@@ -27,7 +27,7 @@ export interface OctokitOptions {
   /** A rate-limit wait longer than this is not waited for (default 60 s): the call fails instead. */
   maxRateLimitWaitMs?: number;
   /** Injected for tests. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export const USER_AGENT = 'rollout-gate';
@@ -93,7 +93,22 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
   const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const rateLimitRetries = opts.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
   const maxWait = opts.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  // A caller's signal (a gate's timeout, the run's deadline) also ends the wait.
+  const sleep =
+    opts.sleep ??
+    ((ms: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(signal.reason);
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', stop);
+          resolve();
+        }, ms);
+        const stop = () => {
+          clearTimeout(timer);
+          reject(signal!.reason);
+        };
+        signal?.addEventListener('abort', stop, { once: true });
+      }));
   octokit.hook.wrap('request', async (request, options) => {
     // Hooks share one options object (inner hooks ignore arguments): set the signal on it.
     const own = options.request?.signal;
@@ -109,7 +124,7 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
         const wait = rateLimitWaitMs(e);
         if (wait === null || attempt >= rateLimitRetries || wait > maxWait) throw e;
         opts.logger?.warning(`GitHub rate limit on ${options.method} ${String(options.url)}: waiting ${Math.ceil(wait / 1000)}s before trying again (${attempt + 1} of ${rateLimitRetries})`);
-        await sleep(wait);
+        await sleep(wait, own);
       }
     }
   });

@@ -16,7 +16,7 @@ export interface LedgerOptions {
   path?: string;
   rollout: string;
   logger?: Logger;
-  /** Commits attempted before giving up when other runs keep moving the branch. */
+  /** Commits attempted before giving up when other runs keep moving the branch (default 10). */
   maxAttempts?: number;
   /** Base of the randomised exponential back-off between attempts, in ms. */
   backoffMs?: number;
@@ -83,7 +83,8 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   const branch = opts.branch ?? 'rollout-ledger';
   const path = checkPath(opts.path ?? `state/${rollout}.json`, 'the state path');
   const logger = opts.logger ?? silentLogger;
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+  // Every failed attempt means another writer landed; 10 lets 10 runs write at once, each landing.
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
   const backoffMs = opts.backoffMs ?? 200;
   const where = `${branch}:${path}`;
   /** commit SHA → blob SHA of the state file there (null: no state file). */

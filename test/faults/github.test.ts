@@ -3,6 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createOctokit, rateLimitWaitMs } from '../../src/github/octokit.js';
 import { githubLedgerStore } from '../../src/state/ledger.js';
+import { githubProviderFactory } from '../../src/providers/github.js';
+import { collectObservations } from '../../src/providers/index.js';
+import type { ProviderFactory } from '../../src/providers/types.js';
+import { gate, NOW } from '../support/fixtures.js';
 import { Redactor } from '../../src/secrets.js';
 import { ACTIONS_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 import { demoDir } from '../support/demo.js';
@@ -118,6 +122,50 @@ describe('[fault] GitHub rate limits and outages', () => {
     expect(rateLimitWaitMs(err(403, {}, SECONDARY), now)).toBe(60_000);
     expect(rateLimitWaitMs(err(403, {}, 'Resource not accessible by integration'), now)).toBeNull();
     expect(rateLimitWaitMs(err(404, { 'retry-after': '30' }), now)).toBeNull();
+  });
+});
+
+describe('[fault] github provider (search gates)', () => {
+  async function searchGate(timeoutMs: number) {
+    const octokit = createOctokit({ token: ACTIONS_TOKEN, baseUrl: standin.url, retries: 0 });
+    const started = Date.now();
+    const { observations } = await collectObservations({
+      gates: [gate({ name: 'sev1', provider: 'github', providerType: 'github', query: 'is:issue is:open label:sev-1', pass: '== 0' })],
+      providers: { github: { type: 'github' } },
+      factories: { github: githubProviderFactory({ octokit, owner: OWNER, repo: repo.name }) as ProviderFactory<never> },
+      nowMs: NOW,
+      target: null,
+      cwd: process.cwd(),
+      logger: { debug() {}, info() {}, warning() {} },
+      redactor: new Redactor([ACTIONS_TOKEN]),
+      defaultTimeoutMs: timeoutMs,
+    });
+    return { obs: observations.get('sev1')!, elapsedMs: Date.now() - started };
+  }
+
+  it('[fault] github: a search that never answers is no data after the gate timeout', async () => {
+    standin.beforeRoute = (op) => (op === 'GET /search/issues' ? 'hang' : undefined);
+    const { obs, elapsedMs } = await searchGate(1_000);
+    expect(obs.samples).toEqual([]);
+    expect(obs.error).toMatch(/timed out after 1s/);
+    expect(elapsedMs).toBeLessThan(2_500);
+  });
+
+  it('[fault] github: a rate-limited search is retried after retry-after and then counts', async () => {
+    const calls = failFirst('GET /search/issues', 1, { status: 403, message: SECONDARY, headers: { 'retry-after': '1' } });
+    const { obs, elapsedMs } = await searchGate(5_000);
+    expect(obs.error ?? null).toBeNull();
+    expect(obs.samples.map((x) => x[1])).toEqual([0]);
+    expect(calls()).toBe(2);
+    expect(elapsedMs).toBeGreaterThanOrEqual(950);
+  });
+
+  it('[fault] github: a rate limit longer than the gate timeout is no data at the timeout, not a wait', async () => {
+    failFirst('GET /search/issues', 100, { status: 429, message: 'Too Many Requests', headers: { 'retry-after': '50' } });
+    const { obs, elapsedMs } = await searchGate(1_000);
+    expect(obs.samples).toEqual([]);
+    expect(obs.error).toMatch(/timed out after 1s/);
+    expect(elapsedMs).toBeLessThan(2_500);
   });
 });
 
