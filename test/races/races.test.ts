@@ -17,6 +17,8 @@ import type { StateStore } from '../../src/state/types.js';
 import { ACTIONS_TOKEN, startStandin, type GitHubStandin } from '../github/standin.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../servers/postgres.js';
 import { DEMO_CONFIG, demoDir, ROOT } from '../support/demo.js';
+import { runAction } from '../support/runner.js';
+import { writeFileSync } from 'node:fs';
 
 // 8 promote runs at once on one state: exactly one transition, every run's decision-log line
 // kept, and the state document always whole.
@@ -116,6 +118,33 @@ describe('[race] github ledger', () => {
     expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
     expectEveryLine(files.get('decision-log/chat-v1.1.jsonl')!);
     // Seed + one commit per run, each on its predecessor: nothing forced over.
+    expect(standin.history(repo, 'rollout-ledger')).toHaveLength(RUNS + 1);
+    expect(standin.violations).toEqual([]);
+  });
+
+  it('[race] ledger: 8 bundled Action processes promote at once: one PROCEED that moved the state, 8 decision-log lines', async () => {
+    // The bundled Action decides at the real clock: the demo data is written for now.
+    const d = demoDir(Date.now());
+    cleanup = d.cleanup;
+    writeFileSync(join(d.dir, 'rollout-gate.yml'), readFileSync(DEMO_CONFIG, 'utf8').replace(/state:\n  type: file\n  path: .*\n/, 'state:\n  type: github\n'));
+    const repo = standin.repo('acme', 'race-action');
+    standin.commitFiles(repo, 'rollout-ledger', { 'state/chat-v1.1.json': readFileSync(join(d.dir, 'state.json'), 'utf8') }, 'seed');
+    const runs = await Promise.all(
+      Array.from({ length: RUNS }, (_, i) =>
+        runAction({
+          inputs: { config: 'rollout-gate.yml', command: 'promote', 'github-token': ACTIONS_TOKEN },
+          env: { ROLLOUT_DEMO_DIR: d.dir, GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: 'acme/race-action', GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_RUN_ID: String(5000 + i), GITHUB_ACTOR: `runner-${i}` },
+          workspace: d.dir,
+        }),
+      ),
+    );
+    expect(runs.map((r) => r.outputs.decision).sort(), runs.map((r) => r.stdout).join('\n')).toEqual(['HOLD', 'HOLD', 'HOLD', 'HOLD', 'HOLD', 'HOLD', 'HOLD', 'PROCEED']);
+    expect(runs.filter((r) => r.code === 0)).toHaveLength(1);
+    const files = standin.files(repo, 'rollout-ledger');
+    const state = JSON.parse(files.get('state/chat-v1.1.json')!);
+    expect(state.stage).toBe('canary_50');
+    expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
+    expectEveryLine(files.get('decision-log/chat-v1.1.jsonl')!);
     expect(standin.history(repo, 'rollout-ledger')).toHaveLength(RUNS + 1);
     expect(standin.violations).toEqual([]);
   });
