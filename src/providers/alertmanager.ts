@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import { HttpApi } from './http-api.js';
-import { snippet } from './http-request.js';
+import { credentialHint, snippet } from './http-request.js';
 import { ProviderError, type Provider, type ProviderContext } from './types.js';
 
 type AlertmanagerConfig = Extract<ProviderConfig, { type: 'alertmanager' }>;
@@ -123,7 +123,7 @@ export function alertmanagerProvider(config: AlertmanagerConfig, ctx: ProviderCo
         const message = typeof res.body === 'string' ? res.body : (res.body as { message?: unknown } | undefined)?.message;
         const why = typeof message === 'string' ? message : snippet(res.text) || 'no body';
         const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
-        const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}`;
+        const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}${credentialHint(res.status)}`;
         throw new ProviderError(api.redact(`${api.label}: ${what} from /api/v2/alerts: ${why}${tries}`), res.status === 429 || res.status >= 500);
       }
       const activeForMs = req.gate.activeForMs ?? 0;

@@ -63,6 +63,11 @@ export function backoffMs(attempt: number, random: () => number = Math.random): 
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
+/** What to check when a server refuses the credentials it was sent; '' for other statuses. */
+export function credentialHint(status: number, where = "the provider's headers or basicAuth"): string {
+  return status === 401 || status === 403 ? ` (check ${where})` : '';
+}
+
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { displayUrl, httpRequest, HttpRequestError, joinUrl, snippet, withCredentials } from './http-request.js';
+import { credentialHint, displayUrl, httpRequest, HttpRequestError, joinUrl, snippet, withCredentials } from './http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext } from './types.js';
 import { selectPath, toSamples } from './values.js';
 
@@ -41,7 +41,7 @@ export function httpProvider(config: HttpConfig, ctx: ProviderContext): Provider
       }
       const tries = res.attempts > 1 ? ` (after ${res.attempts} attempts)` : '';
       if (res.status < 200 || res.status > 299) {
-        throw new ProviderError(ctx.redactor.redact(`${where}: HTTP ${res.status}${tries}: ${snippet(res.text) || '(empty body)'}`));
+        throw new ProviderError(ctx.redactor.redact(`${where}: HTTP ${res.status}${credentialHint(res.status, "the provider's headers or the credentials in its url")}${tries}: ${snippet(res.text) || '(empty body)'}`));
       }
       let doc: unknown;
       try {

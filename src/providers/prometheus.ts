@@ -2,7 +2,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import type { Gate, Sample } from '../engine/model.js';
 import { HttpApi, Limiter, type ApiResponse } from './http-api.js';
-import { snippet } from './http-request.js';
+import { credentialHint, snippet } from './http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toValue } from './values.js';
 
@@ -173,10 +173,10 @@ function failureOf(res: ApiResponse, path: string): string | null {
   const env = (res.body && typeof res.body === 'object' ? res.body : null) as Envelope | null;
   if (env && env.status === 'error') {
     const type = typeof env.errorType === 'string' && env.errorType ? `${env.errorType}: ` : '';
-    return `${type}${typeof env.error === 'string' ? env.error : 'unknown error'} (HTTP ${res.status})`;
+    return `${type}${typeof env.error === 'string' ? env.error : 'unknown error'} (HTTP ${res.status})${credentialHint(res.status)}`;
   }
   if (res.status >= 200 && res.status < 300 && env && env.status === 'success') return null;
-  const hint = res.status === 401 || res.status === 403 ? ' (check the provider\'s headers or basicAuth)' : res.status === 404 ? ' (is the url the Prometheus API root?)' : '';
+  const hint = res.status === 404 ? ' (is the url the Prometheus API root?)' : credentialHint(res.status);
   const body = res.text ? `: ${snippet(res.text)}` : '';
   return res.status >= 200 && res.status < 300
     ? `the answer from ${path} is not a Prometheus API response${body}`

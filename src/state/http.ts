@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StateConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
-import { displayUrl, httpRequest, HttpRequestError, snippet, withCredentials, type HttpResponse } from '../providers/http-request.js';
+import { credentialHint, displayUrl, httpRequest, HttpRequestError, snippet, withCredentials, type HttpResponse } from '../providers/http-request.js';
 import type { Redactor } from '../secrets.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
@@ -55,7 +55,7 @@ export function httpStateStore(config: HttpStateConfig, opts: HttpStateOptions):
   }
 
   const statusError = (method: string, res: HttpResponse) =>
-    new StateError(opts.redactor.redact(`${where}: ${method}: HTTP ${res.status}: ${snippet(res.text) || '(empty body)'}`));
+    new StateError(opts.redactor.redact(`${where}: ${method}: HTTP ${res.status}${credentialHint(res.status, "the state's headers or the credentials in its url")}: ${snippet(res.text) || '(empty body)'}`));
 
   async function get(): Promise<StateRead & { etag: string | null }> {
     const res = await send('GET', {});

@@ -68,7 +68,7 @@ describe('[fault] http state store', () => {
   it('[fault] http state: 401 is an error at once, with the status and never the token', async () => {
     server.script([{ kind: 'answer', status: 401, body: `bad token ${TOKEN}` }]);
     const err = (await store(`${server.url}/state`).read().catch((e: unknown) => e)) as Error;
-    expect(err.message).toMatch(/HTTP 401/);
+    expect(err.message).toMatch(/HTTP 401 \(check the state's headers or the credentials in its url\)/);
     expect(err.message).not.toContain(TOKEN);
     expect(server.requests).toHaveLength(1);
   });
