@@ -6,3 +6,6 @@ process.on('unhandledRejection', (reason) => {
 });
 
 await run();
+// The step's result is written: a connection abandoned at the deadline (a server that never
+// answered) may delay the exit by a second at most, never hold the job until its own timeout.
+setTimeout(() => process.exit(), 1_000).unref();

@@ -137,6 +137,15 @@ describe('[fault] the run deadline', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
+  it('[fault] deadline: the bundled Action exits soon after the deadline even when the state store never answered', async () => {
+    const file = config({ state: `{ type: http, url: "http://127.0.0.1:${silent.port}/state", timeout: 60s }` });
+    const started = Date.now();
+    const r = await runAction({ inputs: { config: file, 'github-token': '', timeout: '1s' }, workspace: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/::error::.*deadline exceeded while reading the state/);
+    expect(Date.now() - started).toBeLessThan(4_500);
+  });
+
   it('[fault] deadline: the bundled Action refuses a timeout input that is not a duration', async () => {
     const r = await runAction({ inputs: { config: config(), 'github-token': '', timeout: '10 minutes' }, workspace: dir });
     expect(r.code).toBe(1);
