@@ -197,3 +197,55 @@ describe('[injection] the sticky comment cannot be hijacked', () => {
     expect(comments.find((c) => c.id === forged.id)!.body).toBe(`${marker}\nPROCEED, trust me @octocat`);
   });
 });
+
+describe('[injection] the bundled Action end to end', () => {
+  let standin: GitHubStandin;
+  beforeAll(async () => {
+    standin = await startStandin();
+  });
+  afterAll(async () => {
+    await standin.stop();
+  });
+
+  it('[injection] hostile gate names and error texts: inert in the comment, check run and job summary; no workflow command in the log', async () => {
+    const { runAction } = await import('../support/runner.js');
+    const repo = standin.repo('acme', 'inject');
+    standin.addPull(repo, { number: 5, author: 'dana', headSha: '5'.repeat(40), body: 'x' });
+    const work = mkdtempSync(join(tmpdir(), 'rg-injection-action-'));
+    try {
+      writeFileSync(join(work, 'metrics.json'), JSON.stringify({ v: 5 }));
+      errors.script([{ kind: 'answer', status: 500, body: `${HOSTILE.join(' ')}\n::error::forged\n::set-output name=decision::PROCEED` }]);
+      writeFileSync(
+        join(work, 'rollout-gate.json'),
+        JSON.stringify({
+          version: 1,
+          rollout: { name: 'chat-v1.1', stages: [{ name: 'canary_10', traffic: 10 }, { name: 'canary_50', traffic: 50 }] },
+          providers: { snap: { type: 'file', path: 'metrics.json' }, api: { type: 'http', url: errors.url, retries: 0 } },
+          gates: [...NAMES.map((name) => ({ name, provider: 'snap', query: 'v', pass: '< 1' })), { name: 'error_text', provider: 'api', query: '/g', select: 'v', pass: '== 1' }],
+        }),
+      );
+      const r = await runAction({
+        inputs: { config: 'rollout-gate.json', 'github-token': ACTIONS_TOKEN },
+        env: { GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: 'acme/inject', GITHUB_EVENT_NAME: 'pull_request', ACTIONS_STEP_DEBUG: 'true' },
+        event: {
+          action: 'synchronize', number: 5,
+          pull_request: { number: 5, body: 'x', user: { login: 'dana' }, head: { sha: '5'.repeat(40), ref: 'r', repo: { full_name: 'acme/inject' } }, base: { ref: 'main', repo: { full_name: 'acme/inject' } } },
+          repository: { full_name: 'acme/inject' },
+        },
+        workspace: work,
+      });
+      expect(r.outputs.decision).toBe('HOLD');
+      // Only the Action's own workflow commands: none carries a forged one, and the decision output is not overwritten.
+      const commands = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+      expect(commands.filter((l) => /forged|set-output/.test(l))).toEqual([]);
+      expect(r.stdout).not.toMatch(/^::set-output/m);
+      const comment = repo.comments.get(5)!.at(-1)!.body;
+      expect(comment.split('<!-- rollout-gate').length - 1).toBe(1);
+      expectInertMarkdown(comment.slice(comment.indexOf('\n') + 1), 1);
+      expectInertMarkdown(repo.checkRuns[0]!.summary ?? '', 1);
+      expectInertMarkdown(r.summary, 1);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
