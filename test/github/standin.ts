@@ -78,6 +78,9 @@ export interface PullRequest {
   author: string;
   headSha: string;
   body: string | null;
+  /** The head branch and the login owning it (a fork's owner for a fork PR); default `release` in the base repository. */
+  headRef?: string;
+  headOwner?: string;
 }
 
 export interface CheckRun {
@@ -680,6 +683,25 @@ export class GitHubStandin {
         const answer = this.search(q);
         if (typeof answer !== 'number') throw new HttpError(answer.status, answer.message);
         return { status: 200, data: { total_count: answer, incomplete_results: false, items: [] } };
+      }
+      case 'GET /repos/{owner}/{repo}/pulls': {
+        const r = this.repoOf(params);
+        const head = query.get('head');
+        const state = query.get('state') ?? 'open';
+        const all = [...r.pulls.values()].filter((pr) => state !== 'closed' && (!head || head === `${pr.headOwner ?? r.owner}:${pr.headRef ?? 'release'}`));
+        const p = this.page(all, query, `/repos/${params.owner}/${params.repo}/pulls`);
+        return {
+          status: 200,
+          data: p.data.map((pr) => ({
+            number: pr.number,
+            state: 'open',
+            user: this.user(pr.author),
+            body: pr.body,
+            head: { sha: pr.headSha, ref: pr.headRef ?? 'release', label: `${pr.headOwner ?? r.owner}:${pr.headRef ?? 'release'}`, user: this.user(pr.headOwner ?? r.owner), repo: null },
+            base: { sha: '0'.repeat(40), ref: r.defaultBranch, label: `${r.owner}:${r.defaultBranch}`, user: this.user(r.owner), repo: null },
+          })),
+          headers: p.headers,
+        };
       }
       case 'GET /repos/{owner}/{repo}/pulls/{pull_number}': {
         const r = this.repoOf(params);

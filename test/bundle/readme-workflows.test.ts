@@ -1,0 +1,273 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+// @ts-expect-error: a plain .mjs script shared with the demo and the benchmark
+import { demoState } from '../../scripts/demo-data.mjs';
+import { ROOT } from '../support/demo.js';
+import { runAction, type ActionRun } from '../support/runner.js';
+import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { requireBinary, type RunningServer } from '../servers/common.js';
+import { generateFixtures, startPrometheus } from '../servers/prometheus.js';
+
+/**
+ * The README's workflows, run as written: each workflow is read from the README, the
+ * rollout-gate step's `with:` and `env:` are evaluated against the event's inputs, vars and
+ * secrets the way the runner does, and the bundled `dist/index.js` runs with them against the
+ * GitHub stand-in and a real Prometheus holding the gate metrics.
+ */
+
+const OWNER = 'acme';
+const HEAD_SHA = 'abcdefabcdefabcdefabcdefabcdefabcdefabcd';
+const PROMETHEUS_TOKEN = 'prom-secret-token-4711';
+const havePrometheus = requireBinary('prometheus', 'prometheus') && requireBinary('promtool', 'prometheus');
+
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { steps: { id?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }[] }>;
+}
+
+/** The first ```yaml block after the README heading that starts with `heading`. */
+function readmeWorkflow(heading: string): Workflow {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(`\n### ${heading}`);
+  if (at < 0) throw new Error(`README has no "### ${heading}" section`);
+  const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!block) throw new Error(`README section "${heading}" has no yaml block`);
+  return parseYaml(block[1]!) as Workflow;
+}
+
+/** GitHub's `${{ a.b.c }}` expressions, for the plain property lookups the README's workflows use. */
+function evaluate(value: unknown, context: Record<string, unknown>): string {
+  return String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expr: string) => {
+    let v: unknown = context;
+    for (const key of expr.split('.')) v = v == null ? undefined : (v as Record<string, unknown>)[key];
+    return v == null ? '' : String(v);
+  });
+}
+
+function gateStep(wf: Workflow) {
+  const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
+  const step = steps.find((s) => s.uses?.startsWith('org/rollout-gate@'));
+  if (!step) throw new Error('the workflow has no rollout-gate step');
+  return { step, steps };
+}
+
+const CONFIG = `version: 1
+rollout:
+  name: chat-v1.1
+  stages:
+    - { name: canary_1,  traffic: 1,  minDuration: 30m }
+    - { name: canary_10, traffic: 10, minDuration: 2h }
+    - { name: canary_50, traffic: 50, minDuration: 12h }
+    - { name: full,      traffic: 100 }
+  ramp: { maxStepFactor: 10, cooldownAfterRollback: 24h }
+state: { type: github }
+providers:
+  prom:
+    type: prometheus
+    url: \${PROMETHEUS_URL}
+    headers: { Authorization: "Bearer \${PROMETHEUS_TOKEN}" }
+# The fixture series end 5 to 10 minutes before now.
+defaults: { noData: hold, severity: major }
+gates:
+  - name: ack_without_receipt
+    provider: prom
+    query: sum(increase(ack_without_receipt_total{service="\${SERVICE}"}[30m]))
+    pass: "== 0"
+    severity: critical
+    staleAfter: 15m
+  - name: error_rate
+    provider: prom
+    query: sum(rate(http_requests_total{service="\${SERVICE}",track="canary",code=~"5.."}[5m])) / sum(rate(http_requests_total{service="\${SERVICE}",track="canary"}[5m]))
+    pass: "< \${MAX_ERROR_RATIO}"
+    over: 30m
+    failAfter: 5m
+    staleAfter: 15m
+`;
+
+let prometheus: RunningServer | undefined;
+let standin: GitHubStandin;
+let repo: Repo;
+let dir: string;
+let seq = 0;
+
+beforeAll(async () => {
+  standin = await startStandin();
+  if (havePrometheus) prometheus = await startPrometheus(generateFixtures());
+}, 60_000);
+afterAll(async () => {
+  await prometheus?.stop();
+  await standin.stop();
+});
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rollout-gate-readme-'));
+  mkdirSync(join(dir, '.github'));
+  writeFileSync(join(dir, '.github/rollout-gate.yml'), CONFIG);
+  repo = standin.repo(OWNER, `shop-${++seq}`);
+  // The ledger has the rollout three hours into canary_10.
+  standin.commitFiles(repo, 'rollout-ledger', { 'state/chat-v1.1.json': `${JSON.stringify(demoState(Date.now()), null, 2)}\n` }, 'seed');
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+  expect(standin.violations).toEqual([]);
+});
+
+const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
+const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+
+/** Runs the README workflow's rollout-gate step as the runner would for this event. */
+async function runWorkflow(
+  heading: string,
+  opts: { eventName: string; event: Record<string, unknown>; inputs?: Record<string, unknown>; token?: string; service?: string; maxErrorRatio?: string },
+): Promise<{ run: ActionRun; wf: Workflow; steps: ReturnType<typeof gateStep>['steps'] }> {
+  const wf = readmeWorkflow(heading);
+  expect(Object.keys(wf.on)).toContain(opts.eventName);
+  const { step, steps } = gateStep(wf);
+  const token = opts.token ?? ACTIONS_TOKEN;
+  const context = {
+    inputs: opts.inputs ?? {},
+    vars: { PROMETHEUS_URL: prometheus!.url },
+    secrets: { PROMETHEUS_TOKEN },
+    github: { token },
+  };
+  const inputs: Record<string, string> = { 'github-token': token };
+  for (const [k, v] of Object.entries(step.with ?? {})) inputs[k] = evaluate(v, context);
+  const stepEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(step.env ?? {})) stepEnv[k] = evaluate(v, context);
+  const run = await runAction({
+    inputs,
+    env: {
+      // Workflow 3 sets no env: the rollback needs no gate, and the config's ${VAR}s still resolve from the job's env.
+      PROMETHEUS_URL: prometheus!.url,
+      PROMETHEUS_TOKEN,
+      ...stepEnv,
+      SERVICE: opts.service ?? 'chat',
+      MAX_ERROR_RATIO: opts.maxErrorRatio ?? '0.01',
+      GITHUB_API_URL: standin.url,
+      GITHUB_REPOSITORY: `${OWNER}/${repo.name}`,
+      GITHUB_EVENT_NAME: opts.eventName,
+      GITHUB_ACTOR: 'dana',
+    },
+    event: opts.event,
+    workspace: dir,
+  });
+  return { run, wf, steps };
+}
+
+function pullRequestEvent(fork = false) {
+  return {
+    action: 'synchronize',
+    number: 7,
+    pull_request: {
+      number: 7,
+      body: 'Release chat v1.1',
+      user: { login: 'dana' },
+      head: { sha: HEAD_SHA, ref: 'release/v1.1', repo: { full_name: fork ? 'mallory/shop' : `${OWNER}/${repo.name}` } },
+      base: { ref: 'main', repo: { full_name: `${OWNER}/${repo.name}` } },
+    },
+    repository: { full_name: `${OWNER}/${repo.name}` },
+  };
+}
+
+describe.skipIf(!havePrometheus)('the README workflows, run by the bundled Action with a real Prometheus behind the gates', () => {
+  it('the permissions blocks grant what each workflow writes', () => {
+    for (const heading of ['Workflow 1', 'Fork pull requests']) {
+      expect(readmeWorkflow(heading).permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
+    }
+    for (const heading of ['Workflow 2', 'Workflow 3']) expect(readmeWorkflow(heading).permissions).toMatchObject({ contents: 'write', checks: 'write' });
+  });
+
+  it('Workflow 1 (evaluate on the release PR): PROCEED passes the step and the check run; the comment and evidence carry the Prometheus values', async () => {
+    standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+    const { run } = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent() });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'PROCEED', 'current-stage': 'canary_10', 'target-stage': 'canary_50', 'failed-gates': '' });
+    expect(repo.checkRuns.at(-1)).toMatchObject({ name: 'rollout-gate / chat-v1.1', headSha: HEAD_SHA, conclusion: 'success' });
+    const comment = repo.comments.get(7)![0]!.body;
+    expect(comment).toContain('rollout-gate: **PROCEED**');
+    // 5 errors in 1,000 requests per scrape: the ratio Prometheus computed, not a fixture file.
+    expect(comment).toMatch(/\| error\\_rate \| 0\\\.005 \(min 0\.005, max 0\.005\) \| &lt; 0\.01 \| 30m, failAfter 5m \| ✅ pass \|/);
+    const files = standin.files(repo, 'rollout-ledger');
+    const snapshot = JSON.parse(files.get([...files.keys()].find((k) => k.endsWith('/snapshot.json'))!)!);
+    const errorRate = snapshot.gates.find((g: { name: string }) => g.name === 'error_rate');
+    expect(errorRate.samples).toBeGreaterThan(10);
+    expect(errorRate.value).toBeCloseTo(0.005, 6);
+    expect(ledgerState().stage).toBe('canary_10');
+    const everything = [run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), run.stderr, run.summary, comment, ...files.values()].join('\n');
+    expect(everything).not.toContain(PROMETHEUS_TOKEN);
+  });
+
+  it('Workflow 1: a major gate breached is HOLD, an invariant breach is ROLLBACK; both fail the step and the check run', async () => {
+    standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+    const hold = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent(), maxErrorRatio: '0.001' });
+    expect(hold.run.code).toBe(1);
+    expect(hold.run.outputs).toMatchObject({ decision: 'HOLD', 'failed-gates': 'error_rate' });
+    expect(repo.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'HOLD: canary_10 → canary_50' });
+
+    const rollback = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent(), service: 'payments', maxErrorRatio: '0.1' });
+    expect(rollback.run.code).toBe(1);
+    expect(rollback.run.outputs).toMatchObject({ decision: 'ROLLBACK', 'failed-gates': 'ack_without_receipt' });
+    expect(repo.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'ROLLBACK: canary_10 → canary_50' });
+    // One sticky comment, updated in place; both decisions in the log.
+    expect(repo.comments.get(7)).toHaveLength(1);
+    expect(repo.comments.get(7)![0]!.body).toContain('rollout-gate: **ROLLBACK**');
+    expect(decisionLog().map((l) => l.decision)).toEqual(['HOLD', 'ROLLBACK']);
+  });
+
+  it('Workflow 2 (promote on workflow_dispatch): the state moves and the next step gets the target stage', async () => {
+    const { run, steps } = await runWorkflow('Workflow 2', { eventName: 'workflow_dispatch', event: { inputs: { target: '', force: false, reason: '' } }, inputs: { target: '', force: false, reason: '' } });
+    expect(run.code, run.stdout).toBe(0);
+    // The README's next step runs on this output and reads the target stage.
+    const deploy = steps.find((s) => s.run?.includes('set-traffic'))!;
+    expect(deploy.if).toBe("steps.gate.outputs.decision == 'PROCEED'");
+    expect(run.outputs).toMatchObject({ decision: 'PROCEED', 'target-stage': 'canary_50' });
+    expect(ledgerState()).toMatchObject({ stage: 'canary_50' });
+    expect(ledgerState().history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'dana' });
+  });
+
+  it('Workflow 2 with force and a reason: a HOLD goes through, marked as forced', async () => {
+    const inputs = { target: '', force: true, reason: 'error budget waived by SRE' };
+    const { run } = await runWorkflow('Workflow 2', { eventName: 'workflow_dispatch', event: { inputs }, inputs, maxErrorRatio: '0.001' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs.decision).toBe('PROCEED');
+    expect(ledgerState().history.at(-1)).toMatchObject({ to: 'canary_50', forced: true, reason: 'error budget waived by SRE' });
+    expect(decisionLog().at(-1)).toMatchObject({ forced: true });
+  });
+
+  it('Workflow 3 (rollback with the kill switch): back one stage, and every later evaluate is a ROLLBACK', async () => {
+    const inputs = { reason: 'duplicate messages in canary', 'kill-switch': true };
+    const { run, steps } = await runWorkflow('Workflow 3', { eventName: 'workflow_dispatch', event: { inputs }, inputs });
+    expect(run.code, run.stdout).toBe(0);
+    expect(steps.some((s) => s.run?.includes('steps.gate.outputs.target-stage'))).toBe(true);
+    expect(run.outputs).toMatchObject({ decision: 'ROLLBACK', 'target-stage': 'canary_1' });
+    expect(ledgerState()).toMatchObject({ stage: 'canary_1', killSwitch: true });
+
+    standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+    const next = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent() });
+    expect(next.run.outputs.decision).toBe('ROLLBACK');
+  });
+
+  it('Fork PRs: the pull_request run with a read-only token decides and warns; the workflow_run workflow comments', async () => {
+    standin.addPull(repo, { number: 7, author: 'mallory', headSha: HEAD_SHA, body: 'Release chat v1.1', headOwner: 'mallory', headRef: 'release/v1.1' });
+    const gate = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent(true), token: READONLY_TOKEN });
+    expect(gate.run.code, gate.run.stdout).toBe(0);
+    expect(gate.run.outputs.decision).toBe('PROCEED');
+    expect(gate.run.stdout).toMatch(/::warning::/);
+    expect(repo.comments.get(7) ?? []).toHaveLength(0);
+
+    const workflowRun = {
+      action: 'completed',
+      workflow_run: { event: 'pull_request', head_sha: HEAD_SHA, head_branch: 'release/v1.1', head_repository: { owner: { login: 'mallory' } }, pull_requests: [] },
+      repository: { full_name: `${OWNER}/${repo.name}` },
+    };
+    const report = await runWorkflow('Fork pull requests', { eventName: 'workflow_run', event: workflowRun });
+    expect(report.run.code, report.run.stdout).toBe(0);
+    expect(report.run.outputs.decision).toBe('PROCEED');
+    expect(repo.comments.get(7)).toHaveLength(1);
+    expect(repo.comments.get(7)![0]!.body).toContain('rollout-gate: **PROCEED**');
+    expect(repo.checkRuns.at(-1)).toMatchObject({ headSha: HEAD_SHA, conclusion: 'success' });
+  });
+});
