@@ -117,6 +117,7 @@ const postgresProvider = obj({
   url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL'),
   ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
   timeout: duration.optional(),
+  connections: z.number().int().min(1).max(32).optional().describe('Connections the provider opens at most (default 4).'),
 });
 const httpProvider = obj({
   type: z.literal('http'),

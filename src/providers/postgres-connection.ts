@@ -10,9 +10,10 @@ export interface PostgresConnectionConfig {
 }
 
 /**
- * Connections per provider (and per state store). Gates are queried at most 8 at a time by
- * default; 4 connections keep the database's connection count low while the queries, which
- * are short, still overlap (see the closing measurements in docs/postgres-http.md).
+ * Connections per provider unless its `connections` says otherwise. Gates are queried at most 8
+ * at a time by default; 4 connections keep the database's connection count low while the
+ * queries, which are short, still overlap: `npm run bench` (scripts/bench-postgres.ts) measures
+ * 100 gates at 1, 2, 4 and 8 connections.
  */
 export const DEFAULT_POOL_SIZE = 4;
 

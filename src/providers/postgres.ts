@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ProviderConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Sample } from '../engine/model.js';
-import { createPool, describePgError, dropConnecting } from './postgres-connection.js';
+import { createPool, DEFAULT_POOL_SIZE, describePgError, dropConnecting } from './postgres-connection.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toUnixSeconds, toValue } from './values.js';
 
@@ -31,7 +31,7 @@ interface Result {
 export async function postgresProvider(config: PostgresConfig, ctx: ProviderContext): Promise<Provider> {
   const timeoutMs = (config.timeout ? parseDuration(config.timeout) : null) ?? ctx.defaultTimeoutMs;
   const what = `postgres provider "${ctx.name}"`;
-  const pool = await createPool(config, { cwd: ctx.cwd, redactor: ctx.redactor, logger: ctx.logger, timeoutMs, what });
+  const pool = await createPool(config, { cwd: ctx.cwd, redactor: ctx.redactor, logger: ctx.logger, timeoutMs, what, max: config.connections ?? DEFAULT_POOL_SIZE });
   let closed: Promise<void> | null = null;
 
   async function run(req: ProviderRequest): Promise<Result> {

@@ -251,6 +251,26 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       }
     });
 
+    it('`connections` caps the pool: 12 gates in flight never hold more connections than it allows', async () => {
+      // Each gate counts the provider role's sessions while it holds its own.
+      const count = `select (select count(*) from pg_stat_activity where usename = current_user and backend_type = 'client backend')::int as n from pg_sleep(0.05)`;
+      for (const connections of [1, 3]) {
+        const base = gateConfig(count);
+        const config: Config = {
+          ...base,
+          providers: { ...base.providers, chatdb: { type: 'postgres', url: server.url, timeout: '5s', connections } },
+          gates: Array.from({ length: 12 }, (_, i) => ({ ...base.gates[0]!, name: `probe_${i}` })),
+        };
+        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+        const seen = [...observations.values()].map((o) => {
+          expect(o.error ?? null).toBeNull();
+          return o.samples.at(-1)![1] as number;
+        });
+        expect(Math.max(...seen)).toBeLessThanOrEqual(connections);
+        if (connections > 1) expect(Math.max(...seen)).toBeGreaterThan(1);
+      }
+    });
+
     it('ssl settings reach the connection: TLS demanded of a server without it, or an unreadable CA file, is a clear error', async () => {
       const tls = gateConfig('select 1');
       tls.providers.chatdb = { type: 'postgres', url: server.url, ssl: true };
