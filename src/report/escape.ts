@@ -13,9 +13,11 @@ export function inlineMarkdown(text: string): string {
     .replace(/@(?=[A-Za-z0-9-])/g, '@\u200b')
     .replace(/(?<!&)#(?=\d)/g, '#\u200b') // not inside the &#124; and &#96; above
     .replace(/\b(GH)-(?=\d)/gi, '$1\u200b-')
-    // A value a template puts at the start of a line must not open a heading or a list.
-    .replace(/^(\s*)([#+=-])/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+    // A value a template puts at the start of a line must not open a heading, a list or a rule;
+    // those markers need a space (or the line's end, or a run of them) after them, so numbers
+    // such as -0.5 and 0.005 stay as they are.
+    .replace(/^(\s*)([#+=-])(?=[\s#+=-]|$)/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
 }
 
 /**

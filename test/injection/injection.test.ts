@@ -140,9 +140,12 @@ describe('[injection] reports render hostile data inertly', () => {
   });
 
   it('[injection] a value placed at the start of a template line opens no heading or list', () => {
-    for (const v of ['# Title', '- item', '1. item', '+ x', '=== x']) {
-      expect(renderGoNoGo('{{#gates}}\n{{name}}\n{{/gates}}', { ...snap, gates: [{ ...snap.gates[0]!, name: v }] }).trim()).toMatch(/^\\|^1\\\./);
+    const render = (v: string) => renderGoNoGo('{{#gates}}\n{{name}}\n{{/gates}}', { ...snap, gates: [{ ...snap.gates[0]!, name: v }] }).trim();
+    for (const v of ['# Title', '- item', '1. item', '+ x', '=== x', '#', '---', '-', '12) item', '7.']) {
+      expect(render(v)).toMatch(/^\\|^\d+\\[.)]/);
     }
+    // What only looks like a marker stays as written: numbers are not escaped.
+    for (const v of ['0.005', '-0.5', '+3', '1.5e-3']) expect(render(v)).toBe(v);
   });
 
   it('[injection] a runner log line from data cannot start a workflow command', () => {
