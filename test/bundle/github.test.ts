@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoDir } from '../support/demo.js';
+import { pullRequestEvent as prEvent } from '../support/events.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 
@@ -38,18 +39,7 @@ afterEach(() => {
 });
 
 function pullRequestEvent(fork = false) {
-  return {
-    action: 'synchronize',
-    number: 7,
-    pull_request: {
-      number: 7,
-      body: 'Release chat v1.1\n\n- [x] Rollback command verified',
-      user: { login: 'dana' },
-      head: { sha: HEAD_SHA, ref: 'release/v1.1', repo: { full_name: fork ? 'mallory/chat' : `${OWNER}/${repo.name}` } },
-      base: { ref: 'main', repo: { full_name: `${OWNER}/${repo.name}` } },
-    },
-    repository: { full_name: `${OWNER}/${repo.name}` },
-  };
+  return prEvent({ owner: OWNER, repo: repo.name, number: 7, headSha: HEAD_SHA, author: 'dana', body: 'Release chat v1.1\n\n- [x] Rollback command verified', fork: fork ? 'mallory' : null });
 }
 
 async function run(inputs: Record<string, string>, opts: { token?: string; event?: unknown; eventName?: string; scenario?: 'healthy' | 'breach'; runId?: string } = {}): Promise<ActionRun> {

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 // @ts-expect-error: a plain .mjs script shared with the demo and the benchmark
 import { demoState } from '../../scripts/demo-data.mjs';
 import { ROOT } from '../support/demo.js';
+import { pullRequestEvent as prEvent } from '../support/events.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 import { requireBinary, type RunningServer } from '../servers/common.js';
@@ -158,18 +159,7 @@ async function runWorkflow(
 }
 
 function pullRequestEvent(fork = false) {
-  return {
-    action: 'synchronize',
-    number: 7,
-    pull_request: {
-      number: 7,
-      body: 'Release chat v1.1',
-      user: { login: 'dana' },
-      head: { sha: HEAD_SHA, ref: 'release/v1.1', repo: { full_name: fork ? 'mallory/shop' : `${OWNER}/${repo.name}` } },
-      base: { ref: 'main', repo: { full_name: `${OWNER}/${repo.name}` } },
-    },
-    repository: { full_name: `${OWNER}/${repo.name}` },
-  };
+  return prEvent({ owner: OWNER, repo: repo.name, number: 7, headSha: HEAD_SHA, author: 'dana', body: 'Release chat v1.1', fork: fork ? 'mallory' : null });
 }
 
 describe.skipIf(!havePrometheus)('the README workflows, run by the bundled Action with a real Prometheus behind the gates', () => {
