@@ -155,7 +155,7 @@ describe('[fuzz] config loader', () => {
     fc.assert(
       // One in ten as YAML: the YAML layer itself is fuzzed above, and writing YAML is slow.
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(9).map((n) => n > 0), (muts, asJson) => {
-        const doc = mutate(VALID as Json, muts);
+        const doc = mutate(VALID as unknown as Json, muts);
         const outcome = asJson ? loads(JSON.stringify(doc), 'c.json') : loads(stringify(doc), 'c.yml');
         if (outcome === 'config') accepted++;
       }),

@@ -141,7 +141,7 @@ describe('[fuzz] window logic', () => {
     noDataReason: fc.option(fc.constantFrom('empty result', 'stale')),
   });
   const gateArb = fc.record({
-    pass: fc.oneof(fc.constant('< 5'), fc.constant('<= +10%'), fc.constant(['>= 0', '!= 7']), fc.constant('== true')),
+    pass: fc.oneof(fc.constant('< 5'), fc.constant('<= +10%'), fc.constant<string | string[]>(['>= 0', '!= 7']), fc.constant('== true')),
     overMs: fc.option(fc.constantFrom(600_000, 3_600_000)),
     minSamples: fc.integer({ min: 1, max: 5 }),
     noData: fc.constantFrom<'hold' | 'fail' | 'pass'>('hold', 'fail', 'pass'),

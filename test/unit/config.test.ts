@@ -356,7 +356,7 @@ describe('config: the shipped examples load', () => {
     expect(examples).toContain('chat-rollout.yml');
   });
 
-  it.each(examples)('examples/%s is a valid config', (f, ctx) => {
+  it.for(examples)('examples/%s is a valid config', (f, ctx) => {
     let cfg: Config;
     try {
       cfg = loadConfigFile(join(dir, f), env);

@@ -33,7 +33,7 @@ describe('named parameters in the state write statement', () => {
   });
 
   // A statement built from pieces: parameters, casts, and text that must never be touched.
-  const literalText = fc.string({ unitSize: 'grapheme-ascii', maxLength: 12 }).map((s) => s.replace(/[\n]/g, ' '));
+  const literalText = fc.string({ unit: 'grapheme-ascii', maxLength: 12 }).map((s) => s.replace(/[\n]/g, ' '));
   const piece = fc.oneof(
     fc.constantFrom(...allowed).map((n) => ({ sql: `:${n}`, param: n })),
     fc.constantFrom('select', ' ', ',', '(', ')', '=', 'x', 'tbl.col', '1', '::int', '::jsonb', '[1:3]', '\n').map((s) => ({ sql: s, param: null })),

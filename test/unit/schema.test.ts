@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { jsonSchema } from '../../src/config/schema.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from '../../src/report/default-template.js';
@@ -25,9 +25,8 @@ describe('generated files are up to date', () => {
 });
 
 describe('the published JSON Schema', () => {
-  const Ajv = (Ajv2020 as unknown as { default?: typeof Ajv2020 }).default ?? Ajv2020;
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  (((addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats) as typeof addFormats)(ajv);
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  (addFormatsModule as unknown as (a: Ajv2020) => Ajv2020)(ajv);
   const validate = ajv.compile(committedSchema());
   const example = () => parseYaml(readFileSync(root('examples/chat-rollout.yml'), 'utf8')) as Record<string, unknown>;
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { parseCondition } from '../../src/engine/conditions.js';
 import { judgeSamples } from '../../src/engine/windows.js';
 import { evaluateGate } from '../../src/engine/gates.js';
+import type { Sample } from '../../src/engine/model.js';
 import { gate, M, NOW, NOW_S, seriesOf } from '../support/fixtures.js';
 
 const lt1500 = [parseCondition('< 1500')];
@@ -92,7 +93,7 @@ describe('evaluateGate', () => {
     ['no data, noData pass → warning', gate({ noData: 'pass' }), obs([]), 'no_data', 'warning'],
     ['no data, noData fail, critical → rollback', gate({ noData: 'fail', severity: 'critical' }), obs([]), 'no_data', 'rollback'],
     ['no data, noData fail, minor → warning', gate({ noData: 'fail', severity: 'minor' }), obs([]), 'no_data', 'warning'],
-    ['provider error → no data', gate(), { samples: [], error: 'HTTP 503' }, 'no_data', 'hold'],
+    ['provider error → no data', gate(), { samples: [] as Sample[], error: 'HTTP 503' }, 'no_data', 'hold'],
     ['only NaN → no data', gate(), obs(seriesOf(3, 30, () => NaN)), 'no_data', 'hold'],
     ['+Inf is not a value', gate({ pass: '> 0' }), obs(seriesOf(1, 30, () => Infinity)), 'no_data', 'hold'],
     ['fewer than minSamples → no data', gate({ minSamples: 5, overMs: 10 * M }), obs(seriesOf(4, 30, () => 0)), 'no_data', 'hold'],
