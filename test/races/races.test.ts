@@ -169,8 +169,10 @@ describe.skipIf(!postgresAvailable)('[race] postgres state', () => {
     // The demo's file gates decide; the state row is the example's.
     const config: Config = { ...demoConfig, state: { ...(example.state as PostgresStateConfig), evidenceDir: join(dir, 'pg-evidence') }, secrets: example.secrets };
     await admin.query(
-      `insert into public.chat_v11_rollout_state (rollout, stage, entered_at) values ('chat-v1.1', 'canary_10', now() - interval '3 hours')
+      `insert into public.chat_v11_rollout_state (rollout, stage, entered_at) values ('chat-v1.1', 'canary_10', $1)
        on conflict (rollout) do update set stage = excluded.stage, entered_at = excluded.entered_at, history = '[]'`,
+      // Three hours before the runs' clock, not the database's: the runs evaluate at NOW.
+      [new Date(NOW - 3 * 3600_000).toISOString()],
     );
     const runs = await promoteAll(config, dir, () =>
       postgresStateStore(config.state as PostgresStateConfig, { rollout: config.rollout.name, cwd: dir, redactor: new Redactor(config.secrets), logger: silentLogger }),
