@@ -62,6 +62,22 @@ export function rateLimitWaitMs(e: unknown, nowMs = Date.now()): number | null {
   return err.status === 429 ? 60_000 : null;
 }
 
+/** The errors of a GraphQL answer (HTTP 200 with `errors`), or null. */
+function graphqlErrors(data: unknown): { type?: unknown; message?: unknown }[] | null {
+  const errors = (data as { errors?: unknown } | null | undefined)?.errors;
+  return Array.isArray(errors) && errors.length > 0 ? (errors as { type?: unknown; message?: unknown }[]) : null;
+}
+
+/**
+ * The wait a GraphQL answer asks for when GitHub refused the query with RATE_LIMITED, which it
+ * answers as HTTP 200 with `errors` (the REST limits come as 403/429 and are handled above).
+ */
+export function graphqlRateLimitWaitMs(response: { headers?: Record<string, unknown>; data?: unknown }, nowMs = Date.now()): number | null {
+  if (!graphqlErrors(response.data)?.some((e) => e.type === 'RATE_LIMITED')) return null;
+  const headers = (response.headers ?? {}) as Record<string, string | undefined>;
+  return rateLimitWaitMs({ status: 429, message: '', response: { headers, data: {} } }, nowMs);
+}
+
 function octokitLog(logger: Logger, redactor?: Redactor) {
   const clean = (m: string) => (redactor ? redactor.redact(m) : m);
   return {
@@ -116,7 +132,12 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
       const signal = own ?? AbortSignal.timeout(timeoutMs);
       options.request = { ...options.request, signal };
       try {
-        return await request(options);
+        const response = await request(options);
+        const limited = graphqlRateLimitWaitMs(response);
+        if (limited === null || attempt >= rateLimitRetries || limited > maxWait) return response;
+        opts.logger?.warning(`GitHub rate limit on ${options.method} ${String(options.url)}: waiting ${Math.ceil(limited / 1000)}s before trying again (${attempt + 1} of ${rateLimitRetries})`);
+        await sleep(limited, own);
+        continue;
       } catch (e) {
         if (signal.aborted && !own) {
           throw new Error(`GitHub did not answer ${options.method} ${String(options.url)} within ${formatSeconds(timeoutMs)}`);
@@ -133,15 +154,40 @@ export function createOctokit(opts: OctokitOptions): GitHubClient {
 
 /** What GitHub said about a failed request, without the request's headers. */
 export interface GitHubFailure {
+  /** The HTTP status; for a GraphQL error, the one its type stands for (NOT_FOUND 404, FORBIDDEN 403, RATE_LIMITED 429). */
   status: number;
   message: string;
   method: string | null;
   url: string | null;
+  /** GitHub's error type when a GraphQL query was answered with `errors` (NOT_FOUND, FORBIDDEN, …). */
+  graphqlType?: string;
+}
+
+const GRAPHQL_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, RATE_LIMITED: 429, UNPROCESSABLE: 422, INTERNAL: 500 };
+
+/** An Octokit GraphqlResponseError: the query was answered, with errors instead of (some) data. */
+function graphqlFailure(e: unknown): GitHubFailure | null {
+  const err = e as { name?: unknown; errors?: unknown; request?: { url?: unknown } };
+  if (err?.name !== 'GraphqlResponseError') return null;
+  const errors = graphqlErrors(err) ?? [];
+  const first = errors[0] ?? {};
+  // Schema errors come without a type.
+  const type = typeof first.type === 'string' ? first.type : 'ERROR';
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return {
+    status: GRAPHQL_STATUS[type] ?? 400,
+    message: `${typeof first.message === 'string' ? first.message : ''}${more}`,
+    method: 'POST',
+    url: typeof err.request?.url === 'string' ? err.request.url : '/graphql',
+    graphqlType: type,
+  };
 }
 
 /** Reads an Octokit RequestError (or anything wrapping one in `cause`). */
 export function githubFailure(e: unknown): GitHubFailure | null {
   for (let cur = e, depth = 0; cur && typeof cur === 'object' && depth < 5; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const gql = graphqlFailure(cur);
+    if (gql) return gql;
     const err = cur as { status?: unknown; message?: unknown; response?: { data?: unknown }; request?: { method?: unknown; url?: unknown } };
     if (typeof err.status !== 'number') continue;
     const data = err.response?.data;
@@ -169,13 +215,13 @@ export function describeGitHubError(e: unknown, redactor?: Redactor): string {
     let where = '';
     if (f.url) {
       try {
-        const u = new URL(f.url);
+        const u = new URL(f.url, 'http://relative.invalid');
         where = ` (${f.method ?? ''} ${u.pathname})`.replace('( ', '(');
       } catch {
         where = '';
       }
     }
-    text = `GitHub answered ${f.status}${f.message ? ` ${f.message}` : ''}${where}`;
+    text = `GitHub answered ${f.graphqlType ?? f.status}${f.message ? ` ${f.message}` : ''}${where}`;
     // The one fix for a 401 is on the caller's side: say which token.
     if (f.status === 401) text += ': the token was rejected (expired, revoked or mistyped); check the github-token input';
   } else {

@@ -14,6 +14,11 @@ export interface LedgerOptions {
   branch?: string;
   /** The state file on the ledger branch; default `state/<rollout>.json`. */
   path?: string;
+  /**
+   * The decision log the run appends to, read in the same query as the state so the append
+   * costs no request of its own; default `decision-log/<rollout>.jsonl`.
+   */
+  decisionLog?: string;
   rollout: string;
   logger?: Logger;
   /** Commits attempted before giving up when other runs keep moving the branch (default 10). */
@@ -32,6 +37,57 @@ interface FileAt {
   blobSha: string;
   content: string;
 }
+
+/** A file of a commit as the GraphQL query returns it (null: no such path). */
+interface FileEntry {
+  type: string;
+  oid: string;
+  object: { oid?: string; text?: string | null; isTruncated?: boolean; isBinary?: boolean | null; byteSize?: number } | null;
+}
+
+interface CommitNode {
+  __typename: string;
+  oid?: string;
+  tree?: { oid: string };
+  state?: FileEntry | null;
+  log?: FileEntry | null;
+}
+
+const LEDGER_FILES = `
+  fragment LedgerFile on TreeEntry {
+    type
+    oid
+    object {
+      ... on Blob { oid text isTruncated isBinary byteSize }
+    }
+  }
+  fragment LedgerCommit on GitObject {
+    __typename
+    ... on Commit {
+      oid
+      tree { oid }
+      state: file(path: $state) { ...LedgerFile }
+      log: file(path: $log) { ...LedgerFile }
+    }
+  }`;
+
+/** The branch head, its tree, and the two files a run needs: one request instead of three. */
+const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
+  repository(owner: $owner, name: $repo) {
+    ref(qualifiedName: $ref) {
+      target { ...LedgerCommit }
+    }
+  }
+}
+${LEDGER_FILES}`;
+
+/** The same, at a commit the run was handed instead of read (a write without a read first). */
+const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) { ...LedgerCommit }
+  }
+}
+${LEDGER_FILES}`;
 
 /** Files up to this size travel inline in the tree request; larger ones as their own blob. */
 const INLINE_CONTENT_LIMIT = 256 * 1024;
@@ -87,6 +143,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
   const backoffMs = opts.backoffMs ?? 200;
   const where = `${branch}:${path}`;
+  const defaultLog = checkPath(opts.decisionLog ?? `decision-log/${rollout}.jsonl`, 'the decision log');
   /** commit SHA → blob SHA of the state file there (null: no state file). */
   const stateBlobs = new Map<string, string | null>();
   /** commit SHA → its tree SHA. */
@@ -99,60 +156,93 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     return err;
   };
 
-  async function head(): Promise<Head | null> {
+  /** commit SHA → path → the file there (null: none), as the last query returned it. */
+  const files = new Map<string, Map<string, FileAt | null>>();
+
+  const remember = (commit: string, file: string, f: FileAt | null) => {
+    let known = files.get(commit);
+    if (!known) files.set(commit, (known = new Map()));
+    known.set(file, f);
+    if (file === path) stateBlobs.set(commit, f?.blobSha ?? null);
+  };
+
+  /** The text of a file the query returned, or its blob through REST when GraphQL gave no exact text. */
+  async function contentOf(file: string, entry: FileEntry): Promise<FileAt> {
+    if (entry.type !== 'blob' || !entry.object) throw new StateError(`github ledger ${branch}:${file} is not a file`);
+    const blob = entry.object;
+    const sha = blob.oid ?? entry.oid;
+    // Blob.text is cut at about 500 KB (isTruncated) and null for binary content; the hash check
+    // catches any other text that is not the file byte for byte.
+    if (typeof blob.text === 'string' && !blob.isTruncated && gitBlobSha(blob.text) === sha) return { blobSha: sha, content: blob.text };
     try {
-      const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
-      const h = { sha: data.commit.sha, tree: data.commit.commit.tree.sha };
-      trees.set(h.sha, h.tree);
-      return h;
+      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      return { blobSha: sha, content: Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
     } catch (e) {
-      if (githubFailure(e)?.status === 404) return null;
-      throw fail('reading the branch', e);
+      throw fail(`reading ${file}`, e);
     }
   }
 
-  async function treeOf(sha: string): Promise<string> {
+  /**
+   * One GraphQL query: the branch head (or a given commit), its tree, and the state file and
+   * decision log there. Null when the branch does not exist.
+   */
+  async function snapshot(at: { branch: string } | { commit: string }, logPath: string): Promise<Head | null> {
+    let node: CommitNode | null | undefined;
+    try {
+      if ('branch' in at) {
+        const data = await octokit.graphql<{ repository: { ref: { target: CommitNode | null } | null } | null }>(HEAD_QUERY, {
+          owner,
+          repo,
+          ref: `refs/heads/${at.branch}`,
+          state: path,
+          log: logPath,
+        });
+        if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
+        if (!data.repository.ref) return null;
+        node = data.repository.ref.target;
+      } else {
+        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath });
+        if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
+        node = data.repository.object;
+        if (!node) throw new StateError(`github ledger ${where}: commit ${at.commit} not found`);
+      }
+    } catch (e) {
+      if (e instanceof StateError) throw e;
+      throw fail('reading the ledger', e);
+    }
+    if (!node || node.__typename !== 'Commit' || !node.oid || !node.tree) {
+      throw new StateError(`github ledger ${where}: ${'branch' in at ? `refs/heads/${at.branch}` : at.commit} is a ${node?.__typename ?? 'missing object'}, not a commit`);
+    }
+    const h = { sha: node.oid, tree: node.tree.oid };
+    trees.set(h.sha, h.tree);
+    const [state, log] = await Promise.all([
+      node.state ? contentOf(path, node.state) : null,
+      logPath !== path && node.log ? contentOf(logPath, node.log) : null,
+    ]);
+    remember(h.sha, path, state);
+    if (logPath !== path) remember(h.sha, logPath, log);
+    return h;
+  }
+
+  const head = (logPath = defaultLog) => snapshot({ branch }, logPath);
+
+  async function treeOf(sha: string, logPath = defaultLog): Promise<string> {
     const known = trees.get(sha);
     if (known) return known;
-    try {
-      const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha });
-      trees.set(sha, data.tree.sha);
-      return data.tree.sha;
-    } catch (e) {
-      throw fail(`reading commit ${sha}`, e);
-    }
+    return (await snapshot({ commit: sha }, logPath))!.tree;
   }
 
   async function fileAt(commit: string, file: string): Promise<FileAt | null> {
-    let data: unknown;
-    try {
-      ({ data } = await octokit.rest.repos.getContent({ owner, repo, path: file, ref: commit }));
-    } catch (e) {
-      if (githubFailure(e)?.status === 404) return null;
-      throw fail(`reading ${file}`, e);
-    }
-    if (Array.isArray(data) || !data || typeof data !== 'object' || (data as { type?: unknown }).type !== 'file') {
-      throw new StateError(`github ledger ${branch}:${file} is not a file`);
-    }
-    const f = data as { sha: string; content?: string; encoding?: string; size?: number };
-    if (f.encoding === 'base64' && typeof f.content === 'string') {
-      return { blobSha: f.sha, content: Buffer.from(f.content, 'base64').toString('utf8') };
-    }
-    // Files over 1 MB come without content; the blob API serves them up to 100 MB.
-    try {
-      const { data: blob } = await octokit.rest.git.getBlob({ owner, repo, file_sha: f.sha });
-      return { blobSha: f.sha, content: Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
-    } catch (e) {
-      throw fail(`reading ${file}`, e);
-    }
+    const known = files.get(commit);
+    if (known?.has(file)) return known.get(file)!;
+    await snapshot({ commit }, file === path ? defaultLog : file);
+    return files.get(commit)!.get(file) ?? null;
   }
 
   async function stateBlobAt(commit: string | null): Promise<string | null> {
     if (commit === null) return null;
     if (stateBlobs.has(commit)) return stateBlobs.get(commit)!;
-    const f = await fileAt(commit, path);
-    stateBlobs.set(commit, f?.blobSha ?? null);
-    return f?.blobSha ?? null;
+    return (await fileAt(commit, path))?.blobSha ?? null;
   }
 
   /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
@@ -201,7 +291,6 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
       const h = await head();
       if (!h) return { state: null, version: null };
       const f = await fileAt(h.sha, path);
-      stateBlobs.set(h.sha, f?.blobSha ?? null);
       if (!f) return { state: null, version: h.sha };
       let doc: unknown;
       try {
@@ -220,7 +309,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
       const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath)}`;
 
       // The first attempt builds on the commit the run read: that is the compare-and-swap.
-      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion) };
+      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath) };
       for (let attempt = 1; ; attempt++) {
         if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
           const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
@@ -246,7 +335,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           const delay = span * Math.random();
           logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
           await new Promise((r) => setTimeout(r, delay));
-          parent = await head();
+          parent = await head(logPath);
           continue;
         }
         if (stateText !== null) stateBlobs.set(commit, gitBlobSha(stateText));

@@ -60,7 +60,8 @@ async function run(inputs: Record<string, string>, opts: { token?: string; event
 
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
 const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-const writes = () => standin.requests.filter((r) => r.method !== 'GET').length;
+// The ledger query is a POST but a read: the stand-in tells reads from writes.
+const writes = () => standin.writes().length;
 
 describe('the bundled Action against the GitHub stand-in', () => {
   it('evaluate on a PR: check run on the head SHA, sticky comment, evidence in one ledger commit, outputs', async () => {

@@ -8,7 +8,7 @@ import { collectObservations } from '../../src/providers/index.js';
 import type { ProviderFactory } from '../../src/providers/types.js';
 import { gate, NOW } from '../support/fixtures.js';
 import { Redactor } from '../../src/secrets.js';
-import { ACTIONS_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { ACTIONS_TOKEN, startStandin, type Fault, type GitHubStandin, type Repo } from '../github/standin.js';
 import { demoDir } from '../support/demo.js';
 import { runAction } from '../support/runner.js';
 
@@ -44,7 +44,7 @@ function ledger(extra: Partial<Parameters<typeof createOctokit>[0]> = {}, token 
 }
 
 /** Fails the first `n` calls of `operation` with `fault`, then lets them through. */
-function failFirst(operation: string, n: number, fault: { status: number; message: string; headers?: Record<string, string> }) {
+function failFirst(operation: string, n: number, fault: Fault) {
   let seen = 0;
   standin.beforeRoute = (op) => (op === operation && seen++ < n ? fault : undefined);
   return () => seen;
@@ -52,7 +52,7 @@ function failFirst(operation: string, n: number, fault: { status: number; messag
 
 describe('[fault] GitHub rate limits and outages', () => {
   it('[fault] github: a secondary rate limit (403 with retry-after) is waited out and retried', async () => {
-    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 403, message: SECONDARY, headers: { 'retry-after': '7' } });
+    const calls = failFirst('POST /graphql', 1, { status: 403, message: SECONDARY, headers: { 'retry-after': '7' } });
     const { store, waits, warnings } = ledger();
     const read = await store.read();
     expect(read.state?.stage).toBe('canary_10');
@@ -62,21 +62,21 @@ describe('[fault] GitHub rate limits and outages', () => {
   });
 
   it('[fault] github: a secondary rate limit without retry-after (message only) waits a minute, as GitHub advises', async () => {
-    failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 403, message: SECONDARY });
+    failFirst('POST /graphql', 1, { status: 403, message: SECONDARY });
     const { store, waits } = ledger();
     expect((await store.read()).state?.stage).toBe('canary_10');
     expect(waits).toEqual([60_000]);
   });
 
   it('[fault] github: 429 with retry-after is retried after the wait GitHub asks for', async () => {
-    failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 1, { status: 429, message: 'Too Many Requests', headers: { 'retry-after': '2' } });
+    failFirst('POST /graphql', 1, { status: 429, message: 'Too Many Requests', headers: { 'retry-after': '2' } });
     const { store, waits } = ledger();
     expect((await store.read()).state?.stage).toBe('canary_10');
     expect(waits).toEqual([2_000]);
   });
 
   it('[fault] github: a rate limit that does not lift gives up after 2 retries with GitHub\'s words', async () => {
-    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '1' } });
+    const calls = failFirst('POST /graphql', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '1' } });
     const { store, waits } = ledger();
     const err = (await store.read().catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/GitHub answered 403 You have exceeded a secondary rate limit/);
@@ -85,7 +85,7 @@ describe('[fault] GitHub rate limits and outages', () => {
   });
 
   it('[fault] github: a retry-after beyond the cap is not waited for', async () => {
-    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '3600' } });
+    const calls = failFirst('POST /graphql', 100, { status: 403, message: SECONDARY, headers: { 'retry-after': '3600' } });
     const { store, waits } = ledger();
     await expect(store.read()).rejects.toThrow(/secondary rate limit/);
     expect(calls()).toBe(1);
@@ -93,7 +93,7 @@ describe('[fault] GitHub rate limits and outages', () => {
   });
 
   it('[fault] github: an ordinary 403 (no rate limit) is not retried', async () => {
-    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 403, message: 'Resource not accessible by integration' });
+    const calls = failFirst('POST /graphql', 100, { status: 403, message: 'Resource not accessible by integration' });
     const { store } = ledger();
     await expect(store.read()).rejects.toThrow(/403 Resource not accessible/);
     expect(calls()).toBe(1);
@@ -103,15 +103,36 @@ describe('[fault] GitHub rate limits and outages', () => {
     standin.beforeRoute = () => 'hang';
     const { store } = ledger({ requestTimeoutMs: 500 });
     const started = Date.now();
-    await expect(store.read()).rejects.toThrow(/GitHub could not be reached: GitHub did not answer GET \/repos\/{owner}\/{repo}\/branches\/{branch} within 0.5s/);
+    await expect(store.read()).rejects.toThrow(/GitHub could not be reached: GitHub did not answer POST \/graphql within 0.5s/);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it('[fault] github: 5xx is retried by the retry plugin and then reported', async () => {
-    const calls = failFirst('GET /repos/{owner}/{repo}/branches/{branch}', 100, { status: 502, message: 'Server Error' });
+    const calls = failFirst('POST /graphql', 100, { status: 502, message: 'Server Error' });
     const { store } = ledger({ retries: 2, retryAfterBaseMs: 1 });
     await expect(store.read()).rejects.toThrow(/GitHub answered 502/);
     expect(calls()).toBe(3);
+  });
+
+  it('[fault] github: a GraphQL RATE_LIMITED answer (HTTP 200 with errors) is waited out until x-ratelimit-reset and retried', async () => {
+    const reset = String(Math.ceil(Date.now() / 1000) + 30);
+    const calls = failFirst('POST /graphql', 1, { graphql: { type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
+    const { store, waits, warnings } = ledger();
+    expect((await store.read()).state?.stage).toBe('canary_10');
+    expect(calls()).toBe(2);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(25_000);
+    expect(waits[0]).toBeLessThanOrEqual(32_000);
+    expect(warnings.join('\n')).toMatch(/rate limit on POST \/graphql: waiting \d+s/);
+  });
+
+  it('[fault] github: a GraphQL RATE_LIMITED that does not lift is reported with GitHub\'s type and words', async () => {
+    const calls = failFirst('POST /graphql', 100, { graphql: { type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'retry-after': '1' } });
+    const { store, waits } = ledger();
+    const err = (await store.read().catch((e: unknown) => e)) as Error;
+    expect(err.message).toBe('github ledger rollout-ledger:state/chat.json: reading the ledger: GitHub answered RATE_LIMITED API rate limit exceeded for installation ID 1. (POST /graphql)');
+    expect(calls()).toBe(3);
+    expect(waits).toEqual([1_000, 1_000]);
   });
 
   it('[fault] github: the wait is read from retry-after, x-ratelimit-reset, or the message', () => {

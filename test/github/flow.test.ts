@@ -36,13 +36,17 @@ async function evaluate(run: string) {
   return { calls: standin.requests.slice(before).map((r) => r.operation), written, comment };
 }
 
+/** GitHub API calls one evaluate may cost, besides the github gates' own queries. */
+const BUDGET = 8;
+
 describe('one evaluate on a pull request, GitHub side', () => {
-  it('costs 7 requests on the very first run and 9 once the ledger and the comment exist', async () => {
+  it('costs 7 requests on the very first run and 7 once the ledger and the comment exist', async () => {
     const repo = standin.repo('acme', 'shop');
     standin.addPull(repo, { number: 5, author: 'dev', headSha: '9'.repeat(40), body: '' });
     const first = await evaluate('1');
     expect(first.calls).toEqual([
-      'GET /repos/{owner}/{repo}/branches/{branch}',
+      // Branch head, tree, state file and decision log in one query: no ledger yet.
+      'POST /graphql',
       'POST /repos/{owner}/{repo}/git/trees',
       'POST /repos/{owner}/{repo}/git/commits',
       'POST /repos/{owner}/{repo}/git/refs',
@@ -52,9 +56,8 @@ describe('one evaluate on a pull request, GitHub side', () => {
     ]);
     const rerun = await evaluate('2');
     expect(rerun.calls).toEqual([
-      'GET /repos/{owner}/{repo}/branches/{branch}',
-      'GET /repos/{owner}/{repo}/contents/{path}',
-      'GET /repos/{owner}/{repo}/contents/{path}',
+      // The same query now returns the head, its tree, the state and the log to append to.
+      'POST /graphql',
       'POST /repos/{owner}/{repo}/git/trees',
       'POST /repos/{owner}/{repo}/git/commits',
       'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
@@ -62,7 +65,10 @@ describe('one evaluate on a pull request, GitHub side', () => {
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
       'POST /repos/{owner}/{repo}/check-runs',
     ]);
+    expect(first.calls.length).toBeLessThanOrEqual(BUDGET);
+    expect(rerun.calls.length).toBeLessThanOrEqual(BUDGET);
     expect(rerun.comment).toMatchObject({ action: 'updated', id: first.comment.id });
     expect(standin.commitOf(repo, rerun.written.commit!).parents).toEqual([first.written.commit]);
+    expect(standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')).toBe('{"run":"1"}\n{"run":"2"}\n');
   });
 });

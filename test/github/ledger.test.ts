@@ -98,6 +98,17 @@ describe('github ledger store', () => {
     expect(read).toEqual({ state: null, version: head });
   });
 
+  it('reads the head, its tree, the state and the decision log in one GraphQL query', async () => {
+    const s = await store();
+    await s.write(change(null, state('canary'), 'r1'));
+    const before = standin.requests.length;
+    const read = await s.read();
+    const calls = standin.requests.slice(before);
+    expect(calls.map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
+    expect((calls[0]!.body as { variables: unknown }).variables).toEqual({ owner: OWNER, repo: repoName, ref: 'refs/heads/rollout-ledger', state: 'state/chat.json', log: 'decision-log/chat.jsonl' });
+    expect(read).toEqual({ state: state('canary'), version: standin.headOf(repo, 'rollout-ledger') });
+  });
+
   it('writes one commit on the head it read: parent, base tree kept, log line appended', async () => {
     const s = await store();
     await s.write(change(null, state('canary'), 'r1'));
@@ -105,8 +116,8 @@ describe('github ledger store', () => {
     const before = standin.requests.length;
     const w = await s.write(change(read.version, null, 'r2'));
     const calls = standin.requests.slice(before).map((r) => r.operation);
+    // The log to append to came with the read: the write makes no read of its own.
     expect(calls).toEqual([
-      'GET /repos/{owner}/{repo}/contents/{path}',
       'POST /repos/{owner}/{repo}/git/trees',
       'POST /repos/{owner}/{repo}/git/commits',
       'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
@@ -244,19 +255,23 @@ describe('github ledger store', () => {
     }
   });
 
-  it('re-reads the decision log through the blob API when it outgrows the contents API', async () => {
-    const big = await startStandin({ contentsInlineLimit: 20 });
+  it('reads a file through the blob API when GraphQL cuts its text (isTruncated)', async () => {
+    const big = await startStandin({ graphqlTextLimit: 20 });
     try {
       const r = big.repo(OWNER, 'big');
       const s = githubLedgerStore({ octokit: await clientFor(big, ACTIONS_TOKEN), owner: OWNER, repo: 'big', rollout: 'chat' });
       await s.write(change(null, state('canary'), 'r1'));
+      // The state is over the limit; the log ('{"run":"r1"}' and a newline) is under it.
       const read = await s.read();
-      expect(read.state?.stage).toBe('canary');
-      await s.write(change(read.version, null, 'r2'));
-      // The state (read) is over the limit; the log is under it for r2 and over it for r3.
+      expect(read.state).toEqual(state('canary'));
+      expect(big.requests.slice(-2).map((q) => q.operation)).toEqual(['POST /graphql', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}']);
       expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
-      const w = await s.write(change(big.headOf(r, 'rollout-ledger'), null, 'r3'));
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(2);
+      await s.write(change(read.version, null, 'r2'));
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
+      // Now the log is over the limit too: both come through the blob API, exact to the byte.
+      const again = await s.read();
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(3);
+      const w = await s.write(change(again.version, null, 'r3'));
       expect(big.files(r, w.commit!).get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n{"run":"r2"}\n{"run":"r3"}\n');
       expect(big.violations).toEqual([]);
       expect(big.responseViolations).toEqual([]);
@@ -265,11 +280,118 @@ describe('github ledger store', () => {
     }
   });
 
+  it('keeps a decision log past GitHub\'s 512,000-byte GraphQL text limit whole, multi-byte characters included', async () => {
+    const lines = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ run: `old-${i}`, note: 'ünïcödé '.repeat(6) }));
+    const log = `${lines.join('\n')}\n`;
+    expect(Buffer.byteLength(log)).toBeGreaterThan(512_000);
+    standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify(state('canary')), 'decision-log/chat.jsonl': log });
+    const s = await store();
+    const before = standin.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}');
+    const read = await s.read();
+    expect(standin.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}') - before).toBe(1);
+    const w = await s.write(change(read.version, null, 'new'));
+    expect(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')).toBe(`${log}{"run":"new"}\n`);
+  });
+
+  it('treats a missing state file and a missing decision log as empty, in the same single query', async () => {
+    const head = standin.commitFiles(repo, 'rollout-ledger', { 'evidence/chat/old/snapshot.json': '{}' });
+    const s = await store();
+    const before = standin.requests.length;
+    expect(await s.read()).toEqual({ state: null, version: head });
+    const w = await s.write(change(head, null, 'r1'));
+    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
+      'POST /graphql',
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    ]);
+    expect(standin.commitOf(repo, w.commit!).parents).toEqual([head]);
+    expect(logLines()).toEqual(['{"run":"r1"}']);
+    expect(standin.files(repo, 'rollout-ledger').has('evidence/chat/old/snapshot.json')).toBe(true);
+  });
+
+  it('reads a missing branch as an empty ledger without touching another branch', async () => {
+    const s = await store();
+    const before = standin.requests.length;
+    expect(await s.read()).toEqual({ state: null, version: null });
+    expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
+    const w = await s.write(change(null, null, 'r1'));
+    expect(standin.commitOf(repo, w.commit!).parents).toEqual([]);
+  });
+
+  it('reads a commit it was handed without reading it first, in one query', async () => {
+    const head = standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify(state('canary')), 'decision-log/chat.jsonl': '{"run":"old"}\n' });
+    const s = await store();
+    const before = standin.requests.length;
+    await s.write(change(head, null, 'r1'));
+    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
+      'POST /graphql',
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    ]);
+    expect(logLines()).toEqual(['{"run":"old"}', '{"run":"r1"}']);
+  });
+
+  it('re-reads with the same single query when another run moved the branch', async () => {
+    const s = await store();
+    await s.write(change(null, state('canary'), 'r1'));
+    const read = await s.read();
+    await (await store()).write(change(read.version, null, 'other'));
+    const before = standin.requests.length;
+    await s.write(change(read.version, state('half'), 'promote'));
+    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+      'POST /graphql',
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    ]);
+    expect(logLines()).toEqual(['{"run":"r1"}', '{"run":"other"}', '{"run":"promote"}']);
+  });
+
+  it('refuses a path that is a directory on the ledger as not a file', async () => {
+    standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json/inner.txt': 'x' });
+    await expect((await store()).read()).rejects.toThrow(/rollout-ledger:state\/chat.json is not a file/);
+  });
+
+  it('names the repository GitHub could not find (NOT_FOUND), with GitHub\'s words', async () => {
+    const s = githubLedgerStore({ octokit: await clientFor(standin, ACTIONS_TOKEN), owner: OWNER, repo: 'no-such-repo', rollout: 'chat' });
+    const err = (await s.read().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(StateError);
+    expect(err.message).toBe(
+      "github ledger rollout-ledger:state/chat.json: reading the ledger: GitHub answered NOT_FOUND Could not resolve to a Repository with the name 'acme/no-such-repo'. (POST /graphql)",
+    );
+  });
+
+  it('reports a token that may not read the repository\'s contents (FORBIDDEN) without the token', async () => {
+    const noContents = await startStandin({ tokens: { ghs_nocontents12345678: { login: 'github-actions[bot]', kind: 'installation', contents: 'none' } } });
+    try {
+      noContents.repo(OWNER, 'svc');
+      const s = githubLedgerStore({ octokit: await clientFor(noContents, 'ghs_nocontents12345678'), owner: OWNER, repo: 'svc', rollout: 'chat' });
+      const err = (await s.read().catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(StateError);
+      expect(err.message).toBe('github ledger rollout-ledger:state/chat.json: reading the ledger: GitHub answered FORBIDDEN Resource not accessible by integration (POST /graphql)');
+      expect(err.message).not.toContain('ghs_nocontents12345678');
+      expect(noContents.violations).toEqual([]);
+    } finally {
+      await noContents.stop();
+    }
+  });
+
+  it('reports a rejected token on the query as GitHub\'s 401, naming the input to check', async () => {
+    const s = githubLedgerStore({ octokit: await clientFor(standin, 'ghs_revokedtoken99999999'), owner: OWNER, repo: repoName, rollout: 'chat' });
+    await expect(s.read()).rejects.toThrow(/reading the ledger: GitHub answered 401 Bad credentials \(POST \/graphql\): the token was rejected/);
+  });
+
   it('sends large files as blobs and keeps them byte for byte', async () => {
     const s = await store();
     const large = 'x'.repeat(300 * 1024) + '\nü\n';
+    const before = standin.count('POST /repos/{owner}/{repo}/git/blobs');
     const w = await s.write({ ...change(null, null, 'r1'), evidence: [{ path: 'evidence/chat/r1/snapshot.json', content: large }] });
-    expect(standin.count('POST /repos/{owner}/{repo}/git/blobs')).toBe(1);
+    expect(standin.count('POST /repos/{owner}/{repo}/git/blobs') - before).toBe(1);
     expect(standin.files(repo, w.commit!).get('evidence/chat/r1/snapshot.json')).toBe(large);
   });
 
@@ -297,8 +419,10 @@ describe('github ledger store', () => {
     const warnings: string[] = [];
     const logger: Logger = { debug: (m) => warnings.push(m), info: (m) => warnings.push(m), warning: (m) => warnings.push(m) };
     const s = await store(READONLY_TOKEN, { logger });
+    // A read-only token reads: the GraphQL query is a read, even though it is a POST.
     const read = await s.read();
     expect(read.state?.stage).toBe('canary');
+    expect(standin.requests.at(-1)).toMatchObject({ operation: 'POST /graphql', status: 200 });
     const err = await s.write(change(read.version, null, 'fork')).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(StateError);
     expect(writeRefusal(err)).toEqual({ status: 403, message: 'Resource not accessible by integration' });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit, USER_AGENT, writeRefusal } from '../../src/github/octokit.js';
 import { Redactor } from '../../src/secrets.js';
 import { validateResponse } from './openapi.js';
-import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
+import { ACTIONS_TOKEN, clientFor, READONLY_TOKEN, startStandin, type GitHubStandin } from './standin.js';
 
 let standin: GitHubStandin;
 
@@ -61,6 +61,109 @@ describe('the GitHub stand-in validates every request against the OpenAPI descri
     const { data } = await octokit.rest.repos.getBranch({ owner: 'acme', repo: 'svc', branch: 'main' });
     expect(data.commit.sha).toMatch(/^[0-9a-f]{40}$/);
     expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['GET /repos/{owner}/{repo}/branches/{branch}', 200]]);
+    expect(standin.violations).toEqual([]);
+  });
+});
+
+describe('the GitHub stand-in validates every GraphQL query against GitHub\'s schema', () => {
+  const FILE = `query($owner: String!, $repo: String!, $path: String!) {
+    repository(owner: $owner, name: $repo) {
+      ref(qualifiedName: "refs/heads/main") {
+        target { ... on Commit { oid tree { oid } file(path: $path) { type oid object { ... on Blob { oid text isTruncated isBinary byteSize } } } } }
+      }
+    }
+  }`;
+
+  it('answers a valid query from the stored repository and records it as POST /graphql', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const r = standin.repo('acme', 'svc');
+    const before = standin.requests.length;
+    const data = await octokit.graphql<{ repository: { ref: { target: { oid: string; tree: { oid: string }; file: unknown } } } }>(FILE, { owner: 'acme', repo: 'svc', path: 'README.md' });
+    const head = standin.headOf(r, 'main')!;
+    expect(data.repository.ref.target.oid).toBe(head);
+    expect(data.repository.ref.target.tree.oid).toBe(standin.commitOf(r, head).tree);
+    expect(data.repository.ref.target.file).toMatchObject({ type: 'blob', object: { text: '# project\n', isTruncated: false, isBinary: false, byteSize: 10 } });
+    expect(standin.requests.slice(before).map((q) => [q.operation, q.status])).toEqual([['POST /graphql', 200]]);
+    const missing = await octokit.graphql<{ repository: { ref: { target: { file: unknown } } } }>(FILE, { owner: 'acme', repo: 'svc', path: 'nope.txt' });
+    expect(missing.repository.ref.target.file).toBeNull();
+    expect(standin.violations).toEqual([]);
+  });
+
+  it('refuses a field the schema does not have, and records the violation like a REST one', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const before = standin.violations.length;
+    const err = (await octokit.graphql('query { repository(owner: "acme", name: "svc") { ref(qualifiedName: "refs/heads/main") { target { ... on Commit { oid contents } } } } }').catch((e: unknown) => e)) as {
+      name: string;
+      errors: { message: string }[];
+    };
+    const added = standin.violations.splice(before);
+    expect(err.name).toBe('GraphqlResponseError');
+    expect(err.errors[0]!.message).toMatch(/Cannot query field "contents" on type "Commit"/);
+    expect(added).toEqual([{ method: 'POST', path: '/graphql', errors: [expect.stringMatching(/Cannot query field "contents" on type "Commit"/)] }]);
+  });
+
+  it('refuses an argument of the wrong type, a missing variable, a misplaced fragment and a syntax error', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ['query { repository(owner: "acme", name: 7) { id } }', {}, /String cannot represent a non string value: 7/],
+      ['query($oid: GitObjectID!) { repository(owner: "acme", name: "svc") { object(oid: $oid) { id } } }', {}, /Variable "\$oid" of required type "GitObjectID!" was not provided/],
+      ['query { repository(owner: "acme", name: "svc") { ref(qualifiedName: "main") { target { ... on Blob { text } ... on Repository { id } } } } }', {}, /Fragment cannot be spread here/],
+      ['query { repository(owner: "acme" name: "svc") { id }', {}, /Syntax Error/],
+      ['query { repository(owner: "acme", name: "svc") { ref(qualifiedName: "main") { target { file(path: "a") { oid } } } } }', {}, /Cannot query field "file" on type "GitObject"/],
+    ];
+    for (const [query, variables, message] of cases) {
+      const before = standin.violations.length;
+      await expect(octokit.graphql(query, variables)).rejects.toMatchObject({ name: 'GraphqlResponseError' });
+      const added = standin.violations.splice(before);
+      expect(added).toHaveLength(1);
+      expect(added[0]!.errors.join('\n')).toMatch(message);
+    }
+  });
+
+  it('answers NOT_FOUND beside partial data for a repository that does not exist, as GitHub does', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const err = (await octokit.graphql(FILE, { owner: 'acme', repo: 'gone', path: 'x' }).catch((e: unknown) => e)) as { errors: unknown[]; data: unknown };
+    expect(err.errors).toEqual([{ type: 'NOT_FOUND', path: ['repository'], locations: [{ line: 2, column: 5 }], message: "Could not resolve to a Repository with the name 'acme/gone'." }]);
+    expect(err.data).toEqual({ repository: null });
+    expect(standin.violations).toEqual([]);
+  });
+
+  it('refuses an unknown token with 401 and lets a read-only token query but not mutate', async () => {
+    const bad = await clientFor(standin, 'ghs_notatoken');
+    await expect(bad.graphql(FILE, { owner: 'acme', repo: 'svc', path: 'README.md' })).rejects.toMatchObject({ status: 401 });
+    const readOnly = await clientFor(standin, READONLY_TOKEN);
+    await expect(readOnly.graphql(FILE, { owner: 'acme', repo: 'svc', path: 'README.md' })).resolves.toBeTruthy();
+    const mutation = 'mutation { addStar(input: { starrableId: "R_1" }) { clientMutationId } }';
+    await expect(readOnly.graphql(mutation)).rejects.toMatchObject({ errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] });
+    // A query is a read and a mutation a write, though both are POSTs.
+    expect(standin.requests.slice(-2).map((q) => [q.operation, q.write])).toEqual([['POST /graphql', false], ['POST /graphql', true]]);
+  });
+
+  it('serves GitHub Enterprise Server\'s /api/graphql, where octokit sends queries for an /api/v3 base URL', async () => {
+    const ghes = createOctokit({ token: ACTIONS_TOKEN, baseUrl: `${standin.url}/api/v3`, retries: 0 });
+    const before = standin.requests.length;
+    await ghes.graphql(FILE, { owner: 'acme', repo: 'svc', path: 'README.md' });
+    expect(standin.requests.slice(before).map((q) => [q.path, q.operation, q.status])).toEqual([['/api/graphql', 'POST /graphql', 200]]);
+  });
+
+  it('cuts Blob.text at the text limit and says so', async () => {
+    const small = await startStandin({ graphqlTextLimit: 4 });
+    try {
+      small.repo('acme', 'svc');
+      const octokit = await clientFor(small, ACTIONS_TOKEN);
+      const data = await octokit.graphql<{ repository: { ref: { target: { file: { object: unknown } } } } }>(FILE, { owner: 'acme', repo: 'svc', path: 'README.md' });
+      expect(data.repository.ref.target.file.object).toMatchObject({ text: '# pr', isTruncated: true, byteSize: 10 });
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('counts a field it does not model as its own defect, not as the caller\'s violation', async () => {
+    const octokit = await clientFor(standin, ACTIONS_TOKEN);
+    const before = standin.responseViolations.length;
+    await expect(octokit.graphql('query { viewer { login } }')).rejects.toMatchObject({ name: 'GraphqlResponseError' });
+    const added = standin.responseViolations.splice(before);
+    expect(added[0]!.errors.join('\n')).toMatch(/stand-in: Query.viewer is not implemented/);
     expect(standin.violations).toEqual([]);
   });
 });

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GitHubGraphqlError, runGraphql, type GraphqlRequest } from './graphql.js';
 import { completeResponse, validateRequest, validateResponse } from './openapi.js';
 
 /**
- * A stateful stand-in for the parts of GitHub's REST API rollout-gate uses. Every request is
- * first validated against GitHub's OpenAPI description; a request the description refuses is
- * answered 400 and recorded in `violations`. Then it behaves like GitHub: git objects hashed the
- * way git hashes them, refs that only move forward unless forced, comments owned by their
- * authors, GitHub's size limits and GitHub's error messages.
+ * A stateful stand-in for the parts of GitHub's REST and GraphQL APIs rollout-gate uses. Every
+ * REST request is first validated against GitHub's OpenAPI description, and every GraphQL query
+ * (POST /graphql) against GitHub's GraphQL schema; a request either refuses is recorded in
+ * `violations` and answered as GitHub would (400, or GraphQL `errors`). Then it behaves like
+ * GitHub: git objects hashed the way git hashes them, refs that only move forward unless forced,
+ * comments owned by their authors, GitHub's size limits and GitHub's error messages.
  */
 
 export interface TokenInfo {
@@ -17,6 +19,8 @@ export interface TokenInfo {
   kind: 'user' | 'installation';
   /** Every write is answered 403 "Resource not accessible by integration" (fork pull requests). */
   readOnly?: boolean;
+  /** `none`: a token without the contents permission; reading the repository's git data is refused too. */
+  contents?: 'none';
 }
 
 export interface RecordedRequest {
@@ -26,6 +30,8 @@ export interface RecordedRequest {
   operation: string | null;
   body: unknown;
   status: number;
+  /** Whether the request asks GitHub to change something: a REST method other than GET, or a GraphQL mutation (a query is a read, though sent as a POST). */
+  write: boolean;
 }
 
 export interface Violation {
@@ -130,7 +136,18 @@ export interface StandinOptions {
   /** Random delay before each answer, to shuffle concurrent requests like a network does. */
   jitterMs?: number;
   contentsInlineLimit?: number;
+  /** GraphQL's Blob.text stops here (isTruncated); GitHub cuts at 512,000 bytes. */
+  graphqlTextLimit?: number;
 }
+
+/** What a test may make the stand-in answer instead of routing the request. */
+export type Fault =
+  | { status: number; message: string; headers?: Record<string, string> }
+  /** A GraphQL query answered 200 with GitHub's typed error, e.g. RATE_LIMITED. */
+  | { graphql: { type: string; message: string }; headers?: Record<string, string> };
+
+const GRAPHQL_TEXT_LIMIT = 512_000;
+const GIT_DOCS = 'https://docs.github.com/graphql';
 
 export class GitHubStandin {
   readonly requests: RecordedRequest[] = [];
@@ -146,18 +163,20 @@ export class GitHubStandin {
   /** Answers GET /search/issues: a count, or an error GitHub would give (422 for a bad query). */
   search: (q: string) => number | { status: number; message: string } = () => 0;
   /** Runs just before an operation is answered: lets a test act as a concurrent writer at the worst moment. */
-  beforeRoute: ((operation: string) => void | 'hang' | { status: number; message: string; headers?: Record<string, string> }) | null = null;
+  beforeRoute: ((operation: string) => void | 'hang' | Fault) | null = null;
   private server: Server | null = null;
   private ids = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
   private readonly jitterMs: number;
   private readonly inlineLimit: number;
+  private readonly textLimit: number;
   url = '';
 
   constructor(opts: StandinOptions = {}) {
     this.tokens = new Map(Object.entries(opts.tokens ?? {}));
     this.jitterMs = opts.jitterMs ?? 0;
     this.inlineLimit = opts.contentsInlineLimit ?? CONTENTS_INLINE_LIMIT;
+    this.textLimit = opts.graphqlTextLimit ?? GRAPHQL_TEXT_LIMIT;
   }
 
   async start(): Promise<this> {
@@ -251,6 +270,11 @@ export class GitHubStandin {
     const sha = this.putCommit(r, { type: 'commit', tree, parents: head ? [head] : [], message, author: this.author() });
     r.refs.set(`refs/heads/${branch}`, sha);
     return sha;
+  }
+
+  /** The requests that asked for a change (see RecordedRequest.write). */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((q) => q.write);
   }
 
   count(operation: string): number {
@@ -351,7 +375,7 @@ export class GitHubStandin {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0 };
+    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD' };
     this.requests.push(record);
     if (this.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
@@ -368,6 +392,12 @@ export class GitHubStandin {
       }
     }
     record.body = body;
+    // GitHub serves GraphQL at /graphql (/api/graphql on GitHub Enterprise Server).
+    if (method === 'POST' && (url.pathname === '/graphql' || url.pathname === '/api/graphql')) {
+      record.operation = 'POST /graphql';
+      record.write = false;
+      return this.handleGraphql(req, (body ?? {}) as GraphqlRequest, record, send);
+    }
     const check = validateRequest(method, url.pathname, url.searchParams, body, raw.length > 0);
     record.operation = check.operation;
     if (check.errors.length) {
@@ -383,6 +413,7 @@ export class GitHubStandin {
       const fault = this.beforeRoute?.(check.operation!);
       // A server that accepted the request and never answers.
       if (fault === 'hang') return;
+      if (fault && 'graphql' in fault) throw new Error('a GraphQL fault for a REST operation');
       if (fault) return send(fault.status, { message: fault.message, documentation_url: DOCS, status: String(fault.status) }, fault.headers);
       const out = this.route(method, check.operation!, check.params, url.searchParams, body as Record<string, unknown> | undefined, who);
       const data = completeResponse(check.operation!, out.status, out.data);
@@ -393,6 +424,127 @@ export class GitHubStandin {
       if (e instanceof HttpError) return send(e.status, { message: e.message, documentation_url: DOCS, status: String(e.status), ...e.extra });
       throw e;
     }
+  }
+
+  // ---- GraphQL -----------------------------------------------------------------------------
+
+  private async handleGraphql(
+    req: IncomingMessage,
+    body: GraphqlRequest,
+    record: RecordedRequest,
+    send: (status: number, data: unknown, headers?: Record<string, string>) => void,
+  ): Promise<void> {
+    const auth = req.headers.authorization ?? '';
+    const who = this.tokens.get(auth.replace(/^(token|bearer)\s+/i, ''));
+    // GitHub checks credentials before it reads the query.
+    if (!who) return send(401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' });
+    if (req.headers['user-agent'] === undefined) return send(403, { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header', status: '403' });
+    const fault = this.beforeRoute?.('POST /graphql');
+    if (fault === 'hang') return;
+    if (fault && 'graphql' in fault) return send(200, { errors: [{ type: fault.graphql.type, message: fault.graphql.message }] }, fault.headers);
+    if (fault) return send(fault.status, { message: fault.message, documentation_url: GIT_DOCS, status: String(fault.status) }, fault.headers);
+    const outcome = await runGraphql(body, this.graphqlRoot(who));
+    if (outcome.kind === 'invalid') {
+      this.violations.push({ method: 'POST', path: '/graphql', errors: outcome.errors });
+      return send(200, outcome.body);
+    }
+    if (outcome.operation.operation !== 'query') {
+      record.write = outcome.operation.operation === 'mutation';
+      // No mutation is modelled; a read-only token would be refused each one.
+      const fields = outcome.operation.selectionSet.selections.flatMap((f) => (f.kind === 'Field' ? [f.alias?.value ?? f.name.value] : []));
+      const message = who.readOnly ? 'Resource not accessible by integration' : `stand-in: ${outcome.operation.operation}s are not implemented`;
+      return send(200, { data: Object.fromEntries(fields.map((f) => [f, null])), errors: fields.map((f) => ({ type: 'FORBIDDEN', path: [f], message })) });
+    }
+    if (outcome.defects.length) this.responseViolations.push({ method: 'POST', path: '/graphql', errors: outcome.defects });
+    send(200, outcome.body);
+  }
+
+  /** Query's fields over the stored repositories; nodes are plain objects, fields functions of their arguments. */
+  private graphqlRoot(who: TokenInfo): Record<string, unknown> {
+    const nodeId = (kind: string, key: string) => Buffer.from(`${kind}:${key}`).toString('base64');
+    const guard = () => {
+      if (who.contents === 'none') throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration');
+    };
+    const objectNode = (r: Repo, sha: string): Record<string, unknown> | null => {
+      const o = r.objects.get(sha);
+      if (!o) return null;
+      const common = { id: nodeId(o.type, sha), oid: sha, abbreviatedOid: sha.slice(0, 7) };
+      if (o.type === 'blob') {
+        const binary = o.content.subarray(0, 8000).includes(0);
+        return {
+          __typename: 'Blob',
+          ...common,
+          byteSize: o.content.length,
+          isBinary: binary,
+          isTruncated: o.content.length > this.textLimit,
+          text: binary ? null : o.content.subarray(0, this.textLimit).toString('utf8'),
+        };
+      }
+      if (o.type === 'tree') return { __typename: 'Tree', ...common, entries: () => o.entries.map((e) => entryNode(r, e, e.name)) };
+      return {
+        __typename: 'Commit',
+        ...common,
+        message: o.message,
+        messageHeadline: o.message.split('\n')[0],
+        tree: () => objectNode(r, o.tree),
+        file: ({ path }: { path: string }) => {
+          let tree = r.objects.get(o.tree) as Tree;
+          const parts = path.replace(/^\/+|\/+$/g, '').split('/');
+          for (let i = 0; i < parts.length; i++) {
+            const entry = tree.entries.find((e) => e.name === parts[i]);
+            if (!entry) return null;
+            if (i === parts.length - 1) return entryNode(r, entry, parts.join('/'));
+            if (entry.type !== 'tree') return null;
+            tree = r.objects.get(entry.sha) as Tree;
+          }
+          return null;
+        },
+      };
+    };
+    const entryNode = (r: Repo, e: TreeEntry, path: string) => {
+      const target = r.objects.get(e.sha);
+      return {
+        __typename: 'TreeEntry',
+        name: e.name.split('/').pop(),
+        path,
+        oid: e.sha,
+        type: e.type,
+        mode: parseInt(e.mode, 8),
+        size: target?.type === 'blob' ? target.content.length : 0,
+        extension: /\.[^./]+$/.exec(e.name)?.[0] ?? null,
+        isGenerated: false,
+        object: () => objectNode(r, e.sha),
+      };
+    };
+    const refNode = (r: Repo, qualifiedName: string) => {
+      const sha = r.refs.get(qualifiedName);
+      if (!sha) return null;
+      const prefix = qualifiedName.replace(/[^/]+$/, '');
+      return { __typename: 'Ref', id: nodeId('ref', qualifiedName), name: qualifiedName.slice(prefix.length), prefix, target: () => objectNode(r, sha) };
+    };
+    return {
+      repository: ({ owner, name }: { owner: string; name: string }) => {
+        const r = this.repos.get(`${owner}/${name}`.toLowerCase());
+        if (!r) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`);
+        return {
+          __typename: 'Repository',
+          id: nodeId('repo', `${r.owner}/${r.name}`),
+          name: r.name,
+          nameWithOwner: `${r.owner}/${r.name}`,
+          // Fully qualified names first, then short names, as GitHub resolves them.
+          ref: ({ qualifiedName }: { qualifiedName: string }) => {
+            guard();
+            return refNode(r, qualifiedName) ?? (qualifiedName.startsWith('refs/') ? null : (refNode(r, `refs/heads/${qualifiedName}`) ?? refNode(r, `refs/tags/${qualifiedName}`)));
+          },
+          object: ({ oid, expression }: { oid?: string; expression?: string }) => {
+            guard();
+            if (expression !== undefined) throw new Error('stand-in: Repository.object(expression:) is not implemented');
+            return oid ? objectNode(r, oid) : null;
+          },
+          defaultBranchRef: () => refNode(r, `refs/heads/${r.defaultBranch}`),
+        };
+      },
+    };
   }
 
   private repoOf(params: Record<string, string>): Repo {
@@ -465,6 +617,7 @@ export class GitHubStandin {
   ): { status: number; data: unknown; headers?: Record<string, string> } {
     const template = operation.slice(method.length + 1);
     if (method !== 'GET' && who.readOnly) throw new HttpError(403, 'Resource not accessible by integration');
+    if (who.contents === 'none' && /^\/repos\/\{owner\}\/\{repo\}\/(branches|contents|git)\//.test(template)) throw new HttpError(403, 'Resource not accessible by integration');
     const b = body ?? {};
     switch (operation) {
       case 'GET /user': {
