@@ -47,7 +47,8 @@ export interface RunOptions {
 
 export interface RunResult {
   snapshot: Snapshot;
-  goNoGo: string;
+  /** The filled Go/No-Go document, rendered on first read. */
+  readonly goNoGo: string;
   write: WriteResult | null;
   /** Set when writing the state or evidence failed; the decision itself stands. */
   writeError: Error | null;
@@ -193,13 +194,17 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     }
     snapshot.evidencePath = writing && opts.writeEvidence !== false ? dir : null;
     const secretFree = opts.redactor.redactDeep(snapshot);
-    const goNoGo = opts.redactor.redact(renderGoNoGo(template, secretFree));
-    if (!writing) return { snapshot: secretFree, goNoGo, write: null, writeError: null, attempts: attempt };
+    // Rendered when asked for: an evaluate that writes nothing need not pay for the document.
+    let rendered: string | null = null;
+    const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree)));
+    const result = (fields: Omit<RunResult, 'goNoGo' | 'snapshot'>): RunResult =>
+      Object.defineProperty({ snapshot: secretFree, ...fields } as RunResult, 'goNoGo', { get: render, enumerable: true });
+    if (!writing) return result({ write: null, writeError: null, attempts: attempt });
 
     const evidence = opts.writeEvidence !== false
       ? [
           { path: `${dir}/snapshot.json`, content: snapshotJson(secretFree) },
-          { path: `${dir}/go-no-go.md`, content: goNoGo },
+          { path: `${dir}/go-no-go.md`, content: render() },
         ]
       : [];
     try {
@@ -211,7 +216,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         message: `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
       });
       secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
-      return { snapshot: secretFree, goNoGo, write, writeError: null, attempts: attempt };
+      return result({ write, writeError: null, attempts: attempt });
     } catch (e) {
       if (e instanceof StateConflictError && attempt < maxAttempts) {
         opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
@@ -221,7 +226,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
       if (e instanceof StateConflictError) writeError.name = 'StateConflictError';
       secretFree.stateChanged = false;
       secretFree.evidencePath = null;
-      return { snapshot: secretFree, goNoGo, write: null, writeError, attempts: attempt };
+      return result({ write: null, writeError, attempts: attempt });
     }
   }
 }

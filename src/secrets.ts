@@ -33,7 +33,7 @@ export class Redactor {
       let copy: unknown[] | null = null;
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
-        if (v === null || (typeof v !== 'object' && typeof v !== 'string')) continue;
+        if (v === null || (typeof v !== 'object' && typeof v !== 'string') || isNumericPair(v)) continue;
         const r = this.redactDeep(v);
         if (r !== v) (copy ??= [...value])[i] = r;
       }
@@ -54,4 +54,9 @@ export class Redactor {
   get size(): number {
     return this.values.length;
   }
+}
+
+/** A series sample, `[unixSeconds, number | boolean]`: nothing in it to redact (series are long). */
+function isNumericPair(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && (typeof v[1] === 'number' || typeof v[1] === 'boolean');
 }

@@ -122,8 +122,13 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
   const ask = async (gate: Gate, provider: Provider, query: string, role: 'value' | 'baseline'): Promise<ProviderAnswer> => {
     const config = opts.providers[gate.provider]!;
     const timeoutMs = timeoutOf(config, fallbackTimeout);
+    // One controller per query, aborted by its timeout or the run's deadline. (Not AbortSignal.any:
+    // on Node 20 every combined signal stays attached to the long-lived deadline signal.)
     const controller = new AbortController();
-    const signal = AbortSignal.any([controller.signal, deadline.signal]);
+    const signal = controller.signal;
+    const onDeadlineAbort = () => controller.abort(deadline.signal.reason);
+    if (deadline.signal.aborted) onDeadlineAbort();
+    else deadline.signal.addEventListener('abort', onDeadlineAbort, { once: true });
     const stepMs = effectiveStepMs(gate);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -149,6 +154,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
       return await Promise.race(racers);
     } finally {
       clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onDeadlineAbort);
     }
   };
 
