@@ -128,8 +128,11 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   let min = Infinity;
   let max = -Infinity;
   const series: Sample[] = [];
-  for (const s of obs.samples) {
-    const [ts, v] = s;
+  const all = obs.samples;
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    const ts = s[0];
+    const v = s[1];
     if (typeof v === 'number' && !Number.isFinite(v)) { dropped++; continue; }
     if (ts < lowS || ts > highS) continue;
     if (sorted && series.length > 0 && series[series.length - 1]![0] > ts) sorted = false;

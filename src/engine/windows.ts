@@ -53,11 +53,17 @@ export function judgeSamples(
   const judged = spec.overMs === null ? samples.slice(-1) : samples;
   if (judged.length === 0) return { kind: 'no_data', detail: 'no samples' };
 
+  // Indexed access, no destructuring: this loop runs once per sample, mostly before the JIT
+  // has optimised it (a CLI run is short), where array destructuring goes through iterators.
   const ok: boolean[] = new Array(judged.length);
+  const noBaseline = baseline === null;
   for (let i = 0; i < judged.length; i++) {
-    const [ts, value] = judged[i]!;
-    const base = baselineAt(ts);
-    for (const c of conditions) {
+    const sample = judged[i]!;
+    const ts = sample[0];
+    const value = sample[1];
+    const base = noBaseline ? null : baselineAt(ts);
+    for (let k = 0; k < conditions.length; k++) {
+      const c = conditions[k]!;
       const r = holds(c, value, base);
       if (r === null) return { kind: 'no_data', detail: `no baseline value at ${iso(ts)} for "${c.text}"` };
       if (!r) {
