@@ -79,22 +79,27 @@ function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
-async function forceRequest(opts: RunOptions): Promise<ForceRequest | null> {
-  if (!opts.force) return null;
+/** Null when the actor may override (force a HOLD, release the kill switch); else why not. */
+async function overrideRefusal(opts: RunOptions): Promise<string | null> {
   const allowed = opts.config.rollout.forceAllowed;
-  const base = { reason: opts.reason!.trim(), actor: opts.actor };
-  if (allowed === null) return { ...base, allowed: true, refusal: null };
-  if (!opts.actor) return { ...base, allowed: false, refusal: `rollout.forceAllowed is set and the actor is unknown (pass --actor)` };
+  if (allowed === null) return null;
+  if (!opts.actor) return 'rollout.forceAllowed is set and the actor is unknown (pass --actor)';
   const actor = opts.actor.toLowerCase();
-  if (allowed.some((a) => !a.startsWith('@') && a.toLowerCase() === actor)) return { ...base, allowed: true, refusal: null };
+  if (allowed.some((a) => !a.startsWith('@') && a.toLowerCase() === actor)) return null;
   const unresolved: string[] = [];
   for (const team of allowed.filter((a) => a.startsWith('@'))) {
     const member = opts.isTeamMember ? await opts.isTeamMember(opts.actor, team.slice(1)) : null;
-    if (member === true) return { ...base, allowed: true, refusal: null };
+    if (member === true) return null;
     if (member === null) unresolved.push(team);
   }
   const note = unresolved.length ? ` (could not read the members of ${unresolved.join(', ')})` : '';
-  return { ...base, allowed: false, refusal: `${opts.actor} is not in rollout.forceAllowed${note}` };
+  return `${opts.actor} is not in rollout.forceAllowed${note}`;
+}
+
+async function forceRequest(opts: RunOptions): Promise<ForceRequest | null> {
+  if (!opts.force) return null;
+  const refusal = await overrideRefusal(opts);
+  return { reason: opts.reason!.trim(), actor: opts.actor, allowed: refusal === null, refusal };
 }
 
 function historyEntry(s: Snapshot, from: string | null, to: string | null, evidence: string | null): HistoryEntry {
@@ -105,7 +110,7 @@ function historyEntry(s: Snapshot, from: string | null, to: string | null, evide
     decision: s.decision,
     forced: s.forced !== null,
     actor: s.actor,
-    reason: s.forced?.reason ?? (s.command === 'rollback' ? s.reasons[0] ?? null : null),
+    reason: s.forced?.reason ?? (s.command === 'rollback' || s.command === 'resume' ? s.reasons[0] ?? null : null),
     evidence,
   };
 }
@@ -168,7 +173,9 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     const state: RolloutState = before ?? initialState(config.rollout.name);
     const snapshot = opts.command === 'rollback'
       ? rollbackSnapshot(opts, state)
-      : await evaluateSnapshot(opts, state, deadlineAt);
+      : opts.command === 'resume'
+        ? await resumeSnapshot(opts, state)
+        : await evaluateSnapshot(opts, state, deadlineAt);
     snapshot.stateBefore = before;
 
     // The new state, when this run moves the rollout.
@@ -184,6 +191,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         killSwitch: state.killSwitch || opts.killSwitch === true,
         history: [...state.history],
       };
+    } else if (opts.command === 'resume') {
+      after = { ...state, killSwitch: false, history: [...state.history] };
     }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
@@ -213,7 +222,9 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         state: after,
         evidence,
         decisionLog: { path: `decision-log/${config.rollout.name}.jsonl`, line: decisionLogLine(secretFree, snapshot.evidencePath) },
-        message: `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
+        message: secretFree.command === 'resume'
+          ? `rollout-gate: ${config.rollout.name} resume at ${secretFree.transition.from ?? 'none'}: kill switch released`
+          : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
       });
       secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
       return result({ write, writeError: null, attempts: attempt });
@@ -317,6 +328,34 @@ function rollbackSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
     ramp: [],
     gates: [],
     reasons: [reason],
+    warnings: [],
+    failedGates: [],
+    forced: null,
+  };
+}
+
+/**
+ * `resume`: releases the kill switch, nothing else. The stage, its entry time and the last
+ * rollback stay as they are, so minDuration and the cooldown still apply to the next promotion,
+ * which is decided by its gates as usual. The rollout does not move: the decision is HOLD.
+ */
+async function resumeSnapshot(opts: RunOptions, state: RolloutState): Promise<Snapshot> {
+  const reason = opts.reason?.trim();
+  if (!reason) throw new UsageError('resume needs a reason (why the kill switch may be released)');
+  if (opts.target !== null) throw new UsageError('resume does not move the rollout: it takes no target stage');
+  if (!state.killSwitch) throw new UsageError('the kill switch is not engaged: there is nothing to resume');
+  const refusal = await overrideRefusal(opts);
+  if (refusal) throw new UsageError(`releasing the kill switch is an override: ${refusal}`);
+  const plan = opts.config.rollout;
+  const cur = stageIndex(plan, state.stage);
+  const traffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
+  return {
+    ...baseSnapshot(opts, state),
+    decision: 'HOLD',
+    transition: { from: state.stage, to: state.stage, fromTraffic: traffic, toTraffic: traffic, problem: null },
+    ramp: [{ rule: 'kill_switch', ok: true, detail: `kill switch released by ${opts.actor ?? 'unknown'}` }],
+    gates: [],
+    reasons: [`kill switch released at ${state.stage ?? '(not started)'}: ${reason}; the next promotion is decided by its gates`],
     warnings: [],
     failedGates: [],
     forced: null,

@@ -6,7 +6,7 @@ import { createOctokit, describeGitHubError, githubFailure, writeRefusal, type G
 import type { Logger } from '../logger.js';
 import { githubProviderFactory } from '../providers/github.js';
 import type { ProviderFactory } from '../providers/types.js';
-import type { Snapshot } from '../report/snapshot.js';
+import { judgesGates, type Snapshot } from '../report/snapshot.js';
 import type { Redactor } from '../secrets.js';
 import { githubLedgerStore } from '../state/ledger.js';
 import type { StateStore } from '../state/types.js';
@@ -129,7 +129,7 @@ export async function connectGitHub(
             repo,
             name: checkRunName(config.rollout.name),
             headSha,
-            conclusion: snap.command === 'rollback' ? 'neutral' : snap.decision === 'PROCEED' ? 'success' : 'failure',
+            conclusion: !judgesGates(snap.command) ? 'neutral' : snap.decision === 'PROCEED' ? 'success' : 'failure',
             title: checkRunTitle(snap),
             summary: render.summary(BODY_LIMIT - 1),
             detailsUrl: runner.context.runUrl,

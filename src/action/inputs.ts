@@ -52,7 +52,7 @@ export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback'] as const, 'evaluate'),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'resume'] as const, 'evaluate'),
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),
@@ -66,5 +66,6 @@ export function readSettings(get: GetInput): ActionSettings {
   };
   if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
   if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);
+  if (settings.command === 'resume' && !settings.reason) throw new InputError(`input ${Inputs.Command}: resume needs input ${Inputs.Reason} (why the kill switch may be released)`);
   return settings;
 }

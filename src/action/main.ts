@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { inlineMarkdown, logLine } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { snapshotJson, type Snapshot } from '../report/snapshot.js';
+import { judgesGates, snapshotJson, type Snapshot } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore } from '../state/index.js';
@@ -124,7 +124,7 @@ export async function run(): Promise<void> {
     await core.summary.addRaw(redactor.redact(summary), true).write();
 
     const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
-    if (failsStep(snap.decision, settings.failOn) && snap.command !== 'rollback') {
+    if (failsStep(snap.decision, settings.failOn) && judgesGates(snap.command)) {
       core.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
     } else {
       core.info(logLine(line));

@@ -8,7 +8,7 @@ import { describeConditions } from '../engine/conditions.js';
 import { stderrLogger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
-import { emptyContext, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
+import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
@@ -19,7 +19,7 @@ export const EXIT = { ok: 0, error: 1, usage: 2, hold: 3, rollback: 4 } as const
 const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may move to its next stage
 
 usage:
-  rollout-gate evaluate|promote|rollback [options]
+  rollout-gate evaluate|promote|rollback|resume [options]
   rollout-gate validate [--config F]
   rollout-gate explain SNAPSHOT.json [--json]
 
@@ -29,9 +29,9 @@ options:
   --state-file F    keep the rollout state in this local file (overrides the config's state)
   --now ISO         evaluate as if at this instant (replays, tests)
   --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
-  --reason R        why (required with --force; recorded with a rollback)
+  --reason R        why (required with --force and with resume; recorded with a rollback)
   --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
-  --kill-switch     with rollback: engage the kill switch
+  --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
   --dry-run         evaluate and print, write nothing
   --no-evidence     write no evidence files or decision-log line
   --timeout D       deadline of the whole run (e.g. 2m; overrides the config's deadline): past it, HOLD
@@ -126,8 +126,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
       return exitFor(snap.decision, snap.command);
     }
-    if (!['evaluate', 'promote', 'rollback', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, validate or explain`);
+    if (!['evaluate', 'promote', 'rollback', 'resume', 'validate'].includes(command)) {
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate or explain`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
@@ -149,6 +149,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
     }
     if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason');
+    if (command === 'resume' && !o.reason?.trim()) throw new UsageError('resume needs --reason (why the kill switch may be released)');
+    if (o.force && command !== 'evaluate' && command !== 'promote') throw new UsageError(`--force goes with evaluate or promote, not ${command}`);
     if (o['kill-switch'] && command !== 'rollback') throw new UsageError('--kill-switch goes with rollback');
     const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);
     const store = createStateStore(stateConfig, shown, { cwd: io.cwd, logger, redactor });
@@ -197,7 +199,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 }
 
 function exitFor(decision: string, command: Command): number {
-  if (command === 'rollback') return EXIT.ok;
+  if (!judgesGates(command)) return EXIT.ok;
   return decision === 'PROCEED' ? EXIT.ok : decision === 'HOLD' ? EXIT.hold : EXIT.rollback;
 }
 

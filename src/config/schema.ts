@@ -82,7 +82,7 @@ const rollout = obj({
     to: isoInstant,
     reason: z.string().optional(),
   })).optional().describe('No promotion inside these intervals.'),
-  forceAllowed: z.array(z.string().min(1)).optional().describe('Logins or @org/team allowed to force.'),
+  forceAllowed: z.array(z.string().min(1)).optional().describe('Logins or @org/team allowed to force a promotion or release the kill switch (resume).'),
 });
 
 const headers = z.record(z.string(), z.string());

@@ -1,7 +1,15 @@
 import type { Decision } from '../engine/decide.js';
 import type { DecisionKind, RolloutState } from '../engine/model.js';
 
-export type Command = 'evaluate' | 'promote' | 'rollback';
+export type Command = 'evaluate' | 'promote' | 'rollback' | 'resume';
+
+/**
+ * Whether a command's outcome is a verdict on gates. `rollback` and `resume` are operator actions:
+ * they succeed when written, and their decision never fails a step or a check.
+ */
+export function judgesGates(command: Command): boolean {
+  return command === 'evaluate' || command === 'promote';
+}
 
 /** Where the run happened: filled by the Action from the runner's environment, mostly empty in the CLI. */
 export interface RunContext {

@@ -137,6 +137,25 @@ describe('the bundled Action against the GitHub stand-in', () => {
     const next = await run({});
     expect(next.outputs.decision).toBe('ROLLBACK');
     expect(next.summary).toContain('the kill switch is engaged');
+
+    // resume needs a reason, then releases the switch in one ledger commit; the step passes.
+    const dispatch = { event: {}, eventName: 'workflow_dispatch' };
+    const bare = await run({ command: 'resume' }, dispatch);
+    expect(bare.code).toBe(1);
+    expect(bare.stdout).toContain('resume needs input reason');
+    expect(ledgerState().killSwitch).toBe(true);
+    const resumed = await run({ command: 'resume', reason: 'fix deployed in 1.1.1' }, dispatch);
+    expect(resumed.code, resumed.stdout).toBe(0);
+    expect(resumed.outputs).toMatchObject({ decision: 'HOLD', 'current-stage': 'canary_1', 'target-stage': 'canary_1' });
+    expect(resumed.outputs['evidence-commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(ledgerState()).toMatchObject({ stage: 'canary_1', killSwitch: false });
+    expect(ledgerState().history.at(-1)).toMatchObject({ from: 'canary_1', to: 'canary_1', actor: 'alice' });
+    expect(decisionLog().at(-1)).toMatchObject({ command: 'resume', stateChanged: true });
+    expect(resumed.summary).toMatch(/kill switch released at canary\\_1: fix deployed in 1\.1\.1/);
+    // The next evaluation is decided by the ramp and the gates again (the cooldown holds it).
+    const after = await run({});
+    expect(after.outputs.decision).toBe('HOLD');
+    expect(after.summary).not.toContain('the kill switch is engaged');
   });
 
   it('a fork PR with a read-only token: the verdict and the summary stand, writes become warnings', async () => {

@@ -388,6 +388,38 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       expect(audit).toEqual([{ from_stage: 'canary_1', to_stage: 'canary_10' }]);
     });
 
+    it('rollback with the kill switch, then resume, through the write statement: the row, its audit and history say who and why', async () => {
+      const config = example();
+      const run = (command: 'rollback' | 'resume' | 'evaluate', actor: string, extra: { killSwitch?: boolean; reason?: string } = {}) => {
+        const store = storeOf(config);
+        return runRollout({
+          config, command, target: null, nowMs: Date.now(), store, factories: defaultFactories, cwd: work,
+          logger: recordingLogger([]), redactor: new Redactor(config.secrets), context: emptyContext, actor, runKey: `${command}-${actor}`, ...extra,
+        }).finally(() => store.close!());
+      };
+      await stateAt('canary_10', 3 * HOUR);
+      const rolled = await run('rollback', 'carol', { killSwitch: true, reason: 'duplicate messages' });
+      expect(rolled.writeError).toBeNull();
+      expect((await run('evaluate', 'bob')).snapshot.decision).toBe('ROLLBACK');
+      const before = (await admin.query("select entered_at, last_rollback_at from public.chat_v11_rollout_state where rollout = 'chat-v1.1'")).rows[0];
+
+      const resumed = await run('resume', 'dave', { reason: 'fix deployed' });
+      expect(resumed.writeError).toBeNull();
+      expect(resumed.snapshot.stateChanged).toBe(true);
+      const row = (await admin.query("select stage, kill_switch, entered_at, last_rollback_at, history from public.chat_v11_rollout_state where rollout = 'chat-v1.1'")).rows[0];
+      expect(row).toMatchObject({ stage: 'canary_1', kill_switch: false, entered_at: before.entered_at, last_rollback_at: before.last_rollback_at });
+      expect(row.history.at(-1)).toMatchObject({ from: 'canary_1', to: 'canary_1', actor: 'dave' });
+      const audit = (await admin.query('select from_stage, to_stage, kill_switch, actor from public.chat_v11_rollout_audit order by id')).rows;
+      expect(audit).toEqual([
+        { from_stage: 'canary_10', to_stage: 'canary_1', kill_switch: true, actor: 'carol' },
+        { from_stage: 'canary_1', to_stage: 'canary_1', kill_switch: false, actor: 'dave' },
+      ]);
+      // No longer a ROLLBACK: the cooldown after the rollback holds the next promotion.
+      const next = await run('evaluate', 'bob');
+      expect(next.snapshot.decision).toBe('HOLD');
+      expect(next.snapshot.ramp.find((r) => r.rule === 'cooldown')?.ok).toBe(false);
+    });
+
     it('refuses a write based on a stale read and leaves the row alone', async () => {
       const store = storeOf(example());
       try {

@@ -54,6 +54,8 @@ describe('inputs → settings', () => {
     [{ 'dry-run': 'maybe' }, 'input dry-run: "maybe" is not true or false'],
     [{ force: 'true' }, 'input force: a forced promotion needs input reason'],
     [{ 'kill-switch': 'true' }, 'input kill-switch: goes with command rollback'],
+    [{ command: 'resume' }, 'input command: resume needs input reason'],
+    [{ command: 'resume', reason: '   ' }, 'input command: resume needs input reason'],
     [{ evidence: 'push' }, 'input evidence: "push" is not one of commit, none'],
     [{ timeout: '5 minutes' }, 'input timeout: "5 minutes" is not a duration (e.g. 90s, 5m, 1h)'],
   ])('%j is refused with a message naming the input', (values, message) => {

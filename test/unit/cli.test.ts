@@ -127,6 +127,56 @@ describe('rollout-gate CLI', () => {
     expect((await cli(['evaluate', '--config', DEMO_CONFIG, '--now', new Date(nowMs + 86_400_000).toISOString()], env)).code).toBe(4);
   });
 
+  it('resume releases the kill switch, keeps the stage and the rollback time, and records who and why', async () => {
+    const { dir, env } = setup();
+    const later = (h: number) => new Date(nowMs + h * 3_600_000).toISOString();
+    // Nothing to resume while the kill switch is off.
+    const notEngaged = await cli(['resume', '--config', DEMO_CONFIG, '--now', NOW, '--reason', 'x'], env);
+    expect(notEngaged).toMatchObject({ code: 2 });
+    expect(notEngaged.err).toContain('the kill switch is not engaged');
+    expect((await cli(['rollback', '--config', DEMO_CONFIG, '--now', NOW, '--kill-switch', '--reason', 'dup messages', '--actor', 'carol'], env)).code).toBe(0);
+    const engaged = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+
+    const noReason = await cli(['resume', '--config', DEMO_CONFIG, '--now', later(1)], env);
+    expect(noReason).toMatchObject({ code: 2 });
+    expect(noReason.err).toContain('resume needs --reason');
+    const withTarget = await cli(['resume', '--config', DEMO_CONFIG, '--now', later(1), '--reason', 'fixed', '--target', 'canary_10'], env);
+    expect(withTarget).toMatchObject({ code: 2 });
+    expect(withTarget.err).toContain('takes no target stage');
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))).toEqual(engaged);
+
+    const r = await cli(['resume', '--config', DEMO_CONFIG, '--now', later(1), '--reason', 'fixed in 1.1.1', '--actor', 'dave'], env);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('kill switch released at canary_1: fixed in 1.1.1');
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(state).toMatchObject({ stage: 'canary_1', killSwitch: false, enteredAt: engaged.enteredAt, lastRollbackAt: engaged.lastRollbackAt });
+    expect(state.history).toHaveLength(engaged.history.length + 1);
+    expect(state.history.at(-1)).toMatchObject({ at: later(1), from: 'canary_1', to: 'canary_1', actor: 'dave' });
+    expect(state.history.at(-1).reason).toContain('fixed in 1.1.1');
+    const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(log.at(-1)).toMatchObject({ command: 'resume', actor: 'dave', stateChanged: true, from: 'canary_1', to: 'canary_1' });
+
+    // Promotions are decided again, and the cooldown after the rollback still holds.
+    const next = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', later(2)], env);
+    expect(next.code).toBe(3);
+    expect(next.out).toContain('kill switch off');
+    expect(next.out).toMatch(/cooldown/);
+    expect((await cli(['resume', '--config', DEMO_CONFIG, '--now', later(3), '--reason', 'again'], env)).code).toBe(2);
+  });
+
+  it('resume is an override: with rollout.forceAllowed set only those actors may release the kill switch', async () => {
+    const { dir, env } = setup();
+    const config = join(dir, 'guarded.yml');
+    writeFileSync(config, readFileSync(DEMO_CONFIG, 'utf8').replace('  name: chat-v1.1\n', '  name: chat-v1.1\n  forceAllowed: [alice]\n'));
+    expect((await cli(['rollback', '--config', config, '--now', NOW, '--kill-switch', '--reason', 'dup', '--actor', 'carol'], env)).code).toBe(0);
+    const refused = await cli(['resume', '--config', config, '--now', NOW, '--reason', 'fixed', '--actor', 'mallory'], env);
+    expect(refused).toMatchObject({ code: 2 });
+    expect(refused.err).toContain('mallory is not in rollout.forceAllowed');
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).killSwitch).toBe(true);
+    expect((await cli(['resume', '--config', config, '--now', NOW, '--reason', 'fixed', '--actor', 'Alice'], env)).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).killSwitch).toBe(false);
+  });
+
   it('--dry-run writes nothing', async () => {
     const { dir, env } = setup();
     const before = readFileSync(join(dir, 'state.json'), 'utf8');
