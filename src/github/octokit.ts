@@ -69,11 +69,11 @@ function graphqlErrors(data: unknown): { type?: unknown; message?: unknown }[] |
 }
 
 /**
- * The wait a GraphQL answer asks for when GitHub refused the query with RATE_LIMITED, which it
+ * The wait a GraphQL answer asks for when GitHub refused the query with RATE_LIMITED (or RATE_LIMIT), which it
  * answers as HTTP 200 with `errors` (the REST limits come as 403/429 and are handled above).
  */
 export function graphqlRateLimitWaitMs(response: { headers?: Record<string, unknown>; data?: unknown }, nowMs = Date.now()): number | null {
-  if (!graphqlErrors(response.data)?.some((e) => e.type === 'RATE_LIMITED')) return null;
+  if (!graphqlErrors(response.data)?.some((e) => e.type === 'RATE_LIMITED' || e.type === 'RATE_LIMIT')) return null;
   const headers = (response.headers ?? {}) as Record<string, string | undefined>;
   return rateLimitWaitMs({ status: 429, message: '', response: { headers, data: {} } }, nowMs);
 }
@@ -163,7 +163,8 @@ export interface GitHubFailure {
   graphqlType?: string;
 }
 
-const GRAPHQL_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, RATE_LIMITED: 429, UNPROCESSABLE: 422, INTERNAL: 500 };
+// RATE_LIMIT: the spelling GitHub has also been seen to answer with.
+const GRAPHQL_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, RATE_LIMITED: 429, RATE_LIMIT: 429, UNPROCESSABLE: 422, INTERNAL: 500 };
 
 /** An Octokit GraphqlResponseError: the query was answered, with errors instead of (some) data. */
 function graphqlFailure(e: unknown): GitHubFailure | null {

@@ -114,9 +114,10 @@ describe('[fault] GitHub rate limits and outages', () => {
     expect(calls()).toBe(3);
   });
 
-  it('[fault] github: a GraphQL RATE_LIMITED answer (HTTP 200 with errors) is waited out until x-ratelimit-reset and retried', async () => {
+  // GitHub has answered both spellings (RATE_LIMIT reported in 2026, githubkit issue #271).
+  it.for(['RATE_LIMITED', 'RATE_LIMIT'])('[fault] github: a GraphQL %s answer (HTTP 200 with errors) is waited out until x-ratelimit-reset and retried', async (type) => {
     const reset = String(Math.ceil(Date.now() / 1000) + 30);
-    const calls = failFirst('POST /graphql', 1, { graphql: { type: 'RATE_LIMITED', message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
+    const calls = failFirst('POST /graphql', 1, { graphql: { type, message: 'API rate limit exceeded for installation ID 1.' }, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset } });
     const { store, waits, warnings } = ledger();
     expect((await store.read()).state?.stage).toBe('canary_10');
     expect(calls()).toBe(2);
