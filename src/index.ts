@@ -18,6 +18,6 @@ export { runRollout, UsageError, type RunOptions, type RunResult } from './run.j
 export { renderMarkdown } from './report/markdown.js';
 export { renderTerminal } from './report/terminal.js';
 export { renderGoNoGo } from './report/template.js';
-export type { Snapshot, RunContext, Command } from './report/snapshot.js';
+export { judgesGates, type Snapshot, type RunContext, type Command } from './report/snapshot.js';
 export { Redactor } from './secrets.js';
 export { silentLogger, type Logger } from './logger.js';
