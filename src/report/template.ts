@@ -2,7 +2,7 @@ import Mustache from 'mustache';
 import { fmt } from '../engine/windows.js';
 import { inlineMarkdown } from './escape.js';
 import { transitionText, valueText, windowText } from './markdown.js';
-import type { Snapshot } from './snapshot.js';
+import { judgesGates, type Snapshot } from './snapshot.js';
 
 /** The data a Go/No-Go template sees. Plain values only: a template cannot run code. */
 export function goNoGoView(s: Snapshot) {
@@ -10,6 +10,8 @@ export function goNoGoView(s: Snapshot) {
     rollout: s.rollout,
     decision: s.decision,
     go: s.decision === 'PROCEED',
+    /** False for rollback and resume: operator actions, not a verdict on gates. */
+    judged: judgesGates(s.command),
     command: s.command,
     at: s.at,
     from: s.transition.from ?? '(not started)',

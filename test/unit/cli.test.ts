@@ -155,6 +155,9 @@ describe('rollout-gate CLI', () => {
     expect(state.history.at(-1).reason).toContain('fixed in 1.1.1');
     const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log.at(-1)).toMatchObject({ command: 'resume', actor: 'dave', stateChanged: true, from: 'canary_1', to: 'canary_1' });
+    const doc = readFileSync(join(dir, log.at(-1).evidence, 'go-no-go.md'), 'utf8');
+    expect(doc).toContain('Operator action (resume): no gates were evaluated.');
+    expect(doc).not.toContain('NO-GO');
 
     // Promotions are decided again, and the cooldown after the rollback still holds.
     const next = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', later(2)], env);
