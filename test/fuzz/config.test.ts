@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig, type Config } from '../../src/config/load.js';
 import { fuzz, STACK } from './settings.js';
+import { yieldingProperty } from '../support/property.js';
 
 const ENV = { PROM_URL: 'http://127.0.0.1:9090', TOKEN: 'tok-123456' };
 
@@ -140,21 +141,21 @@ const YAMLISH = [
 ];
 
 describe('[fuzz] config loader', () => {
-  it('[fuzz] YAML-ish text: a Config or a ConfigError naming path and message, never another exception', () => {
+  it('[fuzz] YAML-ish text: a Config or a ConfigError naming path and message, never another exception', async () => {
     const text = fc.oneof(
       fc.array(fc.constantFrom(...YAMLISH), { maxLength: 40 }).map((parts) => parts.join('')),
       fc.string({ maxLength: 200 }),
       fc.string({ unit: 'binary', maxLength: 100 }),
     );
-    fc.assert(fc.property(text, fc.constantFrom('c.yml', 'c.json'), (t, f) => void loads(t, f)), fuzz);
+    await fc.assert(yieldingProperty(text, fc.constantFrom('c.yml', 'c.json'), (t, f) => void loads(t, f)), fuzz);
   });
 
-  it('[fuzz] a valid config mutated (values replaced, keys removed or added, lists duplicated, types changed), as YAML and JSON', () => {
+  it('[fuzz] a valid config mutated (values replaced, keys removed or added, lists duplicated, types changed), as YAML and JSON', async () => {
     expect(loads(JSON.stringify(VALID), 'valid.json')).toBe('config');
     let accepted = 0;
-    fc.assert(
+    await fc.assert(
       // One in ten as YAML: the YAML layer itself is fuzzed above, and writing YAML is slow.
-      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(9).map((n) => n > 0), (muts, asJson) => {
+      yieldingProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.nat(9).map((n) => n > 0), (muts, asJson) => {
         const doc = mutate(VALID as unknown as Json, muts);
         const outcome = asJson ? loads(JSON.stringify(doc), 'c.json') : loads(stringify(doc), 'c.yml');
         if (outcome === 'config') accepted++;

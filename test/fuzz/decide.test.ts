@@ -5,6 +5,7 @@ import type { GateObservation } from '../../src/engine/gates.js';
 import type { Gate, RolloutPlan, RolloutState } from '../../src/engine/model.js';
 import { gate, H, M, NOW, plan, seriesOf } from '../support/fixtures.js';
 import { fuzz } from './settings.js';
+import { yieldingProperty } from '../support/property.js';
 
 const STAGES = ['canary_1', 'canary_10', 'canary_50', 'full'];
 const OBSERVATIONS: Record<string, GateObservation | undefined> = {
@@ -64,9 +65,9 @@ function build(s: Scenario, specs: GateSpec[] = s.gates): DecideInput {
 }
 
 describe('[fuzz] decision invariants', () => {
-  it('[fuzz] force never turns ROLLBACK into PROCEED, and never changes PROCEED', () => {
-    fc.assert(
-      fc.property(scenario, (s) => {
+  it('[fuzz] force never turns ROLLBACK into PROCEED, and never changes PROCEED', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, (s) => {
         const plain = decide(build({ ...s, force: null }));
         const forced = decide(build(s));
         if (plain.decision === 'ROLLBACK') expect(forced.decision).toBe('ROLLBACK');
@@ -77,9 +78,9 @@ describe('[fuzz] decision invariants', () => {
     );
   });
 
-  it('[fuzz] the decision does not depend on the order of the gates', () => {
-    fc.assert(
-      fc.property(scenario, fc.array(fc.nat()), (s, keys) => {
+  it('[fuzz] the decision does not depend on the order of the gates', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, fc.array(fc.nat()), (s, keys) => {
         const order = s.gates.map((g, i) => ({ g, k: keys[i] ?? i })).sort((a, b) => a.k - b.k).map((x) => x.g);
         // Gate names follow positions, so compare what each gate did by its spec, not its name.
         const a = decide(build(s));
@@ -92,9 +93,9 @@ describe('[fuzz] decision invariants', () => {
     );
   });
 
-  it('[fuzz] a gate that does not apply to the target never changes the decision, whatever it saw', () => {
-    fc.assert(
-      fc.property(scenario, gateSpec, (s, extra) => {
+  it('[fuzz] a gate that does not apply to the target never changes the decision, whatever it saw', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, gateSpec, (s, extra) => {
         const before = decide(build(s));
         const target = before.transition.to;
         const elsewhere = STAGES.filter((x) => x !== target);
@@ -108,9 +109,9 @@ describe('[fuzz] decision invariants', () => {
     );
   });
 
-  it('[fuzz] PROCEED only when every ramp check is ok (or the promotion is forced), every gate that blocks is absent, and the deadline held', () => {
-    fc.assert(
-      fc.property(scenario, (s) => {
+  it('[fuzz] PROCEED only when every ramp check is ok (or the promotion is forced), every gate that blocks is absent, and the deadline held', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, (s) => {
         const d = decide(build(s));
         if (d.decision !== 'PROCEED') return;
         if (d.forced === null) {
@@ -127,9 +128,9 @@ describe('[fuzz] decision invariants', () => {
     );
   });
 
-  it('[fuzz] a gate that could not see its data under noData: hold never lets an unforced run PROCEED', () => {
-    fc.assert(
-      fc.property(scenario, fc.constantFrom('empty', 'nan', 'error', 'stale', 'missing'), gateSpec, (s, outcome, spec) => {
+  it('[fuzz] a gate that could not see its data under noData: hold never lets an unforced run PROCEED', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, fc.constantFrom('empty', 'nan', 'error', 'stale', 'missing'), gateSpec, (s, outcome, spec) => {
         const blind = { ...spec, noData: 'hold' as const, outcome, appliesTo: null };
         const d = decide(build({ ...s, force: null }, [...s.gates, blind]));
         expect(d.decision).not.toBe('PROCEED');

@@ -8,6 +8,7 @@ import type { Freeze, ReleaseWindow, Sample, Weekday } from '../../src/engine/mo
 import { judgeSamples } from '../../src/engine/windows.js';
 import { gate, NOW, NOW_S } from '../support/fixtures.js';
 import { fuzz, STACK } from './settings.js';
+import { yieldingProperty } from '../support/property.js';
 
 const OPS: Operator[] = ['<', '<=', '>', '>=', '==', '!='];
 const COMPLEMENT: Record<Operator, Operator> = { '<': '>=', '<=': '>', '>': '<=', '>=': '<', '==': '!=', '!=': '==' };
@@ -21,9 +22,9 @@ const anyCondition: fc.Arbitrary<Condition> = fc.oneof(
 );
 
 describe('[fuzz] conditions and durations', () => {
-  it('[fuzz] holds() is total: true, false, or null exactly when there is nothing to compare (NaN value, no finite baseline)', () => {
-    fc.assert(
-      fc.property(anyCondition, fc.oneof(anyNumber, fc.boolean()), fc.option(anyNumber), (c, value, baseline) => {
+  it('[fuzz] holds() is total: true, false, or null exactly when there is nothing to compare (NaN value, no finite baseline)', async () => {
+    await fc.assert(
+      yieldingProperty(anyCondition, fc.oneof(anyNumber, fc.boolean()), fc.option(anyNumber), (c, value, baseline) => {
         const r = holds(c, value, baseline);
         const undecidable = (typeof value === 'number' && Number.isNaN(value)) || (c.operand.kind === 'relative' && (baseline === null || !Number.isFinite(baseline)));
         expect(r === null).toBe(undecidable);
@@ -33,9 +34,9 @@ describe('[fuzz] conditions and durations', () => {
     );
   });
 
-  it('[fuzz] a condition and its complement never both hold: < vs >=, == vs !=, for every value and baseline', () => {
-    fc.assert(
-      fc.property(fc.oneof(numericCondition, relativeCondition), fc.oneof(anyNumber, fc.boolean()), fc.option(anyNumber), (c, value, baseline) => {
+  it('[fuzz] a condition and its complement never both hold: < vs >=, == vs !=, for every value and baseline', async () => {
+    await fc.assert(
+      yieldingProperty(fc.oneof(numericCondition, relativeCondition), fc.oneof(anyNumber, fc.boolean()), fc.option(anyNumber), (c, value, baseline) => {
         const other = parseCondition(`${COMPLEMENT[c.op]} ${c.text.split(' ')[1]}`);
         const a = holds(c, value, baseline);
         const b = holds(other, value, baseline);
@@ -46,13 +47,13 @@ describe('[fuzz] conditions and durations', () => {
     );
   });
 
-  it('[fuzz] parseDuration of any text: null or whole positive seconds, the same with surrounding whitespace', () => {
+  it('[fuzz] parseDuration of any text: null or whole positive seconds, the same with surrounding whitespace', async () => {
     const text = fc.oneof(
       fc.string({ maxLength: 12 }),
       fc.tuple(fc.oneof(fc.nat().map(String), fc.string({ unit: fc.constantFrom('0', '1', '9', '-', '.', 'e', ' ') , maxLength: 6 })), fc.constantFrom('s', 'm', 'h', 'd', 'ms', 'w', 'S', '')).map(([n, u]) => n + u),
     );
-    fc.assert(
-      fc.property(text, fc.constantFrom('', ' ', '\t', '\n '), (t, pad) => {
+    await fc.assert(
+      yieldingProperty(text, fc.constantFrom('', ' ', '\t', '\n '), (t, pad) => {
         const ms = parseDuration(t);
         if (ms !== null) {
           expect(Number.isInteger(ms)).toBe(true);
@@ -65,10 +66,10 @@ describe('[fuzz] conditions and durations', () => {
     );
   });
 
-  it('[fuzz] formatDuration never overstates a duration, and loses less than one unit of its last part', () => {
+  it('[fuzz] formatDuration never overstates a duration, and loses less than one unit of its last part', async () => {
     const unitMs: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 };
-    fc.assert(
-      fc.property(fc.oneof(fc.integer({ min: 0, max: 4e11 }), fc.double({ min: 0, max: 4e11, noNaN: true })), (ms) => {
+    await fc.assert(
+      yieldingProperty(fc.oneof(fc.integer({ min: 0, max: 4e11 }), fc.double({ min: 0, max: 4e11, noNaN: true })), (ms) => {
         const text = formatDuration(ms);
         expect(text).toMatch(/^(\d+[dhms]){1,2}$/);
         const parts = [...text.matchAll(/(\d+)([dhms])/g)].map((m) => [Number(m[1]), unitMs[m[2]!]!] as const);
@@ -108,9 +109,9 @@ function longestRunS(series: readonly Sample[], bad: readonly boolean[], stepS: 
 }
 
 describe('[fuzz] window logic', () => {
-  it('[fuzz] judgeSamples over irregular series with gaps: counts every violation, and failAfter fails iff an unbroken run lasts long enough', () => {
-    fc.assert(
-      fc.property(
+  it('[fuzz] judgeSamples over irregular series with gaps: counts every violation, and failAfter fails iff an unbroken run lasts long enough', async () => {
+    await fc.assert(
+      yieldingProperty(
         timestamps.chain((ts) => fc.tuple(fc.constant(ts), fc.array(fc.integer({ min: 0, max: 10 }), { minLength: ts.length, maxLength: ts.length }))),
         fc.array(numericCondition, { minLength: 1, maxLength: 2 }),
         fc.option(fc.integer({ min: 1, max: 120 }).map((n) => n * 15_000)),
@@ -147,9 +148,9 @@ describe('[fuzz] window logic', () => {
     noData: fc.constantFrom<'hold' | 'fail' | 'pass'>('hold', 'fail', 'pass'),
   }).map(({ pass, overMs, minSamples, noData }) => gate({ name: 'g', pass, overMs, minSamples, noData, baseline: pass === '<= +10%' ? 'b' : null }));
 
-  it('[fuzz] evaluateGate on any observation: never throws, counts only finite samples in the window, and never passes without data', () => {
-    fc.assert(
-      fc.property(gateArb, observation, (g, obs) => {
+  it('[fuzz] evaluateGate on any observation: never throws, counts only finite samples in the window, and never passes without data', async () => {
+    await fc.assert(
+      yieldingProperty(gateArb, observation, (g, obs) => {
         const r = evaluateGate(g, 'canary_10', obs, NOW);
         const lowS = g.overMs === null ? -Infinity : (NOW - g.overMs) / 1000;
         const usable = obs.samples.filter(([t, v]) => (typeof v === 'boolean' || Number.isFinite(v)) && t >= lowS && t <= (g.overMs === null ? Infinity : NOW_S + 60));
@@ -167,9 +168,9 @@ describe('[fuzz] window logic', () => {
     );
   });
 
-  it('[fuzz] NaN and ±Inf samples never change a gate\'s status: they are ignored, not read as 0', () => {
-    fc.assert(
-      fc.property(
+  it('[fuzz] NaN and ±Inf samples never change a gate\'s status: they are ignored, not read as 0', async () => {
+    await fc.assert(
+      yieldingProperty(
         gateArb,
         fc.array(fc.tuple(fc.integer({ min: NOW_S - 500, max: NOW_S }), fc.integer({ min: -2, max: 10 })), { maxLength: 30 }),
         fc.array(fc.tuple(fc.integer({ min: NOW_S - 500, max: NOW_S }), fc.constantFrom(NaN, Infinity, -Infinity)), { minLength: 1, maxLength: 10 }),
@@ -199,9 +200,9 @@ describe('[fuzz] release calendar', () => {
   const freezeArb = (now: number): fc.Arbitrary<Freeze> =>
     fc.tuple(fc.integer({ min: -3 * 86_400_000, max: 3 * 86_400_000 }), fc.integer({ min: 60_000, max: 5 * 86_400_000 })).map(([s, len]) => ({ fromMs: now + s, toMs: now + s + len, reason: null }));
 
-  it('[fuzz] inside a freeze is always closed; when closed, the next opening named is outside every freeze and inside a window', () => {
-    fc.assert(
-      fc.property(
+  it('[fuzz] inside a freeze is always closed; when closed, the next opening named is outside every freeze and inside a window', async () => {
+    await fc.assert(
+      yieldingProperty(
         instant.chain((now) => fc.tuple(fc.constant(now), fc.array(windowArb, { maxLength: 2 }), fc.array(freezeArb(now), { maxLength: 2 }))),
         ([now, windows, freezes]) => {
           const v = calendarVerdict(windows, freezes, now);

@@ -4,6 +4,7 @@ import type { RolloutState } from '../../src/engine/model.js';
 import { parseStateDocument, serializeState } from '../../src/state/document.js';
 import { StateError } from '../../src/state/types.js';
 import { fuzz, STACK } from './settings.js';
+import { yieldingProperty } from '../support/property.js';
 
 const iso = fc.integer({ min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2100-01-01T00:00:00Z') }).map((ms) => new Date(ms).toISOString());
 const entry = fc.record({
@@ -46,14 +47,14 @@ function reads(doc: unknown): RolloutState | StateError {
 }
 
 describe('[fuzz] state reader', () => {
-  it('[fuzz] arbitrary JSON: a RolloutState or a StateError, never another exception', () => {
-    fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => void reads(doc)), fuzz);
+  it('[fuzz] arbitrary JSON: a RolloutState or a StateError, never another exception', async () => {
+    await fc.assert(yieldingProperty(fc.jsonValue({ maxDepth: 4 }), (doc) => void reads(doc)), fuzz);
   });
 
-  it('[fuzz] a valid state with one field replaced by arbitrary JSON: read with the right types, or refused naming that field', () => {
+  it('[fuzz] a valid state with one field replaced by arbitrary JSON: read with the right types, or refused naming that field', async () => {
     const fields = ['rollout', 'stage', 'enteredAt', 'killSwitch', 'lastRollbackAt', 'history'] as const;
-    fc.assert(
-      fc.property(validState, fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 2 }), (state, field, value) => {
+    await fc.assert(
+      yieldingProperty(validState, fc.constantFrom(...fields), fc.jsonValue({ maxDepth: 2 }), (state, field, value) => {
         const r = reads({ ...state, [field]: value });
         if (r instanceof StateError) expect(r.message).toContain(field);
         // A kill switch is engaged only by `true`: nothing else can switch it on, or off by accident.
@@ -63,9 +64,9 @@ describe('[fuzz] state reader', () => {
     );
   });
 
-  it('[fuzz] what is written reads back unchanged', () => {
-    fc.assert(
-      fc.property(validState, (state) => {
+  it('[fuzz] what is written reads back unchanged', async () => {
+    await fc.assert(
+      yieldingProperty(validState, (state) => {
         expect(reads(JSON.parse(serializeState(state)))).toEqual(state);
       }),
       fuzz,

@@ -9,6 +9,7 @@ import {
   type Operator,
 } from '../../src/engine/conditions.js';
 import { formatDuration, parseDuration } from '../../src/engine/duration.js';
+import { yieldingProperty } from '../support/property.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
 const seed = process.env.CI ? 42 : undefined;
@@ -63,9 +64,9 @@ describe('parseCondition', () => {
   );
   const conditionParts = fc.tuple(fc.constantFrom(...OPS), operandText).filter(([op, o]) => !((o === 'true' || o === 'false') && op !== '==' && op !== '!='));
 
-  it('property: parse(format(x)) round-trips', () => {
-    fc.assert(
-      fc.property(conditionParts, fc.constantFrom('', ' ', '   '), ([op, operand], gap) => {
+  it('property: parse(format(x)) round-trips', async () => {
+    await fc.assert(
+      yieldingProperty(conditionParts, fc.constantFrom('', ' ', '   '), ([op, operand], gap) => {
         const c = parseCondition(`${op}${gap}${operand}`);
         expect(c.op).toBe(op);
         expect(c.text).toBe(`${op} ${operand}`);
@@ -76,14 +77,14 @@ describe('parseCondition', () => {
     );
   });
 
-  it('property: garbage never throws anything but ConditionSyntaxError', () => {
+  it('property: garbage never throws anything but ConditionSyntaxError', async () => {
     const garbage = fc.oneof(
       fc.string(),
       fc.string({ unit: fc.constantFrom('<', '>', '=', '!', ' ', '+', '-', '%', '.', 'e', '1', '0', 't', 'r', 'u', 'f', 'a', 'l', 's') }),
       fc.tuple(fc.constantFrom(...OPS), fc.string()).map(([op, s]) => `${op} ${s}`),
     );
-    fc.assert(
-      fc.property(garbage, (text) => {
+    await fc.assert(
+      yieldingProperty(garbage, (text) => {
         try {
           const c = parseCondition(text);
           // Whatever parses is a well-formed condition that parses again to itself.
@@ -135,10 +136,10 @@ describe('holds', () => {
     expect(isRelative(parseCondition('<= 10'))).toBe(false);
   });
 
-  it('property: agrees with the JavaScript comparison for numbers', () => {
+  it('property: agrees with the JavaScript comparison for numbers', async () => {
     const num = fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -5, max: 5 }));
-    fc.assert(
-      fc.property(fc.constantFrom(...OPS), num, num, (op, value, operand) => {
+    await fc.assert(
+      yieldingProperty(fc.constantFrom(...OPS), num, num, (op, value, operand) => {
         if (!Number.isFinite(operand)) return;
         expect(holds(parseCondition(`${op} ${operand}`), value, null)).toBe(js(op, value, operand));
       }),
@@ -146,9 +147,9 @@ describe('holds', () => {
     );
   });
 
-  it('property: booleans compare as 1/0', () => {
-    fc.assert(
-      fc.property(fc.constantFrom<Operator>('==', '!='), fc.boolean(), fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 2 })), (op, operand, value) => {
+  it('property: booleans compare as 1/0', async () => {
+    await fc.assert(
+      yieldingProperty(fc.constantFrom<Operator>('==', '!='), fc.boolean(), fc.oneof(fc.boolean(), fc.integer({ min: -2, max: 2 })), (op, operand, value) => {
         const n = typeof value === 'boolean' ? Number(value) : value;
         expect(holds(parseCondition(`${op} ${operand}`), value, null)).toBe(js(op, n, Number(operand)));
       }),
@@ -156,9 +157,9 @@ describe('holds', () => {
     );
   });
 
-  it('property: a relative condition compares against baseline × (1 + N/100), exact for whole numbers', () => {
-    fc.assert(
-      fc.property(
+  it('property: a relative condition compares against baseline × (1 + N/100), exact for whole numbers', async () => {
+    await fc.assert(
+      yieldingProperty(
         fc.constantFrom(...OPS),
         fc.integer({ min: -100, max: 300 }),
         fc.integer({ min: -100_000, max: 100_000 }),
@@ -173,9 +174,9 @@ describe('holds', () => {
     );
   });
 
-  it('property: the value at exactly baseline + N% meets <= and >=, not < or >', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 200 }), (baseline, pct) => {
+  it('property: the value at exactly baseline + N% meets <= and >=, not < or >', async () => {
+    await fc.assert(
+      yieldingProperty(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 0, max: 200 }), (baseline, pct) => {
         const edge = (baseline * (100 + pct)) / 100;
         expect(holds(parseCondition(`<= +${pct}%`), edge, baseline)).toBe(true);
         expect(holds(parseCondition(`>= +${pct}%`), edge, baseline)).toBe(true);
@@ -232,9 +233,9 @@ describe('durations', () => {
 
   const unit = fc.constantFrom<Unit>('s', 'm', 'h', 'd');
 
-  it('property: parseDuration(`${n}${u}`) = n × unit', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 999_999_999 }), unit, (n, u) => {
+  it('property: parseDuration(`${n}${u}`) = n × unit', async () => {
+    await fc.assert(
+      yieldingProperty(fc.integer({ min: 1, max: 999_999_999 }), unit, (n, u) => {
         expect(parseDuration(`${n}${u}`)).toBe(n * UNITS[u]);
       }),
       opts,
@@ -253,9 +254,9 @@ describe('durations', () => {
     return { total: values.reduce((a, b) => a + b, 0), last: units[units.length - 1]! };
   };
 
-  it('property: formatDuration of a parsed duration reads back as the same duration', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 999_999 }), unit, (n, u) => {
+  it('property: formatDuration of a parsed duration reads back as the same duration', async () => {
+    await fc.assert(
+      yieldingProperty(fc.integer({ min: 1, max: 999_999 }), unit, (n, u) => {
         const ms = parseDuration(`${n}${u}`)!;
         const { total, last } = readBack(formatDuration(ms));
         // Two parts at most: exact when that is enough, otherwise cut below the smaller part.
@@ -268,9 +269,9 @@ describe('durations', () => {
     );
   });
 
-  it('property: a single-unit formatted duration parses back to the same milliseconds', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }), unit, (n, u) => {
+  it('property: a single-unit formatted duration parses back to the same milliseconds', async () => {
+    await fc.assert(
+      yieldingProperty(fc.integer({ min: 1, max: 100_000 }), unit, (n, u) => {
         const text = formatDuration(n * UNITS[u]);
         if (/^\d+[smhd]$/.test(text)) expect(parseDuration(text)).toBe(n * UNITS[u]);
         else expect(parseDuration(text)).toBeNull();
@@ -279,9 +280,9 @@ describe('durations', () => {
     );
   });
 
-  it('property: invalid inputs give null, never a throw', () => {
-    fc.assert(
-      fc.property(fc.string(), (text) => {
+  it('property: invalid inputs give null, never a throw', async () => {
+    await fc.assert(
+      yieldingProperty(fc.string(), (text) => {
         const ms = parseDuration(text);
         if (!/^\s*\d{1,9}[smhd]\s*$/.test(text)) expect(ms).toBeNull();
         else expect(ms === null || ms > 0).toBe(true);

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, parseConfig, type Config } from '../../src/config/load.js';
 import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
+import { yieldingProperty } from '../support/property.js';
 
 /** A valid config with two stages and one file-provider gate; tests splice in the part they break. */
 function yaml({ rollout = '', top = '', providers = '', gates = '' } = {}): string {
@@ -165,15 +166,15 @@ describe('config: every problem names its path and what was expected', () => {
     expectIssues(issuesOf(text), expected);
   });
 
-  it('property: whatever a field holds, loading ends in the config or a ConfigError, never a crash', () => {
+  it('property: whatever a field holds, loading ends in the config or a ConfigError, never a crash', async () => {
     const base = parseYaml(yaml({ top: 'state: { type: file, path: s.json }', rollout: '  windows: [{ days: [mon], start: "09:00", end: "16:00" }]', gates: '  - { name: g2, provider: m, query: q, pass: "< 1", over: 60m, failAfter: 5m, thresholds: { full: "< 2" } }' })) as Record<string, any>;
     const paths: (string | number)[][] = [
       [], ['version'], ['rollout'], ['rollout', 'name'], ['rollout', 'stages'], ['rollout', 'stages', 0], ['rollout', 'stages', 1, 'traffic'], ['rollout', 'windows'], ['rollout', 'windows', 0, 'days'],
       ['providers'], ['providers', 'm'], ['providers', 'm', 'type'], ['state'], ['gates'], ['gates', 0], ['gates', 1, 'name'], ['gates', 1, 'provider'],
       ['gates', 1, 'pass'], ['gates', 1, 'thresholds'], ['gates', 1, 'appliesTo'], ['gates', 1, 'over'], ['gates', 1, 'failAfter'], ['gates', 1, 'approvals'],
     ];
-    fc.assert(
-      fc.property(fc.constantFrom(...paths), fc.anything({ maxDepth: 2 }), (path, value) => {
+    await fc.assert(
+      yieldingProperty(fc.constantFrom(...paths), fc.anything({ maxDepth: 2 }), (path, value) => {
         let doc: unknown = value;
         if (path.length > 0) {
           doc = structuredClone(base);

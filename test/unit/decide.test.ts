@@ -4,6 +4,7 @@ import { decide, type DecideInput } from '../../src/engine/decide.js';
 import type { GateObservation } from '../../src/engine/gates.js';
 import type { Gate } from '../../src/engine/model.js';
 import { gate, H, M, NOW, plan, seriesOf, state } from '../support/fixtures.js';
+import { yieldingProperty } from '../support/property.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
 const seed = process.env.CI ? 42 : undefined;
@@ -114,9 +115,9 @@ describe('decide: properties', () => {
   const build = (specs: { severity: Gate['severity']; noData: Gate['noData']; outcome: string }[]) =>
     specs.map((s, i) => [gate({ name: `g${i}`, severity: s.severity, noData: s.noData }), s.outcome === 'pass' ? ok : s.outcome === 'fail' ? bad : none] as [Gate, GateObservation]);
 
-  it('adding a gate never makes the decision less severe (a failing gate never turns HOLD into PROCEED)', () => {
-    fc.assert(
-      fc.property(fc.array(gateArb, { maxLength: 12 }), gateArb, (specs, extra) => {
+  it('adding a gate never makes the decision less severe (a failing gate never turns HOLD into PROCEED)', async () => {
+    await fc.assert(
+      yieldingProperty(fc.array(gateArb, { maxLength: 12 }), gateArb, (specs, extra) => {
         const before = decide(input({}, build(specs))).decision;
         const after = decide(input({}, build([...specs, extra]))).decision;
         expect(rank[after]).toBeGreaterThanOrEqual(rank[before]);
@@ -125,9 +126,9 @@ describe('decide: properties', () => {
     );
   });
 
-  it('a gate without data never yields PROCEED under noData hold', () => {
-    fc.assert(
-      fc.property(fc.array(gateArb, { maxLength: 12 }), severity, (specs, sev) => {
+  it('a gate without data never yields PROCEED under noData hold', async () => {
+    await fc.assert(
+      yieldingProperty(fc.array(gateArb, { maxLength: 12 }), severity, (specs, sev) => {
         const gates = [...build(specs), [gate({ name: 'nodata', severity: sev, noData: 'hold' }), none] as [Gate, GateObservation]];
         expect(decide(input({}, gates)).decision).not.toBe('PROCEED');
       }),
@@ -135,10 +136,10 @@ describe('decide: properties', () => {
     );
   });
 
-  it('the decision is monotone in severity: raising a failing gate\'s severity never lowers the decision', () => {
+  it('the decision is monotone in severity: raising a failing gate\'s severity never lowers the decision', async () => {
     const order: Gate['severity'][] = ['minor', 'major', 'critical'];
-    fc.assert(
-      fc.property(fc.array(gateArb, { minLength: 1, maxLength: 12 }), fc.nat(), (specs, pick) => {
+    await fc.assert(
+      yieldingProperty(fc.array(gateArb, { minLength: 1, maxLength: 12 }), fc.nat(), (specs, pick) => {
         const i = pick % specs.length;
         const s = specs[i]!;
         const up = order[Math.min(2, order.indexOf(s.severity) + 1)]!;
@@ -149,9 +150,9 @@ describe('decide: properties', () => {
     );
   });
 
-  it('force never produces ROLLBACK → PROCEED, and never changes PROCEED', () => {
-    fc.assert(
-      fc.property(fc.array(gateArb, { maxLength: 12 }), (specs) => {
+  it('force never produces ROLLBACK → PROCEED, and never changes PROCEED', async () => {
+    await fc.assert(
+      yieldingProperty(fc.array(gateArb, { maxLength: 12 }), (specs) => {
         const plain = decide(input({}, build(specs))).decision;
         const forced = decide(input({ force: { reason: 'r', actor: 'a', allowed: true, refusal: null } }, build(specs))).decision;
         expect(forced).toBe(plain === 'ROLLBACK' ? 'ROLLBACK' : 'PROCEED');

@@ -5,6 +5,7 @@ import { judgeSamples } from '../../src/engine/windows.js';
 import { evaluateGate } from '../../src/engine/gates.js';
 import type { Sample } from '../../src/engine/model.js';
 import { gate, M, NOW, NOW_S, seriesOf } from '../support/fixtures.js';
+import { yieldingProperty } from '../support/property.js';
 
 const lt1500 = [parseCondition('< 1500')];
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -50,9 +51,9 @@ describe('judgeSamples', () => {
     expect(judgeSamples(samples, cond, { overMs: 10 * M, failAfterMs: null, stepMs: 60_000 }, seriesOf(4, 60, () => 100)).kind).toBe('pass');
   });
 
-  it('property: with failAfter, a series fails iff some unbroken violation run lasts ≥ failAfter', () => {
-    fc.assert(
-      fc.property(fc.array(fc.boolean(), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 20 }), (bad, needSteps) => {
+  it('property: with failAfter, a series fails iff some unbroken violation run lasts ≥ failAfter', async () => {
+    await fc.assert(
+      yieldingProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 20 }), (bad, needSteps) => {
         const samples = seriesOf(bad.length, 30, (i) => (bad[i] ? 2000 : 1000));
         const v = judgeSamples(samples, lt1500, { overMs: 200 * 30_000, failAfterMs: needSteps * 30_000, stepMs: 30_000 }, null);
         let longest = 0;
@@ -67,9 +68,9 @@ describe('judgeSamples', () => {
     );
   });
 
-  it('property: failAfter never fails a series that passes without it, and `over` alone fails on any violation', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 120 }), (values) => {
+  it('property: failAfter never fails a series that passes without it, and `over` alone fails on any violation', async () => {
+    await fc.assert(
+      yieldingProperty(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 120 }), (values) => {
         const samples = seriesOf(values.length, 30, (i) => values[i]!);
         const strict = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: null, stepMs: 30_000 }, null);
         const lenient = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: 5 * M, stepMs: 30_000 }, null);
