@@ -1,4 +1,4 @@
-/** Where progress goes: the Action routes it to @actions/core, the CLI to stderr. */
+/** Where progress goes: the Action routes it to the runner's log, the CLI to stderr. */
 export interface Logger {
   debug(message: string): void;
   info(message: string): void;

@@ -1,8 +1,8 @@
-import * as core from '@actions/core';
+import { setFailed } from './workflow-commands.js';
 import { run } from './main.js';
 
 process.on('unhandledRejection', (reason) => {
-  core.setFailed(`unexpected error: ${reason instanceof Error ? reason.message : String(reason)}`);
+  setFailed(`unexpected error: ${reason instanceof Error ? reason.message : String(reason)}`);
 });
 
 await run();

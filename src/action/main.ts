@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as workflow from './workflow-commands.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { loadConfigFile } from '../config/load.js';
@@ -14,15 +14,15 @@ import { createStateStore } from '../state/index.js';
 import { Outputs } from './constants.js';
 import { readRunnerEnvironment } from './event.js';
 import { InputError, readSettings, type ActionSettings } from './inputs.js';
-import { connectGitHub, type GitHubSide } from './github.js';
+import type { GitHubSide } from './github.js';
 
 const GITHUB_BODY_LIMIT = 65_536;
 
-const coreLogger: Logger = {
-  debug: (m) => core.debug(m),
-  // core.info writes the text as it is: a line of data must not become a workflow command.
-  info: (m) => core.info(logLine(m)),
-  warning: (m) => core.warning(m),
+const runnerLogger: Logger = {
+  debug: (m) => workflow.debug(m),
+  // workflow.info writes the text as it is: a line of data must not become a workflow command.
+  info: (m) => workflow.info(logLine(m)),
+  warning: (m) => workflow.warning(m),
 };
 
 /** Whether the decision fails the step under `fail-on`. */
@@ -35,9 +35,9 @@ export function failsStep(decision: Snapshot['decision'], failOn: ActionSettings
 /** The Action: inputs → one run of the engine → outputs, summary, comment, check run. */
 export async function run(): Promise<void> {
   // Every secret we learn is masked in the runner's log at once.
-  const redactor = new Redactor([], (value) => core.setSecret(value));
+  const redactor = new Redactor([], (value) => workflow.setSecret(value));
   try {
-    const settings = readSettings((name) => core.getInput(name));
+    const settings = readSettings((name) => workflow.getInput(name));
     redactor.add(settings.token);
     const runner = readRunnerEnvironment(process.env);
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
@@ -45,11 +45,14 @@ export async function run(): Promise<void> {
     const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };
     for (const s of config.secrets) redactor.add(s);
 
-    const github: GitHubSide | null = await connectGitHub(settings, runner, config, redactor, coreLogger);
+    // The GitHub client is loaded once the config is known to be valid: a config error is
+    // reported without paying for it.
+    const { connectGitHub } = await import('./github.js');
+    const github: GitHubSide | null = await connectGitHub(settings, runner, config, redactor, runnerLogger);
     const stateConfig = config.state ?? { type: 'github' as const };
     const store = createStateStore(stateConfig, config, {
       cwd: runner.workspace,
-      logger: coreLogger,
+      logger: runnerLogger,
       redactor,
       github: github?.ledger ?? null,
     });
@@ -61,7 +64,7 @@ export async function run(): Promise<void> {
       store,
       factories: github ? { ...defaultFactories, github: github.providerFactory } : defaultFactories,
       cwd: runner.workspace,
-      logger: coreLogger,
+      logger: runnerLogger,
       redactor,
       context: runner.context,
       actor: runner.actor,
@@ -88,7 +91,7 @@ export async function run(): Promise<void> {
       const what = `could not write the ${snap.stateAfter ? 'new state and ' : ''}evidence to ${store.description}: ${result.writeError.message}`;
       if (refused || !snap.stateAfter) {
         warnings.push(what);
-        core.warning(what);
+        workflow.warning(what);
       } else {
         throw new Error(`${what}. The decision was ${snap.decision}, but the state was NOT changed.`);
       }
@@ -105,32 +108,32 @@ export async function run(): Promise<void> {
       commentUrl = reported.commentUrl;
       for (const w of reported.warnings) {
         warnings.push(w);
-        core.warning(w);
+        workflow.warning(w);
       }
     }
 
-    core.setOutput(Outputs.Decision, snap.decision);
-    core.setOutput(Outputs.CurrentStage, snap.transition.from ?? '');
-    core.setOutput(Outputs.TargetStage, snap.transition.to ?? '');
-    core.setOutput(Outputs.FailedGates, snap.failedGates.join(','));
-    core.setOutput(Outputs.ReportJson, reportJson);
-    core.setOutput(Outputs.EvidencePath, snap.evidencePath ?? '');
-    core.setOutput(Outputs.EvidenceCommit, result.write?.commit ?? '');
-    core.setOutput(Outputs.CommentUrl, commentUrl ?? '');
-    core.setOutput(Outputs.Approvers, snap.approvers.join(','));
+    workflow.setOutput(Outputs.Decision, snap.decision);
+    workflow.setOutput(Outputs.CurrentStage, snap.transition.from ?? '');
+    workflow.setOutput(Outputs.TargetStage, snap.transition.to ?? '');
+    workflow.setOutput(Outputs.FailedGates, snap.failedGates.join(','));
+    workflow.setOutput(Outputs.ReportJson, reportJson);
+    workflow.setOutput(Outputs.EvidencePath, snap.evidencePath ?? '');
+    workflow.setOutput(Outputs.EvidenceCommit, result.write?.commit ?? '');
+    workflow.setOutput(Outputs.CommentUrl, commentUrl ?? '');
+    workflow.setOutput(Outputs.Approvers, snap.approvers.join(','));
 
     let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4 });
     if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;
-    await core.summary.addRaw(redactor.redact(summary), true).write();
+    workflow.appendSummary(redactor.redact(summary));
 
     const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
     if (failsStep(snap.decision, settings.failOn) && judgesGates(snap.command)) {
-      core.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
+      workflow.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
     } else {
-      core.info(logLine(line));
+      workflow.info(logLine(line));
     }
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof InputError || e instanceof UsageError) core.setFailed(redactor.redact(e.message));
-    else core.setFailed(redactor.redact(e instanceof Error ? e.message : String(e)));
+    if (e instanceof ConfigError || e instanceof InputError || e instanceof UsageError) workflow.setFailed(redactor.redact(e.message));
+    else workflow.setFailed(redactor.redact(e instanceof Error ? e.message : String(e)));
   }
 }
