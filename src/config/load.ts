@@ -5,10 +5,10 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
-import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
+import type { CompareSpec, Gate, RolloutPlan, Weekday } from '../engine/model.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
-import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+import { configSchema, type CompareConfig, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -36,6 +36,8 @@ const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = {
   select: ['http', 'postgres'],
   approvals: ['github'],
   checklist: ['github'],
+  // A comparison needs a series from each side; alertmanager and github answer with a count.
+  compare: ['prometheus', 'postgres', 'http', 'file'],
 };
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
@@ -161,9 +163,11 @@ function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssu
         break;
       case 'invalid_type': {
         const got = valueAt(input, issue.path);
+        // A schema's own wording ("expected a percentage like …") says more than the type's name.
+        const expected = issue.message.startsWith('Invalid input') ? `expected ${issue.expected}` : issue.message;
         out.push({
           path,
-          message: got === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${typeName(got)}`,
+          message: got === undefined ? `required: ${expected}` : `${expected}, got ${typeName(got)}`,
         });
         break;
       }
@@ -241,7 +245,9 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
       }
     } else {
       if (g.query === undefined) issues.push({ path: at('query'), message: 'required: the query this gate reads its value with' });
-      if (g.pass === undefined && g.thresholds === undefined) {
+      if (g.compare !== undefined) {
+        issues.push(...compareIssues(g, at));
+      } else if (g.pass === undefined && g.thresholds === undefined) {
         issues.push({ path: at('pass'), message: 'required: the condition the value must meet (e.g. "< 0.01")' });
       } else if (g.pass === undefined) {
         // Without `pass`, a promotion to a stage the thresholds leave out would check nothing.
@@ -266,6 +272,9 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
         issues.push({ path, message: 'a relative condition (+N% / -N%) needs the gate to set `baseline`' });
       }
     }
+    if (g.baselineOffset !== undefined && g.compare === undefined) {
+      issues.push({ path: at('baselineOffset'), message: 'only with `compare`: the baseline shifted back in time is compared by a statistical test' });
+    }
     if (g.failAfter !== undefined && g.over === undefined) issues.push({ path: at('failAfter'), message: 'needs `over`: failAfter is measured inside the window' });
     if (g.step !== undefined && g.over === undefined) issues.push({ path: at('step'), message: 'needs `over`: step is the resolution of the window' });
     if (g.over && g.failAfter && parseDuration(g.failAfter)! > parseDuration(g.over)!) {
@@ -279,6 +288,48 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
   }
   return issues;
+}
+
+const COMPARE_TAKES_NO = 'not used by a compare gate: its test decides (compare.direction, confidence, allowedChange, sigma)';
+
+/** The rules of a `compare` gate (SPEC §7.1): a window, exactly one baseline, no conditions, options of its test only. */
+function compareIssues(g: RawConfig['gates'][number], at: (key: string) => string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  // On a file that failed the schema, `compare` may hold anything.
+  const c = (g.compare !== null && typeof g.compare === 'object' ? g.compare : {}) as Partial<CompareConfig>;
+  if (g.over === undefined) issues.push({ path: at('over'), message: 'required by compare: both sides are read over this window (e.g. 30m)' });
+  if (g.baseline === undefined && g.baselineOffset === undefined) {
+    issues.push({ path: at('baseline'), message: 'required by compare: a query for the baseline, or baselineOffset (the gate\'s own query, earlier)' });
+  }
+  if (g.baseline !== undefined && g.baselineOffset !== undefined) {
+    issues.push({ path: at('baselineOffset'), message: 'a compare gate takes either baseline or baselineOffset, not both' });
+  }
+  for (const key of ['pass', 'thresholds', 'failAfter'] as const) {
+    if (g[key] !== undefined) issues.push({ path: at(key), message: COMPARE_TAKES_NO });
+  }
+  const test = c.test ?? 'mann-whitney';
+  const only = (key: 'confidence' | 'allowedChange' | 'sigma', forTest: string, instead: string) =>
+    issues.push({ path: at(`compare.${key}`), message: `only for test: ${forTest}; the ${test} test ${instead}` });
+  if (test === 'sigma') {
+    if (c.confidence !== undefined) only('confidence', 'mann-whitney', 'uses compare.sigma');
+    if (c.allowedChange !== undefined) only('allowedChange', 'mann-whitney', 'uses compare.sigma');
+  } else if (c.sigma !== undefined) {
+    only('sigma', 'sigma', 'uses compare.confidence and compare.allowedChange');
+  }
+  return issues;
+}
+
+function compareSpec(c: CompareConfig): CompareSpec {
+  const test = c.test ?? 'mann-whitney';
+  const mw = test === 'mann-whitney';
+  return {
+    test,
+    direction: c.direction ?? 'increase',
+    confidence: mw ? c.confidence ?? 0.98 : null,
+    // "10%" → 0.1: one division, so "10%" is exactly the double nearest 0.1.
+    allowedChange: mw ? Number((c.allowedChange ?? '0%').replace(/^\+/, '').slice(0, -1)) / 100 : null,
+    sigma: mw ? null : c.sigma ?? 3,
+  };
 }
 
 /**
@@ -353,7 +404,8 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     appliesTo: g.appliesTo ?? null,
     severity: g.severity ?? cfg.defaults?.severity ?? 'major',
     noData: g.noData ?? cfg.defaults?.noData ?? 'hold',
-    minSamples: g.minSamples ?? 1,
+    // A statistical test on a handful of samples says little: compare gates want 10 a side.
+    minSamples: g.minSamples ?? (g.compare ? 10 : 1),
     overMs: ms(g.over),
     failAfterMs: ms(g.failAfter),
     stepMs: ms(g.step),
@@ -363,6 +415,9 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     activeForMs: ms(g.activeFor),
     approvals: g.approvals ? { min: g.approvals.min, from: g.approvals.from ?? null } : null,
     checklist: g.checklist ?? null,
+    compare: g.compare ? compareSpec(g.compare) : null,
+    baselineOffsetMs: ms(g.baselineOffset),
+    shadow: g.shadow ?? false,
   }));
   return {
     file,

@@ -147,6 +147,20 @@ const approvals = obj({
   from: z.array(z.string().min(1)).optional(),
 });
 
+/** A non-negative percentage: "10%", "2.5%", "+10%". */
+const allowedChange = z
+  .string({ error: 'expected a percentage like "10%"' })
+  .regex(/^\+?(\d+(\.\d*)?|\.\d+)%$/, 'expected a percentage like "10%" (the change of the mean still allowed)')
+  .describe('mann-whitney: a change of the mean up to this much is fine even when significant (default 0%).');
+
+const compare = obj({
+  test: z.enum(['mann-whitney', 'sigma']).optional().describe('The statistical test (default mann-whitney).'),
+  direction: z.enum(['increase', 'decrease', 'either']).optional().describe('Which way is bad (default increase).'),
+  confidence: z.number().gt(0).lt(1).optional().describe('mann-whitney: the confidence of the interval of the shift (default 0.98).'),
+  allowedChange: allowedChange.optional(),
+  sigma: z.number().gt(0).optional().describe('sigma: how many baseline standard deviations the canary mean may move (default 3).'),
+}).describe('Judge the window against the baseline (or baselineOffset) with a statistical test instead of `pass`.');
+
 export const gateSchema = obj({
   name: z.string().min(1).max(200),
   provider: z.string().min(1),
@@ -167,6 +181,9 @@ export const gateSchema = obj({
   activeFor: duration.optional().describe('alertmanager: count only alerts active at least this long.'),
   approvals: approvals.optional(),
   checklist: z.array(z.string().min(1)).min(1).optional(),
+  compare: compare.optional(),
+  baselineOffset: duration.optional().describe('compare: the baseline is the gate\'s own query over the same window this much earlier (e.g. 7d).'),
+  shadow: z.boolean().optional().describe('Judged and reported, never part of the decision (default false).'),
 });
 
 export const stateSchema = z.discriminatedUnion('type', [
@@ -216,6 +233,7 @@ export const configSchema = obj({
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type GateConfig = z.infer<typeof gateSchema>;
+export type CompareConfig = z.infer<typeof compare>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type StateConfig = z.infer<typeof stateSchema>;
 export type StageConfig = z.infer<typeof stage>;

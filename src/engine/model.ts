@@ -39,6 +39,22 @@ export interface RolloutPlan {
   forceAllowed: string[] | null;
 }
 
+export type CompareTest = 'mann-whitney' | 'sigma';
+export type CompareDirection = 'increase' | 'decrease' | 'either';
+
+/** How a `compare` gate judges the canary's window against the baseline's (SPEC §7.1), defaults applied. */
+export interface CompareSpec {
+  test: CompareTest;
+  /** Which way is bad. */
+  direction: CompareDirection;
+  /** mann-whitney only (else null): the confidence of the Hodges–Lehmann interval. */
+  confidence: number | null;
+  /** mann-whitney only (else null): the change of the mean, as a fraction (10% = 0.1), that is still fine. */
+  allowedChange: number | null;
+  /** sigma only (else null): how many baseline standard deviations the canary mean may move. */
+  sigma: number | null;
+}
+
 export interface Gate {
   /** Position in the config's `gates` list, for messages that point back at it. */
   index: number;
@@ -62,6 +78,12 @@ export interface Gate {
   activeForMs: number | null;
   approvals: { min: number; from: string[] | null } | null;
   checklist: string[] | null;
+  /** Set for a comparison gate: the window's samples against the baseline's, by a statistical test. */
+  compare: CompareSpec | null;
+  /** The baseline is the gate's own query over the same window this much earlier (instead of `baseline`). */
+  baselineOffsetMs: number | null;
+  /** Judged and reported, but never part of the decision. */
+  shadow: boolean;
 }
 
 /** One point of a series: unix seconds and the value. */

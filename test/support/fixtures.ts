@@ -60,6 +60,9 @@ export function gate(over: Partial<Omit<Gate, 'pass'>> & { pass?: string | strin
     activeForMs: null,
     approvals: null,
     checklist: null,
+    compare: null,
+    baselineOffsetMs: null,
+    shadow: false,
     ...rest,
   };
 }

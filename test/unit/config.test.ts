@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile, parseConfig, type Config } from '../../src/config/load.js';
 import { ConfigError, type ConfigIssue } from '../../src/config/errors.js';
+import type { Gate } from '../../src/engine/model.js';
 import { yieldingProperty } from '../support/property.js';
 
 /** A valid config with two stages and one file-provider gate; tests splice in the part they break. */
@@ -376,5 +377,88 @@ describe('config: the shipped examples load', () => {
     expect(cfg.state).toEqual({ type: 'file', path: '/tmp/rollout-demo/state.json' });
     expect(cfg.gates.filter((g) => g.severity === 'critical').map((g) => g.name)).toEqual(['ack_without_receipt_rate', 'duplicate_message_rate']);
     expect(cfg.rollout.stages.map((s) => s.name)).toEqual(['canary_1', 'canary_10', 'canary_50', 'full']);
+  });
+});
+
+describe('config: compare and shadow gates', () => {
+  const providers = [
+    '  prom: { type: prometheus, url: "https://prom" }',
+    '  db: { type: postgres, url: "postgres://u@db/x" }',
+    '  api: { type: http, url: "https://gates" }',
+    '  am: { type: alertmanager, url: "https://am" }',
+  ].join('\n');
+  /** A gate on Prometheus with the given fields after its name, provider and query. */
+  const cmp = (fields: string) => yaml({ providers, gates: `  - { name: lat, provider: prom, query: q, ${fields} }` });
+  const load = (text: string) => parseConfig(text, 'c.yml', {}).gates[1]!;
+
+  it('a compare gate loads with the defaults of SPEC §7.1', () => {
+    const g = load(cmp('over: 30m, baseline: b, compare: { test: mann-whitney }'));
+    expect(g).toMatchObject({ baseline: 'b', baselineOffsetMs: null, pass: null, minSamples: 10, shadow: false, overMs: 30 * 60_000 });
+    expect(g.compare).toEqual({ test: 'mann-whitney', direction: 'increase', confidence: 0.98, allowedChange: 0, sigma: null });
+    expect(load(cmp('over: 30m, baseline: b, compare: {}')).compare).toEqual(g.compare);
+  });
+
+  it.each<[string, string, Partial<Gate>]>([
+    ['sigma with its default', 'over: 30m, baseline: b, compare: { test: sigma }', { compare: { test: 'sigma', direction: 'increase', confidence: null, allowedChange: null, sigma: 3 } }],
+    ['sigma with every option', 'over: 30m, baseline: b, compare: { test: sigma, direction: either, sigma: 2.5 }', { compare: { test: 'sigma', direction: 'either', confidence: null, allowedChange: null, sigma: 2.5 } }],
+    [
+      'mann-whitney with every option, shadow and minSamples',
+      'over: 30m, baseline: b, compare: { direction: decrease, confidence: 0.95, allowedChange: "12.5%" }, shadow: true, minSamples: 30',
+      { compare: { test: 'mann-whitney', direction: 'decrease', confidence: 0.95, allowedChange: 0.125, sigma: null }, shadow: true, minSamples: 30 },
+    ],
+    ['allowedChange "10%" is exactly 0.1, "+10%" too', 'over: 30m, baseline: b, compare: { allowedChange: "+10%" }', { compare: { test: 'mann-whitney', direction: 'increase', confidence: 0.98, allowedChange: 0.1, sigma: null } }],
+    ['baselineOffset instead of baseline', 'over: 30m, baselineOffset: 7d, compare: { test: mann-whitney }', { baseline: null, baselineOffsetMs: 7 * 86_400_000 }],
+    ['shadow on an ordinary gate', 'pass: "< 1", shadow: true', { shadow: true, compare: null, minSamples: 1 }],
+  ])('%s', (_name, fields, expected) => {
+    expect(load(cmp(fields))).toMatchObject(expected);
+  });
+
+  it.each(['db', 'api', 'm'])('provider %s (returns a series) takes compare', (provider) => {
+    const g = load(yaml({ providers, gates: `  - { name: lat, provider: ${provider}, query: q, over: 30m, baselineOffset: 1d, compare: {} }` }));
+    expect(g.compare).not.toBeNull();
+  });
+
+  it.each<[string, string, [string, string][]]>([
+    ['without over', 'baseline: b, compare: {}', [['gates[1].over', 'required by compare: both sides are read over this window']]],
+    ['without baseline or baselineOffset', 'over: 30m, compare: {}', [['gates[1].baseline', 'required by compare: a query for the baseline, or baselineOffset']]],
+    ['with baseline and baselineOffset', 'over: 30m, baseline: b, baselineOffset: 7d, compare: {}', [['gates[1].baselineOffset', 'either baseline or baselineOffset, not both']]],
+    ['with pass', 'over: 30m, baseline: b, pass: "< 1", compare: {}', [['gates[1].pass', 'not used by a compare gate']]],
+    ['with thresholds', 'over: 30m, baseline: b, thresholds: { full: "< 1" }, compare: {}', [['gates[1].thresholds', 'not used by a compare gate']]],
+    ['with failAfter', 'over: 30m, baseline: b, failAfter: 5m, compare: {}', [['gates[1].failAfter', 'not used by a compare gate']]],
+    ['baselineOffset without compare', 'over: 30m, pass: "< 1", baselineOffset: 7d', [['gates[1].baselineOffset', 'only with `compare`']]],
+    ['confidence with the sigma test', 'over: 30m, baseline: b, compare: { test: sigma, confidence: 0.9 }', [['gates[1].compare.confidence', 'only for test: mann-whitney; the sigma test uses compare.sigma']]],
+    ['allowedChange with the sigma test', 'over: 30m, baseline: b, compare: { test: sigma, allowedChange: "5%" }', [['gates[1].compare.allowedChange', 'only for test: mann-whitney']]],
+    ['sigma with mann-whitney (the default test)', 'over: 30m, baseline: b, compare: { sigma: 2 }', [['gates[1].compare.sigma', 'only for test: sigma; the mann-whitney test uses compare.confidence and compare.allowedChange']]],
+    ['confidence 1', 'over: 30m, baseline: b, compare: { confidence: 1 }', [['gates[1].compare.confidence', '<1']]],
+    ['confidence 0', 'over: 30m, baseline: b, compare: { confidence: 0 }', [['gates[1].compare.confidence', '>0']]],
+    ['confidence as a percentage', 'over: 30m, baseline: b, compare: { confidence: 98% }', [['gates[1].compare.confidence', 'expected number, got string "98%"']]],
+    ['sigma 0', 'over: 30m, baseline: b, compare: { test: sigma, sigma: 0 }', [['gates[1].compare.sigma', '>0']]],
+    ['allowedChange as a number', 'over: 30m, baseline: b, compare: { allowedChange: 0.1 }', [['gates[1].compare.allowedChange', 'expected a percentage like "10%", got number 0.1']]],
+    ['a negative allowedChange', 'over: 30m, baseline: b, compare: { allowedChange: "-5%" }', [['gates[1].compare.allowedChange', 'expected a percentage like "10%"']]],
+    ['allowedChange without %', 'over: 30m, baseline: b, compare: { allowedChange: "10" }', [['gates[1].compare.allowedChange', 'expected a percentage like "10%"']]],
+    ['an unknown test', 'over: 30m, baseline: b, compare: { test: t-test }', [['gates[1].compare.test', '"mann-whitney"|"sigma"']]],
+    ['an unknown direction', 'over: 30m, baseline: b, compare: { direction: up }', [['gates[1].compare.direction', '"increase"|"decrease"|"either"']]],
+    ['a typo in compare', 'over: 30m, baseline: b, compare: { confidense: 0.9 }', [['gates[1].compare.confidense', 'unknown key']]],
+    ['compare: true', 'over: 30m, baseline: b, compare: true', [['gates[1].compare', 'expected object, got boolean true']]],
+    ['a bad baselineOffset', 'over: 30m, baselineOffset: 1 week, compare: {}', [['gates[1].baselineOffset', 'expected a duration']]],
+    ['shadow: yes', 'pass: "< 1", shadow: "yes"', [['gates[1].shadow', 'expected boolean, got string "yes"']]],
+    [
+      'every compare rule at once',
+      'baseline: b, baselineOffset: 7d, pass: "< 1", compare: { test: sigma, confidence: 0.9 }',
+      [['gates[1].over', 'required by compare'], ['gates[1].baselineOffset', 'not both'], ['gates[1].pass', 'not used by a compare gate'], ['gates[1].compare.confidence', 'only for test: mann-whitney']],
+    ],
+  ])('%s', (_name, fields, expected) => {
+    expectIssues(issuesOf(cmp(fields)), expected);
+  });
+
+  it.each<[string, string]>([
+    ['am', 'only valid for prometheus/postgres/http/file providers; "am" is alertmanager'],
+    ['github', 'only valid for prometheus/postgres/http/file providers; "github" is github'],
+  ])('a compare gate on %s is refused', (provider, message) => {
+    expectIssues(issuesOf(yaml({ providers, gates: `  - { name: lat, provider: ${provider}, query: q, over: 30m, baseline: b, compare: {} }` })), [['gates[1].compare', message]]);
+  });
+
+  it('a file with a schema problem still gets the compare rules checked', () => {
+    expectIssues(issuesOf(cmp('over: 30m, compare: { test: sigma, sigma: -1 }')), [['gates[1].compare.sigma', '>0'], ['gates[1].baseline', 'required by compare']]);
   });
 });
