@@ -40,6 +40,7 @@ export interface Decision {
  * The decision rules (SPEC §3): ROLLBACK on the kill switch or a failing critical gate; else
  * HOLD on a failing major gate, a gate without data under `noData: hold`, a closed release
  * calendar or a broken ramp rule; else PROCEED. Force turns HOLD into PROCEED, never ROLLBACK.
+ * Shadow gates are judged and returned like any other, but only ever add warnings.
  */
 export function decide(input: DecideInput): Decision {
   const { plan, state, nowMs } = input;
@@ -60,7 +61,11 @@ export function decide(input: DecideInput): Decision {
   }
   for (const g of gates) {
     const line = `${g.name}: ${g.reason}`;
-    if (g.effect === 'rollback') rollback.push(line);
+    if (g.shadow) {
+      // Reported, never decisive: what it would have done is a warning.
+      if (g.status === 'fail') warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
+      else if (g.status === 'no_data') warnings.push(`shadow gate ${g.name}: ${g.reason}`);
+    } else if (g.effect === 'rollback') rollback.push(line);
     else if (g.effect === 'hold') hold.push(line);
     else if (g.effect === 'warning') warnings.push(line);
     for (const w of g.warnings) warnings.push(`${g.name}: ${w}`);
@@ -86,7 +91,7 @@ export function decide(input: DecideInput): Decision {
       reasons.unshift(`forced by ${force.actor ?? 'an unnamed actor'}: ${force.reason}`);
     }
   }
-  if (reasons.length === 0) reasons.push(gates.some((g) => g.status !== 'skipped') ? 'every applicable gate and ramp rule passed' : 'every ramp rule passed; no gate applies');
-  const failedGates = gates.filter((g) => g.effect === 'hold' || g.effect === 'rollback').map((g) => g.name);
+  if (reasons.length === 0) reasons.push(gates.some((g) => !g.shadow && g.status !== 'skipped') ? 'every applicable gate and ramp rule passed' : 'every ramp rule passed; no gate applies');
+  const failedGates = gates.filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback')).map((g) => g.name);
   return { decision, transition, ramp, gates, reasons, warnings, failedGates, forced };
 }

@@ -1,3 +1,4 @@
+import { compareSamples, comparisonFails, describeCompareSpec, describeComparison, type CompareStats } from './compare.js';
 import { describeConditions, parseCondition, type Condition, type Value } from './conditions.js';
 import { formatDuration } from './duration.js';
 import { effectiveStepMs, type Gate, type Sample } from './model.js';
@@ -27,6 +28,8 @@ export interface GateResult {
   providerType: string;
   query: string | null;
   baselineQuery: string | null;
+  /** Set when the baseline is the gate's own query this much earlier (`baselineOffset`), e.g. "7d". */
+  baselineOffset: string | null;
   severity: Gate['severity'];
   noData: Gate['noData'];
   condition: string | null;
@@ -45,6 +48,12 @@ export interface GateResult {
   warnings: string[];
   detail: Record<string, unknown> | null;
   series: Sample[];
+  /** The baseline's finite samples in the window (shifted by `baselineOffset`, so both share one time axis); empty without a baseline. */
+  baselineSeries: Sample[];
+  /** A compare gate's test result; null for every other gate. */
+  stats: CompareStats | null;
+  /** Judged and reported, never part of the decision: a failure is a warning at most. */
+  shadow: boolean;
   elapsedMs: number | null;
 }
 
@@ -61,6 +70,8 @@ export function conditionsFor(gate: Gate, target: string | null): Condition[] {
 
 function effectOf(status: GateStatus, gate: Gate): GateEffect {
   if (status === 'pass' || status === 'skipped') return 'none';
+  // A shadow gate that would have blocked (or warned) only warns: it never decides.
+  if (gate.shadow) return 'warning';
   if (status === 'no_data') {
     if (gate.noData === 'pass') return 'warning';
     if (gate.noData === 'hold') return 'hold';
@@ -81,10 +92,11 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
     provider: gate.provider,
     providerType: gate.providerType,
     query: gate.query,
-    baselineQuery: gate.baseline,
+    baselineQuery: gate.baselineOffsetMs !== null ? gate.query : gate.baseline,
+    baselineOffset: gate.baselineOffsetMs !== null ? formatDuration(gate.baselineOffsetMs) : null,
     severity: gate.severity,
     noData: gate.noData,
-    condition: conds.length ? describeConditions(conds) : null,
+    condition: gate.compare ? describeCompareSpec(gate.compare) : conds.length ? describeConditions(conds) : null,
     window: gate.overMs === null ? null : {
       over: formatDuration(gate.overMs),
       failAfter: gate.failAfterMs === null ? null : formatDuration(gate.failAfterMs),
@@ -103,6 +115,9 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
     warnings: obs?.warnings ?? [],
     detail: obs?.detail ?? null,
     series: [],
+    baselineSeries: [],
+    stats: null,
+    shadow: gate.shadow,
     elapsedMs: obs?.elapsedMs ?? null,
   };
   if (!appliesTo(gate, target)) {
@@ -120,28 +135,16 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (obs.error) return done('no_data', obs.error, { error: obs.error });
   if (obs.noDataReason) return done('no_data', obs.noDataReason);
 
-  // Keep finite values inside the window, in time order (one pass; series can be long).
   const lowS = gate.overMs === null ? -Infinity : (nowMs - gate.overMs) / 1000;
   const highS = gate.overMs === null ? Infinity : (nowMs + 60_000) / 1000;
-  let dropped = 0;
-  let sorted = true;
-  let min = Infinity;
-  let max = -Infinity;
-  const series: Sample[] = [];
-  const all = obs.samples;
-  for (let i = 0; i < all.length; i++) {
-    const s = all[i]!;
-    const ts = s[0];
-    const v = s[1];
-    if (typeof v === 'number' && !Number.isFinite(v)) { dropped++; continue; }
-    if (ts < lowS || ts > highS) continue;
-    if (sorted && series.length > 0 && series[series.length - 1]![0] > ts) sorted = false;
-    series.push(s);
-    const n = num(v);
-    if (n < min) min = n;
-    if (n > max) max = n;
-  }
-  if (!sorted) series.sort((a, b) => a[0] - b[0]);
+  const canary = inWindow(obs.samples, lowS, highS);
+  const baseline = obs.baseline ?? null;
+  // The minute of slack past now is for clock skew; an earlier window's (baselineOffset) later samples are real, and outside it.
+  const baselineHighS = gate.baselineOffsetMs !== null && gate.overMs !== null ? nowMs / 1000 : highS;
+  const baselineSide = baseline ? inWindow(baseline, lowS, baselineHighS) : null;
+  if (gate.compare) return judgeComparison(gate, canary, baselineSide, done);
+
+  const { series, dropped, min, max } = canary;
   const latest = series.at(-1);
   const stats: Partial<GateResult> = {
     series,
@@ -149,8 +152,8 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
     value: latest ? latest[1] : null,
     min: series.length ? min : null,
     max: series.length ? max : null,
+    baselineSeries: baselineSide?.series ?? [],
   };
-  const baseline = obs.baseline ?? null;
   const lastBaseline = baseline?.filter(([, v]) => Number.isFinite(num(v))).at(-1);
   if (lastBaseline) stats.baselineValue = num(lastBaseline[1]);
 
@@ -167,6 +170,85 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   const baselineNote = stats.baselineValue !== undefined && stats.baselineValue !== null ? ` (baseline ${fmt(stats.baselineValue)})` : '';
   const reason = governanceReason(gate, obs, verdict.kind === 'pass') ?? verdict.detail + baselineNote + nanNote;
   return done(verdict.kind, reason, { ...stats, violations: verdict.violations });
+}
+
+interface WindowSide {
+  /** Finite samples inside the window, in time order. */
+  series: Sample[];
+  /** NaN/±Inf samples left out. */
+  dropped: number;
+  min: number;
+  max: number;
+}
+
+/** Keeps finite values inside [lowS, highS], in time order (one pass; series can be long). */
+function inWindow(all: readonly Sample[], lowS: number, highS: number): WindowSide {
+  let dropped = 0;
+  let sorted = true;
+  let min = Infinity;
+  let max = -Infinity;
+  const series: Sample[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const s = all[i]!;
+    const ts = s[0];
+    const v = s[1];
+    if (typeof v === 'number' && !Number.isFinite(v)) { dropped++; continue; }
+    if (ts < lowS || ts > highS) continue;
+    if (sorted && series.length > 0 && series[series.length - 1]![0] > ts) sorted = false;
+    series.push(s);
+    const n = num(v);
+    if (n < min) min = n;
+    if (n > max) max = n;
+  }
+  if (!sorted) series.sort((a, b) => a[0] - b[0]);
+  return { series, dropped, min, max };
+}
+
+/** Mean summed around the first value, as the stats module does, so a constant side gives that value exactly. */
+function meanOf(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const first = values[0]!;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]! - first;
+  return first + sum / values.length;
+}
+
+type Done = (status: GateStatus, reason: string, extra?: Partial<GateResult>) => GateResult;
+
+/**
+ * A compare gate: the canary's window (x) against the baseline's (y) by the gate's test. The value
+ * is the canary's mean, the baseline value the baseline's; either side short of minSamples is no data.
+ */
+function judgeComparison(gate: Gate, canary: WindowSide, baseline: WindowSide | null, done: Done): GateResult {
+  const spec = gate.compare!;
+  const label = gate.baselineOffsetMs !== null ? `${formatDuration(gate.baselineOffsetMs)} earlier` : 'baseline';
+  const xs = canary.series.map(([, v]) => num(v));
+  const ys = baseline ? baseline.series.map(([, v]) => num(v)) : [];
+  const values: Partial<GateResult> = {
+    series: canary.series,
+    baselineSeries: baseline?.series ?? [],
+    samples: xs.length,
+    value: meanOf(xs),
+    baselineValue: meanOf(ys),
+    min: xs.length ? canary.min : null,
+    max: xs.length ? canary.max : null,
+  };
+  const droppedX = canary.dropped;
+  const droppedY = baseline?.dropped ?? 0;
+  const ignored = [droppedX ? `${droppedX} canary` : '', droppedY ? `${droppedY} ${label}` : ''].filter(Boolean).join(' and ');
+  const nanNote = ignored ? ` (${ignored} NaN/Inf sample${droppedX + droppedY === 1 ? '' : 's'} ignored)` : '';
+  if (!baseline) return done('no_data', `the ${label} query returned no data`, values);
+
+  const window = gate.overMs !== null ? ` in the last ${formatDuration(gate.overMs)}` : '';
+  const short = (side: string, count: number) =>
+    count === 0 ? `${side}: no samples${window}` : `${side}: ${count} sample${count === 1 ? '' : 's'}${window}, fewer than minSamples ${gate.minSamples}`;
+  const missing: string[] = [];
+  if (xs.length < gate.minSamples) missing.push(short('canary', xs.length));
+  if (ys.length < gate.minSamples) missing.push(short(label, ys.length));
+  if (missing.length > 0) return done('no_data', missing.join('; ') + nanNote, values);
+
+  const stats = compareSamples(xs, ys, spec, label);
+  return done(comparisonFails(stats) ? 'fail' : 'pass', describeComparison(stats) + nanNote, { ...values, stats });
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

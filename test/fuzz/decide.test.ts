@@ -23,6 +23,7 @@ const gateSpec = fc.record({
   outcome: fc.constantFrom(...Object.keys(OBSERVATIONS)),
   appliesTo: fc.option(fc.subarray(STAGES, { minLength: 1 })),
   over: fc.boolean(),
+  shadow: fc.constant<boolean>(false),
 });
 type GateSpec = typeof gateSpec extends fc.Arbitrary<infer T> ? T : never;
 
@@ -47,11 +48,15 @@ function build(s: Scenario, specs: GateSpec[] = s.gates): DecideInput {
     ramp: { maxStepFactor: s.maxStepFactor, cooldownAfterRollbackMs: s.cooldownMs, allowSkip: s.allowSkip },
     freezes: s.freezeNow ? [{ fromMs: NOW - H, toMs: NOW + H, reason: 'incident' }] : [],
   });
-  const gates = specs.map((g, i) => gate({ name: `g${i}`, severity: g.severity, noData: g.noData, appliesTo: g.appliesTo, overMs: g.over ? 10 * M : null }));
+  // Real gates are g0, g1, … in order and shadow gates s0, s1, …: adding a shadow gate renames no real one.
+  let real = 0;
+  let shadow = 0;
+  const names = specs.map((g) => (g.shadow ? `s${shadow++}` : `g${real++}`));
+  const gates = specs.map((g, i) => gate({ name: names[i]!, severity: g.severity, noData: g.noData, appliesTo: g.appliesTo, overMs: g.over ? 10 * M : null, shadow: g.shadow }));
   const observations = new Map<string, GateObservation>();
   specs.forEach((g, i) => {
     const o = OBSERVATIONS[g.outcome];
-    if (o) observations.set(`g${i}`, o);
+    if (o) observations.set(names[i]!, o);
   });
   const state: RolloutState = {
     rollout: 'chat',
@@ -104,6 +109,29 @@ describe('[fuzz] decision invariants', () => {
         expect(after.decision).toBe(before.decision);
         expect(after.failedGates).toEqual(before.failedGates);
         expect(after.gates.at(-1)!.status).toBe('skipped');
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] shadow gates, whatever they saw and wherever they sit, never change the decision, failedGates or reasons', async () => {
+    await fc.assert(
+      yieldingProperty(scenario, fc.array(fc.tuple(gateSpec, fc.nat()), { minLength: 1, maxLength: 4 }), (s, extras) => {
+        const before = decide(build(s));
+        const specs = [...s.gates];
+        for (const [extra, at] of extras) specs.splice(at % (specs.length + 1), 0, { ...extra, shadow: true });
+        const after = decide(build(s, specs));
+        expect(after.decision).toBe(before.decision);
+        expect(after.failedGates).toEqual(before.failedGates);
+        expect(after.reasons).toEqual(before.reasons);
+        expect(after.forced).toEqual(before.forced);
+        expect(after.gates.filter((g) => !g.shadow)).toEqual(before.gates);
+        const shadows = after.gates.filter((g) => g.shadow);
+        expect(shadows).toHaveLength(extras.length);
+        for (const g of shadows) expect(['none', 'warning']).toContain(g.effect);
+        // What a shadow gate would have done is said, as a warning only.
+        const said = after.warnings.filter((w) => !before.warnings.includes(w));
+        expect(said.length).toBeGreaterThanOrEqual(shadows.filter((g) => g.status === 'fail' || g.status === 'no_data').length);
       }),
       fuzz,
     );

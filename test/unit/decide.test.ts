@@ -77,6 +77,41 @@ describe('decide: the decision rules', () => {
   });
 });
 
+describe('decide: shadow gates', () => {
+  it.each([
+    ['a failing critical shadow gate', gate({ name: 's', severity: 'critical', shadow: true }), bad, 'shadow gate s would have failed: 5 breaks < 1'],
+    ['a failing major shadow gate', gate({ name: 's', shadow: true }), bad, 'shadow gate s would have failed: 5 breaks < 1'],
+    ['a shadow gate without data under noData: fail', gate({ name: 's', severity: 'critical', noData: 'fail', shadow: true }), none, 'shadow gate s: no data: no samples (noData: fail)'],
+    ['a shadow gate without data under noData: hold', gate({ name: 's', shadow: true }), none, 'shadow gate s: no data: no samples'],
+  ] as [string, Gate, GateObservation, string][])('%s is judged and reported, and only warns', (_name, g, obs, warning) => {
+    const d = decide(input({}, [[gate({ name: 'a' }), ok], [g, obs]]));
+    expect(d.decision).toBe('PROCEED');
+    expect(d.failedGates).toEqual([]);
+    expect(d.reasons).toEqual(['every applicable gate and ramp rule passed']);
+    expect(d.warnings).toEqual([warning]);
+    expect(d.gates[1]).toMatchObject({ name: 's', shadow: true, effect: 'warning', status: obs === bad ? 'fail' : 'no_data' });
+  });
+
+  it('a passing shadow gate adds nothing; a gate list of only shadow gates is "no gate applies"', () => {
+    const d = decide(input({}, [[gate({ name: 's', shadow: true }), ok]]));
+    expect(d).toMatchObject({ decision: 'PROCEED', warnings: [], failedGates: [], reasons: ['every ramp rule passed; no gate applies'] });
+    expect(d.gates[0]).toMatchObject({ status: 'pass', effect: 'none', shadow: true });
+  });
+
+  it('a shadow gate changes nothing next to a failing real gate', () => {
+    const d = decide(input({}, [[gate({ name: 'a' }), bad], [gate({ name: 's', severity: 'critical', shadow: true }), bad]]));
+    expect(d.decision).toBe('HOLD');
+    expect(d.failedGates).toEqual(['a']);
+    expect(d.reasons).toEqual(['a: 5 breaks < 1']);
+    expect(d.warnings).toEqual(['shadow gate s would have failed: 5 breaks < 1']);
+  });
+
+  it('a provider warning of a shadow gate is still a warning', () => {
+    const d = decide(input({}, [[gate({ name: 's', shadow: true }), { ...ok, warnings: ['prometheus: partial response'] }]]));
+    expect(d.warnings).toEqual(['s: prometheus: partial response']);
+  });
+});
+
 describe('decide: force', () => {
   const force = { reason: 'hotfix for incident 42', actor: 'alice', allowed: true, refusal: null };
 
