@@ -1,6 +1,8 @@
+import { percent } from '../engine/compare.js';
 import type { GateResult } from '../engine/gates.js';
 import type { RampCheck } from '../engine/ramp.js';
 import { fmt } from '../engine/windows.js';
+import { gateSparklines, mermaidChart } from './charts.js';
 import { codeBlock, inlineMarkdown as md } from './escape.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -15,11 +17,24 @@ export function transitionText(s: Pick<Snapshot, 'transition'>): string {
 }
 
 export function valueText(g: GateResult): string {
+  if (g.stats) {
+    // A comparison: the two means and how far apart, as the judge saw them.
+    const { meanX, meanY } = g.stats;
+    return `mean ${fmt(meanX)} vs ${fmt(meanY)}${meanY !== 0 ? ` (${percent((meanX - meanY) / Math.abs(meanY))})` : ''}`;
+  }
   if (g.value === null) return '—';
   let v = fmt(g.value);
   if (g.window && g.min !== null && g.max !== null && g.min !== g.max) v += ` (min ${fmt(g.min)}, max ${fmt(g.max)})`;
   if (g.baselineValue !== null) v += ` (baseline ${fmt(g.baselineValue)})`;
   return v;
+}
+
+/** A windowed gate's series as a sparkline, and its baseline's on the same scale: "▁▂▅█ vs ▁▁▂▂". */
+export function trendText(g: GateResult): string {
+  if (!g.window) return '';
+  const lines = gateSparklines(g.series, g.baselineSeries ?? []);
+  if (!lines) return '';
+  return lines.baseline ? `${lines.series} vs ${lines.baseline}` : lines.series;
 }
 
 export function windowText(g: GateResult): string {
@@ -28,6 +43,7 @@ export function windowText(g: GateResult): string {
 }
 
 function gateStatus(g: GateResult): string {
+  if (g.shadow) return `${STATUS_ICON[g.status]} (shadow: does not decide)`;
   const effect = g.effect === 'rollback' ? ' → ROLLBACK' : g.effect === 'hold' ? ' → HOLD' : g.effect === 'warning' ? ' (warning)' : '';
   return `${STATUS_ICON[g.status]}${effect}`;
 }
@@ -39,8 +55,10 @@ function rampRow(c: RampCheck): string {
 export interface MarkdownOptions {
   /** Links to show at the bottom. */
   evidenceUrl?: string | null;
-  /** Cap on the output length; the gate details are cut first, with a note. */
+  /** Cap on the output length; charts go first, then the gate details, each with a note. */
   maxLength?: number;
+  /** `mermaid` adds a line chart per gate with a baseline series (config `report.charts`). */
+  charts?: 'sparkline' | 'mermaid';
 }
 
 /** The snapshot as GitHub Markdown: job summary, PR comment and check-run summary all use this. */
@@ -60,13 +78,29 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   if (s.ramp.length) {
     head.push('#### Ramp checks', '', '| check | ok | detail |', '| --- | --- | --- |', ...s.ramp.map(rampRow), '');
   }
-  const table: string[] = [];
-  if (s.gates.length) {
-    table.push('#### Gates', '', '| gate | value | condition | window | status |', '| --- | --- | --- | --- | --- |');
+  const hasTrends = s.gates.some((g) => trendText(g) !== '');
+  const gateTable = (trends: boolean): string[] => {
+    if (!s.gates.length) return [];
+    const rows = ['#### Gates', ''];
+    rows.push(trends ? '| gate | value | trend | condition | window | status |' : '| gate | value | condition | window | status |');
+    rows.push(trends ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
     for (const g of s.gates) {
-      table.push(`| ${md(g.name)} | ${md(valueText(g))} | ${md(g.condition ?? '—')} | ${md(windowText(g))} | ${gateStatus(g)} |`);
+      const trend = trends ? ` ${trendText(g) || '—'} |` : '';
+      rows.push(`| ${md(g.name)} | ${md(valueText(g))} |${trend} ${md(g.condition ?? '—')} | ${md(windowText(g))} | ${gateStatus(g)} |`);
     }
-    table.push('');
+    rows.push('');
+    return rows;
+  };
+  const table = gateTable(hasTrends);
+  const charts: string[] = [];
+  if (opts.charts === 'mermaid') {
+    for (const g of s.gates) {
+      if (!g.baselineSeries?.length) continue;
+      const chart = mermaidChart(g.name, g.series, g.baselineSeries);
+      if (chart) charts.push(`**${md(g.name)}**: first line ${g.shadow ? '(shadow) ' : ''}canary, second line baseline`, '', '```mermaid', chart, '```', '');
+    }
+    if (charts.length) charts.unshift('<details><summary>Charts: canary against baseline</summary>', '');
+    if (charts.length) charts.push('</details>', '');
   }
   const details: string[] = [];
   const queried = s.gates.filter((g) => g.status !== 'skipped');
@@ -87,13 +121,19 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   links.push(`config \`${s.config.sha256.slice(0, 12)}\``);
   foot.push(links.join(' · '));
 
-  const full = [...head, ...table, ...details, ...foot].join('\n');
   const max = opts.maxLength;
+  const full = [...head, ...table, ...charts, ...details, ...foot].join('\n');
   if (!max || full.length <= max) return full;
-  const note = `\n_Details cut: the full snapshot is ${full.length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')} limit; see snapshot.json in the evidence._\n`;
-  const withoutDetails = [...head, ...table, note, ...foot].join('\n');
+  // Over the limit: drop the charts first (they only repeat the series), then the details.
+  const noted = (what: string, length: number) =>
+    `\n_${what}: the full report is ${length.toLocaleString('en-US')} characters, over the ${max.toLocaleString('en-US')} limit; see snapshot.json in the evidence._\n`;
+  const plainTable = gateTable(false);
+  const withoutCharts = [...head, ...plainTable, ...details, noted('Charts left out', full.length), ...foot].join('\n');
+  if (withoutCharts.length <= max) return withoutCharts;
+  const note = noted('Charts and details left out', full.length);
+  const withoutDetails = [...head, ...plainTable, note, ...foot].join('\n');
   if (withoutDetails.length <= max) return withoutDetails;
   const budget = max - note.length - foot.join('\n').length - 10;
-  const cut = [...head, ...table].join('\n');
+  const cut = [...head, ...plainTable].join('\n');
   return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n', budget)))}\n${note}${foot.join('\n')}`;
 }

@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
 import { fmt } from '../engine/windows.js';
 import { inlineMarkdown } from './escape.js';
-import { transitionText, valueText, windowText } from './markdown.js';
+import { transitionText, trendText, valueText, windowText } from './markdown.js';
 import { judgesGates, type Snapshot } from './snapshot.js';
 
 /** The data a Go/No-Go template sees. Plain values only: a template cannot run code. */
@@ -35,11 +35,13 @@ export function goNoGoView(s: Snapshot) {
       provider: g.provider,
       severity: g.severity,
       value: valueText(g),
+      trend: trendText(g),
+      shadow: g.shadow === true,
       baseline: g.baselineValue === null ? '' : fmt(g.baselineValue),
       condition: g.condition ?? '',
       window: windowText(g),
       samples: g.samples,
-      status: g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status,
+      status: `${g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status}${g.shadow ? ' (shadow)' : ''}`,
       effect: g.effect,
       reason: g.reason,
       query: g.query ?? '',

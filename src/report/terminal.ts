@@ -1,7 +1,7 @@
 import type { GateResult } from '../engine/gates.js';
 import { fmt } from '../engine/windows.js';
 import { terminalText as t } from './escape.js';
-import { transitionText, valueText, windowText } from './markdown.js';
+import { transitionText, trendText, valueText, windowText } from './markdown.js';
 import type { Snapshot } from './snapshot.js';
 
 const CODES = { red: 31, green: 32, yellow: 33, dim: 2, bold: 1 } as const;
@@ -22,18 +22,20 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
   }
   if (s.gates.length) {
     lines.push('', c('bold', 'Gates'));
-    const rows = s.gates.map((g) => [t(g.name), t(valueText(g)), t(g.condition ?? '—'), t(windowText(g)), statusText(g)]);
-    const header = ['gate', 'value', 'condition', 'window', 'status'];
-    const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    const rows = s.gates.map((g) => [t(g.name), t(valueText(g)), trendText(g) || '—', t(g.condition ?? '—'), t(windowText(g)), statusText(g)]);
+    const header = ['gate', 'value', 'trend', 'condition', 'window', 'status'];
+    // Two sparklines side by side ("▁▂▅█ vs ▁▁▂▂") are never cut.
+    const widths = header.map((h, i) => Math.min(h === 'trend' ? 60 : 48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     const cell = (t: string, i: number) => (t.length > widths[i]! ? `${t.slice(0, widths[i]! - 1)}…` : t.padEnd(widths[i]!));
     lines.push(`  ${c('dim', header.map(cell).join('  '))}`);
     s.gates.forEach((g, idx) => {
       const row = rows[idx]!;
-      const status = row[4]!;
+      const status = row[5]!;
       const col: Colour = g.status === 'pass' ? 'green' : g.status === 'skipped' ? 'dim' : g.effect === 'warning' ? 'yellow' : 'red';
-      lines.push(`  ${row.slice(0, 4).map(cell).join('  ')}  ${c(col, status)}`);
+      lines.push(`  ${row.slice(0, 5).map(cell).join('  ')}  ${c(col, status)}`);
     });
-    const explained = s.gates.filter((g) => g.status === 'fail' || g.status === 'no_data');
+    // Failures and missing data explain themselves; a comparison always does (its sentence is the result).
+    const explained = s.gates.filter((g) => g.status === 'fail' || g.status === 'no_data' || (g.stats && g.status !== 'skipped'));
     if (explained.length) {
       lines.push('');
       for (const g of explained) lines.push(`  ${t(g.name)}: ${t(g.reason)}`);
@@ -45,6 +47,7 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
 
 function statusText(g: GateResult): string {
   const base = g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status;
+  if (g.shadow) return `${base} (shadow)`;
   if (g.effect === 'rollback') return `${base} → ROLLBACK`;
   if (g.effect === 'hold') return `${base} → HOLD`;
   if (g.effect === 'warning') return `${base} (warning)`;
