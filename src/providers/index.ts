@@ -1,6 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
 import type { GateObservation } from '../engine/gates.js';
-import { effectiveStepMs, type Gate } from '../engine/model.js';
+import { effectiveStepMs, type Gate, type Sample } from '../engine/model.js';
 import { formatDuration, parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
@@ -49,6 +49,20 @@ export interface Collection {
 function timeoutOf(config: ProviderConfig, fallback: number): number {
   const t = 'timeout' in config && config.timeout ? parseDuration(config.timeout) : null;
   return t ?? fallback;
+}
+
+/**
+ * Moves an earlier window's samples forward by `offsetMs`, onto the current window: the engine
+ * then judges both sides over one window, and a report charts them on one time axis.
+ */
+export function shiftSamples(samples: readonly Sample[], offsetMs: number): Sample[] {
+  const offsetS = offsetMs / 1000;
+  const out: Sample[] = new Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
+    out[i] = [s[0] + offsetS, s[1]];
+  }
+  return out;
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
@@ -119,7 +133,8 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
     return p;
   };
 
-  const ask = async (gate: Gate, provider: Provider, query: string, role: 'value' | 'baseline'): Promise<ProviderAnswer> => {
+  /** Asks one query; `offsetMs` > 0 asks it over the window that much earlier (a `baselineOffset`). */
+  const ask = async (gate: Gate, provider: Provider, query: string, role: 'value' | 'baseline', offsetMs = 0): Promise<ProviderAnswer> => {
     const config = opts.providers[gate.provider]!;
     const timeoutMs = timeoutOf(config, fallbackTimeout);
     // One controller per query, aborted by its timeout or the run's deadline. (Not AbortSignal.any:
@@ -130,6 +145,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
     if (deadline.signal.aborted) onDeadlineAbort();
     else deadline.signal.addEventListener('abort', onDeadlineAbort, { once: true });
     const stepMs = effectiveStepMs(gate);
+    const atMs = opts.nowMs - offsetMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -143,15 +159,16 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
           gate,
           query,
           role,
-          nowMs: opts.nowMs,
-          range: gate.overMs === null ? null : { startMs: opts.nowMs - gate.overMs, endMs: opts.nowMs, stepMs: stepMs! },
+          nowMs: atMs,
+          range: gate.overMs === null ? null : { startMs: atMs - gate.overMs, endMs: atMs, stepMs: stepMs! },
           target: opts.target,
           signal,
         }),
         timeout,
       ];
       if (onDeadline) racers.push(onDeadline);
-      return await Promise.race(racers);
+      const answer = await Promise.race(racers);
+      return offsetMs === 0 ? answer : { ...answer, samples: shiftSamples(answer.samples, offsetMs) };
     } finally {
       clearTimeout(timer);
       deadline.signal.removeEventListener('abort', onDeadlineAbort);
@@ -170,9 +187,11 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
       return;
     }
     try {
+      // `baselineOffset`: the baseline is the gate's own query over the same window, earlier.
+      const baselineQuery = gate.baselineOffsetMs !== null ? gate.query : gate.baseline;
       const [value, baseline] = await Promise.all([
         ask(gate, provider, gate.query ?? '', 'value'),
-        gate.baseline ? ask(gate, provider, gate.baseline, 'baseline') : Promise.resolve(null),
+        baselineQuery ? ask(gate, provider, baselineQuery, 'baseline', gate.baselineOffsetMs ?? 0) : Promise.resolve(null),
       ]);
       const warnings = [...(value.warnings ?? []), ...(baseline?.warnings ?? []).map((w) => `baseline: ${w}`)];
       observations.set(gate.name, {

@@ -5,6 +5,7 @@ import type { Sample } from '../engine/model.js';
 import { createPool, DEFAULT_POOL_SIZE, describePgError, dropConnecting } from './postgres-connection.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toUnixSeconds, toValue } from './values.js';
+import { SqlParameterError, toPositional, type PositionalStatement } from '../state/sql-parameters.js';
 
 type PostgresConfig = Extract<ProviderConfig, { type: 'postgres' }>;
 
@@ -34,7 +35,7 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
   const pool = await createPool(config, { cwd: ctx.cwd, redactor: ctx.redactor, logger: ctx.logger, timeoutMs, what, max: config.connections ?? DEFAULT_POOL_SIZE });
   let closed: Promise<void> | null = null;
 
-  async function run(req: ProviderRequest): Promise<Result> {
+  async function run(req: ProviderRequest, statement: GateStatement): Promise<Result> {
     const started = Date.now();
     let client: pg.PoolClient;
     try {
@@ -65,7 +66,7 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
       await client.query(`SET LOCAL statement_timeout = ${Math.max(1, budget)}`);
       // queryMode extended: the server refuses "select 1; commit; insert …" instead of running it.
       const { Query } = (await import('pg')).default;
-      const query = new Query({ text: req.query, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
+      const query = new Query({ text: statement.text, values: statement.values, rowMode: 'array', queryMode: 'extended' } as pg.QueryArrayConfig);
       const rows: unknown[][] = [];
       const fields = await new Promise<pg.FieldDef[]>((resolve, reject) => {
         query.on('row', (row: unknown[]) => {
@@ -103,8 +104,8 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
   return {
     async query(req): Promise<ProviderAnswer> {
       if (closed) throw new ProviderError(`${what} is closed`);
-      const { columns, rows } = await run(req);
       const gate = `gate "${req.gate.name}"`;
+      const { columns, rows } = await run(req, gateStatement(req, `${what}: ${gate}`));
       if (rows.length === 0) return { samples: [], noDataReason: 'the query returned no rows' };
       if (req.range === null) {
         if (rows.length > 1) {
@@ -144,6 +145,38 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
       await closed;
     },
   };
+}
+
+/** Named parameters a gate query may use: the window it is asked about, as timestamptz text. */
+export const GATE_PARAMETERS = ['start', 'end', 'now'] as const;
+const MENTIONS_PARAMETER = /:(start|end|now)\b/;
+
+interface GateStatement {
+  text: string;
+  values: string[];
+}
+
+/**
+ * The gate's SQL as sent: as written, unless it uses `:start`, `:end` or `:now`, which are bound
+ * (never spliced) to the request's window. That is what lets a query follow `--now` and a
+ * `baselineOffset` window instead of the database's own clock.
+ */
+function gateStatement(req: ProviderRequest, where: string): GateStatement {
+  if (!MENTIONS_PARAMETER.test(req.query)) return { text: req.query, values: [] };
+  let positional: PositionalStatement;
+  try {
+    positional = toPositional(req.query, GATE_PARAMETERS);
+  } catch (e) {
+    if (e instanceof SqlParameterError) throw new ProviderError(`${where}: ${e.message}`);
+    throw e;
+  }
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const values = positional.names.map((name) => {
+    if (name === 'now') return iso(req.nowMs);
+    if (!req.range) throw new ProviderError(`${where}: :${name} is the window's ${name}; the gate needs \`over\` to have one`);
+    return iso(name === 'start' ? req.range.startMs : req.range.endMs);
+  });
+  return { text: positional.text, values };
 }
 
 function findColumn(columns: string[], name: string): number {

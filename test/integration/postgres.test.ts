@@ -14,6 +14,7 @@ import { emptyContext } from '../../src/report/snapshot.js';
 import { runRollout } from '../../src/run.js';
 import { postgresStateStore, type PostgresStateConfig } from '../../src/state/postgres.js';
 import { StateConflictError, StateError, type StateWrite } from '../../src/state/types.js';
+import { configText, gateResult, runGates } from '../servers/gates.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../servers/postgres.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -166,6 +167,65 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       expect(gate.status).toBe('fail');
       expect(decision.decision).toBe('HOLD');
       expect(decision.failedGates).toEqual(['write_receipt_p95_ms']);
+    });
+  });
+
+  describe('compare gates from SQL rows, with the window bound as :start and :end', () => {
+    const nowMs = Math.floor(Date.now() / 1000) * 1000;
+    const DAY = 24 * HOUR;
+    const provider = () => `db: { type: postgres, url: "${server.url}" }`;
+    const rows = (metric: string) => `select ts, value from public.chat_v11_metric_samples where metric = '${metric}' and ts > :start and ts <= :end order by ts`;
+
+    /** 55 samples 30 s apart ending at `endMs`: `level` plus a fixed wobble of ±5 that averages to 0 (the order depends on `stride`). */
+    async function series(metric: string, endMs: number, level: number, stride = 37): Promise<void> {
+      const values: string[] = [];
+      for (let i = 0; i < 55; i++) values.push(`('${metric}', to_timestamp(${(endMs - i * 30_000) / 1000}), ${level + ((i * stride) % 11) - 5})`);
+      await admin.query(`insert into public.chat_v11_metric_samples (metric, ts, value) values ${values.join(',')}`);
+    }
+
+    beforeEach(async () => {
+      await admin.query('truncate public.chat_v11_metric_samples');
+      await series('cmp_p95', nowMs - 7 * DAY, 100);
+      await series('cmp_p95', nowMs, 130);
+      await series('cmp_p95_stable', nowMs, 130, 53);
+    });
+
+    it('baselineOffset: 7d reads the same query over the window a week earlier: +30% fails; a stable side drawn alike passes', async () => {
+      const run = await runGates(
+        configText(
+          provider(),
+          `- { name: week, provider: db, query: "${rows('cmp_p95')}", over: 30m, baselineOffset: 7d, compare: { allowedChange: "10%" } }
+- { name: stable, provider: db, query: "${rows('cmp_p95')}", baseline: "${rows('cmp_p95_stable')}", over: 30m, compare: { direction: either } }`,
+        ),
+        { nowMs },
+      );
+      const week = gateResult(run, 'week');
+      expect(week.status, week.reason).toBe('fail');
+      expect(week.stats).toMatchObject({ n: 55, m: 55, meanX: 130, meanY: 100, classification: 'high', estimate: 30 });
+      expect(week.reason).toMatch(/^\+30% vs 7d earlier \(98% CI \+\d+%…\+\d+% of the baseline mean, p < 0\.0001; mean \+30%\): fails \(allowed \+10%\)$/);
+      // The baseline's rows are from a week ago, moved onto the window.
+      expect(week.baselineSeries[0]![0]).toBeGreaterThan((nowMs - 30 * 60_000) / 1000);
+      expect(week.baselineSeries.at(-1)![0]).toBe(nowMs / 1000);
+
+      const stable = gateResult(run, 'stable');
+      expect(stable.status, stable.reason).toBe('pass');
+      expect(stable.stats).toMatchObject({ meanX: 130, meanY: 130, estimate: 0, classification: 'pass' });
+      expect(run.decision.failedGates).toEqual(['week']);
+    });
+
+    it(':start in a gate without over, or a parameter it does not know, is an error naming the gate', async () => {
+      const run = await runGates(
+        configText(
+          provider(),
+          `- { name: instant, provider: db, query: "select count(*) from public.chat_v11_metric_samples where ts > :start", pass: "> 0" }
+- { name: typo, provider: db, query: "select ts, value from public.chat_v11_metric_samples where ts > :start and ts <= :ende", pass: "> 0", over: 30m }
+- { name: now, provider: db, query: "select count(*) from public.chat_v11_metric_samples where metric = 'cmp_p95' and ts <= :now", pass: "== 110" }`,
+        ),
+        { nowMs },
+      );
+      expect(gateResult(run, 'instant').error).toMatch(/gate "instant": :start is the window's start; the gate needs `over` to have one/);
+      expect(gateResult(run, 'typo').error).toMatch(/gate "typo": unknown parameter :ende; the statement can use :start :end :now/);
+      expect(gateResult(run, 'now').status).toBe('pass');
     });
   });
 
