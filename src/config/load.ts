@@ -226,7 +226,8 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     if (first !== undefined) issues.push({ path: at('name'), message: `duplicate gate name "${g.name}" (first used by gates[${first}])` });
     else gateNames.set(g.name, i);
 
-    const provider = providers[g.provider];
+    // Own keys only: "constructor" or "toString" must not find Object.prototype's.
+    const provider = Object.hasOwn(providers, g.provider) ? providers[g.provider] : undefined;
     if (!provider) {
       const known = Object.keys(providers).join(', ');
       issues.push({ path: at('provider'), message: `unknown provider "${g.provider}"; defined: ${known}` });

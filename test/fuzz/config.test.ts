@@ -37,6 +37,8 @@ const VALID = {
     { name: 'feedback', provider: 'api', query: '/v1/feedback', select: 'data.ratio', pass: '>= 0.8', noData: 'fail', minSamples: 1, appliesTo: ['full'] },
     { name: 'sre_approval', provider: 'github', approvals: { min: 1, from: ['alice'] } },
     { name: 'checklist', provider: 'github', checklist: ['Rollback verified'] },
+    { name: 'p95_vs_stable', provider: 'prom', query: 'a', baseline: 'b', over: '30m', compare: { test: 'mann-whitney', direction: 'either', confidence: 0.95, allowedChange: '10%' }, shadow: true },
+    { name: 'p95_vs_last_week', provider: 'prom', query: 'a', baselineOffset: '7d', over: '30m', compare: { test: 'sigma', sigma: 3 }, minSamples: 20 },
   ],
 };
 
@@ -63,9 +65,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom('replace', 'delete', 'add-key', 'duplicate', 'retype'),
   value: fc.oneof(
     fc.jsonValue({ maxDepth: 2 }),
-    fc.constantFrom('', ' ', '0s', '-1m', '1.5h', '< NaN', '<= +10%', '== true', '${PROM_URL}', '${NOPE}', '${', '$$', 'canary_1', 'full', '__proto__', 'constructor', 1e308, -0, 101, 0.5),
+    fc.constantFrom('', ' ', '0s', '-1m', '1.5h', '< NaN', '<= +10%', '== true', '${PROM_URL}', '${NOPE}', '${', '$$', 'canary_1', 'full', '__proto__', 'constructor', 1e308, -0, 101, 0.5, 'sigma', 'mann-whitney', 'decrease', '5%', '7d', 1, 0),
   ),
-  key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'pass', 'over', 'failAfter', 'thresholds', 'canary_1', 'baseline', 'type')),
+  key: fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'pass', 'over', 'failAfter', 'thresholds', 'canary_1', 'baseline', 'type', 'compare', 'baselineOffset', 'shadow', 'sigma', 'confidence', 'allowedChange')),
 });
 
 interface Mutation {
@@ -128,7 +130,26 @@ function loads(text: string, file: string): 'config' | 'error' {
   // Whatever was accepted is usable: names unique, every gate's provider known.
   const names = config.gates.map((g) => g.name);
   expect(new Set(names).size).toBe(names.length);
-  for (const g of config.gates) expect(config.providers[g.provider]).toBeDefined();
+  for (const g of config.gates) expect(Object.hasOwn(config.providers, g.provider), g.provider).toBe(true);
+  // An accepted compare gate has what its test needs, and nothing its test would ignore.
+  for (const g of config.gates) {
+    if (g.baselineOffsetMs !== null) expect(g.compare).not.toBeNull();
+    if (!g.compare) continue;
+    expect(g.overMs).not.toBeNull();
+    expect(g.pass).toBeNull();
+    expect(g.failAfterMs).toBeNull();
+    expect((g.baseline === null) !== (g.baselineOffsetMs === null)).toBe(true);
+    expect(['prometheus', 'postgres', 'http', 'file']).toContain(g.providerType);
+    if (g.compare.test === 'sigma') {
+      expect(g.compare).toMatchObject({ confidence: null, allowedChange: null });
+      expect(g.compare.sigma).toBeGreaterThan(0);
+    } else {
+      expect(g.compare.sigma).toBeNull();
+      expect(g.compare.confidence).toBeGreaterThan(0);
+      expect(g.compare.confidence).toBeLessThan(1);
+      expect(g.compare.allowedChange).toBeGreaterThanOrEqual(0);
+    }
+  }
   expect(config.rollout.stages.length).toBeGreaterThan(0);
   return 'config';
 }

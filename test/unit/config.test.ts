@@ -124,6 +124,7 @@ describe('config: every problem names its path and what was expected', () => {
     ['duplicate stage name', yaml().replace('name: canary_10', 'name: canary_1'), [['rollout.stages[1].name', 'duplicate stage name "canary_1"']]],
     ['traffic decreasing', yaml().replace('traffic: 10 }', 'traffic: 0 }'), [['rollout.stages[1].traffic', "below the previous stage's 1"]]],
     ['unknown provider', yaml({ gates: '  - { name: g2, provider: prom, query: q, pass: "< 1" }' }), [['gates[1].provider', 'unknown provider "prom"; defined: github, m']]],
+    ['a provider named like an Object method', yaml({ gates: '  - { name: g2, provider: constructor, query: q, pass: "< 1" }' }), [['gates[1].provider', 'unknown provider "constructor"; defined: github, m']]],
     ['appliesTo unknown stage', yaml(gate('appliesTo: [canary_10, canary_99]')), [['gates[1].appliesTo', 'unknown stage "canary_99"']]],
     ['thresholds unknown stage', yaml(gate('thresholds: { canary_5: "< 2" }')), [['gates[1].thresholds.canary_5', 'unknown stage "canary_5"']]],
     ['thresholds stage with a dot in its name', yaml(gate('thresholds: { "canary.5": "< 2" }')), [['gates[1].thresholds["canary.5"]', 'unknown stage "canary.5"']]],
