@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { calendarVerdict, inWindow } from '../../src/engine/calendar.js';
 import { holds, parseCondition, type Condition, type Operator } from '../../src/engine/conditions.js';
 import { formatDuration, parseDuration } from '../../src/engine/duration.js';
+import { compareSamples, comparisonFails } from '../../src/engine/compare.js';
 import { evaluateGate, type GateObservation } from '../../src/engine/gates.js';
-import type { Freeze, ReleaseWindow, Sample, Weekday } from '../../src/engine/model.js';
+import type { Freeze, Gate, ReleaseWindow, Sample, Weekday } from '../../src/engine/model.js';
 import { judgeSamples } from '../../src/engine/windows.js';
 import { gate, NOW, NOW_S } from '../support/fixtures.js';
 import { fuzz, STACK } from './settings.js';
@@ -182,6 +183,62 @@ describe('[fuzz] window logic', () => {
           expect(noisy.samples).toBe(clean.samples);
         },
       ),
+      fuzz,
+    );
+  });
+});
+
+describe('[fuzz] compare gates', () => {
+  const value = fc.oneof(
+    fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+    fc.integer({ min: 0, max: 5 }),
+    fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1e300, -1e300),
+    fc.boolean(),
+  );
+  const sideArb = fc.array(fc.tuple(fc.integer({ min: NOW_S - 2400, max: NOW_S + 120 }), value), { maxLength: 40 });
+  const specArb = fc.record({
+    test: fc.constantFrom<'mann-whitney' | 'sigma'>('mann-whitney', 'sigma'),
+    direction: fc.constantFrom<'increase' | 'decrease' | 'either'>('increase', 'decrease', 'either'),
+    confidence: fc.constantFrom(0.5, 0.9, 0.98, 0.999999),
+    allowedChange: fc.constantFrom(0, 0.1, 1.5),
+    sigma: fc.constantFrom(0.5, 3),
+  }).map((c) => ({ ...c, confidence: c.test === 'sigma' ? null : c.confidence, allowedChange: c.test === 'sigma' ? null : c.allowedChange, sigma: c.test === 'sigma' ? c.sigma : null }));
+  const compareGate = (compare: NonNullable<Gate['compare']>, minSamples: number, offset: boolean) =>
+    gate({ name: 'c', pass: null, overMs: 1_800_000, minSamples, compare, baseline: offset ? null : 'b', baselineOffsetMs: offset ? 86_400_000 : null });
+
+  it('[fuzz] any samples on either side: never throws; no data below minSamples on a side, else a verdict with stats and a sentence', async () => {
+    await fc.assert(
+      yieldingProperty(specArb, sideArb, fc.option(sideArb), fc.integer({ min: 1, max: 12 }), fc.boolean(), (spec, x, y, minSamples, offset) => {
+        const g = compareGate(spec, minSamples, offset);
+        const r = evaluateGate(g, 'canary_10', { samples: x, baseline: y }, NOW);
+        const finite = (s: Sample[], highS: number) => s.filter(([t, v]) => (typeof v === 'boolean' || Number.isFinite(v)) && t >= NOW_S - 1800 && t <= highS).length;
+        const n = finite(x, NOW_S + 60);
+        const m = y === null ? 0 : finite(y, offset ? NOW_S : NOW_S + 60);
+        expect(r.samples).toBe(n);
+        expect(r.baselineSeries).toHaveLength(m);
+        if (n < minSamples || m < minSamples) {
+          expect(r.status).toBe('no_data');
+          expect(r.stats).toBeNull();
+        } else {
+          expect(['pass', 'fail']).toContain(r.status);
+          expect(r.stats).toMatchObject({ n, m, test: spec.test, direction: spec.direction });
+          expect(r.status === 'fail').toBe(comparisonFails(r.stats!));
+          expect(r.reason).toMatch(/: (passes|fails) \(/);
+        }
+        expect(r.reason).not.toMatch(/undefined|null|NaN%/);
+      }),
+      fuzz,
+    );
+  });
+
+  it('[fuzz] mann-whitney without an allowance is antisymmetric: x high against y exactly when y is low against x', async () => {
+    const sample = fc.array(fc.oneof(fc.integer({ min: -50, max: 50 }), fc.double({ min: -100, max: 100, noNaN: true })), { minLength: 1, maxLength: 30 });
+    const mirror = { high: 'low', low: 'high', pass: 'pass' } as const;
+    await fc.assert(
+      yieldingProperty(sample, sample, fc.constantFrom(0.8, 0.98), (x, y, confidence) => {
+        const spec = { test: 'mann-whitney' as const, direction: 'either' as const, confidence, allowedChange: 0, sigma: null };
+        expect(compareSamples(y, x, spec).classification).toBe(mirror[compareSamples(x, y, spec).classification]);
+      }),
       fuzz,
     );
   });
