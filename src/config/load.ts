@@ -5,10 +5,11 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
-import type { CompareSpec, Gate, RolloutPlan, Weekday } from '../engine/model.js';
+import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
-import { configSchema, type CompareConfig, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+import { compareIssues, compareSpec } from './compare.js';
+import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -289,48 +290,6 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
   }
   return issues;
-}
-
-const COMPARE_TAKES_NO = 'not used by a compare gate: its test decides (compare.direction, confidence, allowedChange, sigma)';
-
-/** The rules of a `compare` gate (SPEC §7.1): a window, exactly one baseline, no conditions, options of its test only. */
-function compareIssues(g: RawConfig['gates'][number], at: (key: string) => string): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  // On a file that failed the schema, `compare` may hold anything.
-  const c = (g.compare !== null && typeof g.compare === 'object' ? g.compare : {}) as Partial<CompareConfig>;
-  if (g.over === undefined) issues.push({ path: at('over'), message: 'required by compare: both sides are read over this window (e.g. 30m)' });
-  if (g.baseline === undefined && g.baselineOffset === undefined) {
-    issues.push({ path: at('baseline'), message: 'required by compare: a query for the baseline, or baselineOffset (the gate\'s own query, earlier)' });
-  }
-  if (g.baseline !== undefined && g.baselineOffset !== undefined) {
-    issues.push({ path: at('baselineOffset'), message: 'a compare gate takes either baseline or baselineOffset, not both' });
-  }
-  for (const key of ['pass', 'thresholds', 'failAfter'] as const) {
-    if (g[key] !== undefined) issues.push({ path: at(key), message: COMPARE_TAKES_NO });
-  }
-  const test = c.test ?? 'mann-whitney';
-  const only = (key: 'confidence' | 'allowedChange' | 'sigma', forTest: string, instead: string) =>
-    issues.push({ path: at(`compare.${key}`), message: `only for test: ${forTest}; the ${test} test ${instead}` });
-  if (test === 'sigma') {
-    if (c.confidence !== undefined) only('confidence', 'mann-whitney', 'uses compare.sigma');
-    if (c.allowedChange !== undefined) only('allowedChange', 'mann-whitney', 'uses compare.sigma');
-  } else if (c.sigma !== undefined) {
-    only('sigma', 'sigma', 'uses compare.confidence and compare.allowedChange');
-  }
-  return issues;
-}
-
-function compareSpec(c: CompareConfig): CompareSpec {
-  const test = c.test ?? 'mann-whitney';
-  const mw = test === 'mann-whitney';
-  return {
-    test,
-    direction: c.direction ?? 'increase',
-    confidence: mw ? c.confidence ?? 0.98 : null,
-    // "10%" → 0.1: one division, so "10%" is exactly the double nearest 0.1.
-    allowedChange: mw ? Number((c.allowedChange ?? '0%').replace(/^\+/, '').slice(0, -1)) / 100 : null,
-    sigma: mw ? null : c.sigma ?? 3,
-  };
 }
 
 /**
