@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ProviderConfig } from '../config/schema.js';
 import type { GateObservation } from '../engine/gates.js';
 import { effectiveStepMs, type Gate, type Sample } from '../engine/model.js';
@@ -84,6 +85,9 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
   const instances = new Map<string, Promise<Provider | ProviderError>>();
   const fallbackTimeout = opts.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = new AbortController();
+  // Every query in flight listens for the deadline (a gate and its baseline are two); more than
+  // ten is normal here, not the leak Node's warning is about.
+  setMaxListeners(0, deadline.signal);
   let deadlineExceeded = false;
   let deadlineTimer: NodeJS.Timeout | undefined;
   let onDeadline: Promise<never> | null = null;

@@ -124,3 +124,26 @@ describe('providers: the baseline of a compare gate', () => {
     });
   });
 });
+
+describe('providers: many queries in flight', () => {
+  it('twenty compare gates (forty queries) under a deadline raise no listener-leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const gates = Array.from({ length: 20 }, (_, i) => `  - { name: g${i}, provider: m, query: q, baseline: b, over: 30m, compare: { test: sigma } }`).join('\n');
+      const cfg = config(gates);
+      const requests: ProviderRequest[] = [];
+      const { observations } = await collectObservations({
+        gates: cfg.gates, providers: cfg.providers, factories: recordingFactories(requests), nowMs: NOW, target: 'canary_10', cwd: '/',
+        logger: silentLogger, redactor: new Redactor(), concurrency: 40, deadlineAt: Date.now() + 60_000,
+      });
+      expect(requests).toHaveLength(40);
+      expect(observations.size).toBe(20);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

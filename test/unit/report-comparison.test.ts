@@ -20,7 +20,7 @@ function snapshot(gates: Gate[], observations: Map<string, GateObservation>): Sn
   };
 }
 
-const compareGate = (name: string, over: Partial<Gate> = {}) =>
+const compareGate = (name: string, over: Partial<Omit<Gate, 'pass'>> = {}) =>
   gate({
     name, pass: null, baseline: 'stable', overMs: 60 * 30_000, stepMs: 30_000, minSamples: 10,
     compare: { test: 'mann-whitney', direction: 'increase', confidence: 0.98, allowedChange: 0.1, sigma: null }, ...over,
