@@ -26,14 +26,16 @@ export function buckets(series: readonly Sample[], width: number): number[] {
 
 /**
  * A sparkline of values on the scale [lo, hi] (default: their own range), so two lines drawn on
- * one scale compare by eye. A flat series is a row of the lowest bar.
+ * one scale compare by eye. A flat series (to 6 significant digits) is a row of the lowest bar.
  */
 export function sparkline(values: readonly number[], lo = Math.min(...values), hi = Math.max(...values)): string {
   if (values.length === 0) return '';
   const span = hi - lo;
+  // A spread below the reports' 6 significant digits is float noise (0.005 as 0.00499999…), not a shape.
+  const flat = !(span > 1e-6 * Math.max(Math.abs(lo), Math.abs(hi))) || !Number.isFinite(span);
   let line = '';
   for (const v of values) {
-    const level = span > 0 && Number.isFinite(span) ? Math.round(((v - lo) / span) * (BARS.length - 1)) : 0;
+    const level = flat ? 0 : Math.round(((v - lo) / span) * (BARS.length - 1));
     line += BARS[Math.max(0, Math.min(BARS.length - 1, level))];
   }
   return line;

@@ -126,7 +126,7 @@ describe('[injection] reports render hostile data inertly', () => {
     expectInertMarkdown(doc, 0);
     const gateRows = doc.split('\n').filter((l) => /^\| (g\d|labels|error\\_text)/.test(l));
     expect(gateRows).toHaveLength(snap.gates.length);
-    for (const row of gateRows) expect(row.split('|').length - 1).toBe(8);
+    for (const row of gateRows) expect(row.split('|').length - 1).toBe(9);
   });
 
   it('[injection] the terminal table: no escape sequence, carriage return or backspace from data', () => {
