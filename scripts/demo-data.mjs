@@ -20,6 +20,10 @@ export function demoMetrics(nowMs, scenario = 'healthy') {
       // A 3-minute spike above 1500 ms: shorter than failAfter (5m), so it does not fail the gate.
       write_receipt_p95_ms: series(now, 60, 30, (t) => (t > now - 1800 && t <= now - 1620 ? 1720 : Math.round(980 + wobble(t, 120)))),
       error_rate: series(now, 30, 30, (t) => Number((0.003 + wobble(t, 0.0008)).toFixed(5))),
+      // The canary writes about 4% slower than the stable fleet: significant, but within 10%.
+      canary_write_ms: series(now, 30, 30, (t) => Math.round(212 + 6 * Math.sin(t / 97) + 4 * Math.sin(t / 41))),
+      stable_write_ms: series(now, 30, 30, (t) => Math.round(204 + 6 * Math.sin(t / 89 + 1) + 4 * Math.sin(t / 37 + 2))),
+      stable_error_rate: series(now, 30, 30, (t) => Number((0.0029 + wobble(t + 150, 0.0008)).toFixed(5))),
       canary_p75_ms: 212,
       stable_p75_ms: 204,
     },

@@ -62,7 +62,7 @@ describe('rollout-gate CLI', () => {
     const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW, '--json'], env);
     const snap = JSON.parse(r.out);
     expect(snap).toMatchObject({ schemaVersion: 1, decision: 'PROCEED', rollout: 'chat-v1.1', at: '2026-11-22T12:00:00.000Z' });
-    expect(snap.gates).toHaveLength(6);
+    expect(snap.gates).toHaveLength(8);
     expect(snap.gates[0]).toMatchObject({ name: 'ack_without_receipt_rate', status: 'pass', samples: 121 }) // both ends of the hour, 30 s apart;
   });
 
@@ -203,8 +203,8 @@ describe('rollout-gate CLI', () => {
     const { env } = setup();
     const r = await cli(['validate', '--config', DEMO_CONFIG], env);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/canary_10 → canary_50: 6 gates/);
-    expect(r.out).toMatch(/canary_1 → canary_10: 5 gates/);
+    expect(r.out).toMatch(/canary_10 → canary_50: 8 gates/);
+    expect(r.out).toMatch(/canary_1 → canary_10: 7 gates/);
     expect(r.out).toContain('major    error_rate [metrics] < 0.005 over 30m');
   });
 
