@@ -5,10 +5,12 @@ export { jsonSchema, type GateConfig, type ProviderConfig, type StateConfig } fr
 export { decide, type Decision, type DecideInput, type ForceRequest } from './engine/decide.js';
 export { evaluateGate, appliesTo, conditionsFor, type GateObservation, type GateResult, type GateStatus, type GateEffect } from './engine/gates.js';
 export { parseCondition, holds, type Condition } from './engine/conditions.js';
+export { compareSamples, comparisonFails, describeComparison, type CompareStats } from './engine/compare.js';
+export { mannWhitney, sigmaTest, type MannWhitneyResult, type SigmaResult } from './engine/stats/index.js';
 export { parseDuration, formatDuration } from './engine/duration.js';
 export { calendarVerdict, nextOpening, inWindow } from './engine/calendar.js';
 export { resolveTransition, rampChecks, type Transition, type RampCheck } from './engine/ramp.js';
-export type { Gate, RolloutPlan, RolloutState, Sample, Stage, HistoryEntry, DecisionKind, Severity } from './engine/model.js';
+export type { CompareSpec, Gate, RolloutPlan, RolloutState, Sample, Stage, HistoryEntry, DecisionKind, Severity } from './engine/model.js';
 export { collectObservations, defaultFactories, type ProviderFactories } from './providers/index.js';
 export { ProviderError, lazyFactory, type Provider, type ProviderAnswer, type ProviderRequest, type ProviderFactory } from './providers/types.js';
 export { fileStateStore } from './state/file.js';

@@ -205,7 +205,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     const secretFree = opts.redactor.redactDeep(snapshot);
     // Rendered when asked for: an evaluate that writes nothing need not pay for the document.
     let rendered: string | null = null;
-    const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree)));
+    const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree, { charts: config.charts })));
     const result = (fields: Omit<RunResult, 'goNoGo' | 'snapshot'>): RunResult =>
       Object.defineProperty({ snapshot: secretFree, ...fields } as RunResult, 'goNoGo', { get: render, enumerable: true });
     if (!writing) return result({ write: null, writeError: null, attempts: attempt });

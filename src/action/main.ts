@@ -102,8 +102,8 @@ export async function run(): Promise<void> {
     if (github && !settings.dryRun) {
       const reported = await github.report(snap, {
         comment: settings.comment,
-        body: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max - 200 }),
-        summary: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max }),
+        body: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max - 200, charts: config.charts }),
+        summary: (max) => renderMarkdown(snap, { evidenceUrl, maxLength: max, charts: config.charts }),
       });
       commentUrl = reported.commentUrl;
       for (const w of reported.warnings) {
@@ -122,7 +122,7 @@ export async function run(): Promise<void> {
     workflow.setOutput(Outputs.CommentUrl, commentUrl ?? '');
     workflow.setOutput(Outputs.Approvers, snap.approvers.join(','));
 
-    let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4 });
+    let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4, charts: config.charts });
     if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;
     workflow.appendSummary(redactor.redact(summary));
 

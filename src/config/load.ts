@@ -21,6 +21,8 @@ export interface Config {
   providers: Record<string, ProviderConfig>;
   state: StateConfig | null;
   evidenceTemplate: string | null;
+  /** `report.charts`: sparklines only, or Mermaid charts of comparison gates as well. */
+  charts: 'sparkline' | 'mermaid';
   deadlineMs: number | null;
   defaults: { timeoutMs: number | null; concurrency: number | null };
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
@@ -387,6 +389,7 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     providers,
     state: cfg.state ?? null,
     evidenceTemplate: cfg.evidence?.template ?? null,
+    charts: cfg.report?.charts ?? 'sparkline',
     deadlineMs: ms(cfg.deadline),
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
     secrets: [...secrets].filter((s) => s.length > 0),

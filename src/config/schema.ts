@@ -220,6 +220,9 @@ export const configSchema = obj({
   evidence: obj({
     template: z.string().min(1).optional(),
   }).optional(),
+  report: obj({
+    charts: z.enum(['sparkline', 'mermaid']).optional().describe('sparkline (default): a sparkline per windowed gate; mermaid: also a Mermaid line chart per comparison gate in the PR comment, job summary and Go/No-Go.'),
+  }).optional(),
   providers: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a provider name of [A-Za-z0-9_-]'), providerSchema).default({}),
   defaults: obj({
     noData: noData.optional(),

@@ -61,6 +61,18 @@ export interface MarkdownOptions {
   charts?: 'sparkline' | 'mermaid';
 }
 
+/** A Mermaid line chart per gate with a baseline series (canary and baseline), in a collapsed block. */
+export function mermaidSection(s: Pick<Snapshot, 'gates'>): string[] {
+  const charts: string[] = [];
+  for (const g of s.gates) {
+    if (!g.baselineSeries?.length) continue;
+    const chart = mermaidChart(g.name, g.series, g.baselineSeries);
+    if (chart) charts.push(`**${md(g.name)}**: first line ${g.shadow ? '(shadow) ' : ''}canary, second line baseline`, '', '```mermaid', chart, '```', '');
+  }
+  if (!charts.length) return [];
+  return ['<details><summary>Charts: canary against baseline</summary>', '', ...charts, '</details>', ''];
+}
+
 /** The snapshot as GitHub Markdown: job summary, PR comment and check-run summary all use this. */
 export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string {
   const head: string[] = [];
@@ -92,16 +104,7 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
     return rows;
   };
   const table = gateTable(hasTrends);
-  const charts: string[] = [];
-  if (opts.charts === 'mermaid') {
-    for (const g of s.gates) {
-      if (!g.baselineSeries?.length) continue;
-      const chart = mermaidChart(g.name, g.series, g.baselineSeries);
-      if (chart) charts.push(`**${md(g.name)}**: first line ${g.shadow ? '(shadow) ' : ''}canary, second line baseline`, '', '```mermaid', chart, '```', '');
-    }
-    if (charts.length) charts.unshift('<details><summary>Charts: canary against baseline</summary>', '');
-    if (charts.length) charts.push('</details>', '');
-  }
+  const charts = opts.charts === 'mermaid' ? mermaidSection(s) : [];
   const details: string[] = [];
   const queried = s.gates.filter((g) => g.status !== 'skipped');
   if (queried.length) {

@@ -1,12 +1,18 @@
 import Mustache from 'mustache';
 import { fmt } from '../engine/windows.js';
 import { inlineMarkdown } from './escape.js';
-import { transitionText, trendText, valueText, windowText } from './markdown.js';
+import { mermaidSection, transitionText, trendText, valueText, windowText } from './markdown.js';
 import { judgesGates, type Snapshot } from './snapshot.js';
 
+export interface GoNoGoOptions {
+  charts?: 'sparkline' | 'mermaid';
+}
+
 /** The data a Go/No-Go template sees. Plain values only: a template cannot run code. */
-export function goNoGoView(s: Snapshot) {
+export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
   return {
+    /** Markdown of the Mermaid charts (`report.charts: mermaid`), else empty; `{{{charts}}}` in a template. */
+    charts: opts.charts === 'mermaid' ? mermaidSection(s).join('\n') : '',
     rollout: s.rollout,
     decision: s.decision,
     go: s.decision === 'PROCEED',
@@ -61,9 +67,9 @@ export function goNoGoView(s: Snapshot) {
  * Fills a Go/No-Go template (Mustache, logic-less). Every `{{value}}` is escaped for Markdown so
  * names and error texts render inertly; `{{{value}}}` is available for trusted template authors.
  */
-export function renderGoNoGo(template: string, s: Snapshot): string {
+export function renderGoNoGo(template: string, s: Snapshot, opts: GoNoGoOptions = {}): string {
   const writer = new Mustache.Writer();
   // Escaping is per render, never by mutating the global Mustache.escape.
   const escape = (v: unknown) => inlineMarkdown(String(v));
-  return writer.render(template, goNoGoView(s), undefined, { escape });
+  return writer.render(template, goNoGoView(s, opts), undefined, { escape });
 }

@@ -8,6 +8,8 @@ import { renderGoNoGo } from '../../src/report/template.js';
 import { renderTerminal } from '../../src/report/terminal.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from '../../src/report/default-template.js';
 import { gate, NOW, plan, seriesOf, state } from '../support/fixtures.js';
+import { parseConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/config/errors.js';
 
 /** A deterministic noise in [-1, 1]. */
 const noise = (i: number, seed: number) => Math.sin(i * 12.9898 + seed * 78.233) % 1;
@@ -103,4 +105,22 @@ describe('reports of comparison gates', () => {
     expect(md.split('\n').find((l) => l.startsWith('| errors'))).toContain('| ▁▂▃▃▄▅▆▆▇█ |');
     expect(md.split('\n').find((l) => l.startsWith('| queue'))).toContain('| — |');
   });
+
+  it('the Go/No-Go carries the Mermaid charts when the config asks for them', () => {
+    expect(renderGoNoGo(DEFAULT_GO_NO_GO_TEMPLATE, snap, { charts: 'mermaid' }).match(/```mermaid\nxychart-beta/g)).toHaveLength(2);
+    expect(renderGoNoGo(DEFAULT_GO_NO_GO_TEMPLATE, snap)).not.toContain('mermaid');
+  });
 });
+
+describe('config: report.charts', () => {
+  const text = (report: string) => `version: 1\nrollout: { name: r, stages: [{ name: a, traffic: 1 }] }\n${report}gates: []\n`;
+  it('defaults to sparklines, and takes mermaid', () => {
+    expect(parseConfig(text(''), 'c.yml', {}).charts).toBe('sparkline');
+    expect(parseConfig(text('report: { charts: mermaid }\n'), 'c.yml', {}).charts).toBe('mermaid');
+  });
+  it('anything else is an error naming report.charts', () => {
+    expect(() => parseConfig(text('report: { charts: svg }\n'), 'c.yml', {})).toThrow(ConfigError);
+    expect(() => parseConfig(text('report: { charts: svg }\n'), 'c.yml', {})).toThrow(/report\.charts/);
+  });
+});
+
