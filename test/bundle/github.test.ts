@@ -79,6 +79,13 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(comments[0]!.body.startsWith('<!-- rollout-gate:chat-v1.1 -->')).toBe(true);
     expect(comments[0]!.body).toContain('rollout-gate: **PROCEED**');
     expect(r.outputs['comment-url']).toMatch(/#issuecomment-\d+$/);
+    // Every windowed gate as a sparkline; the comparison gate as two on one scale, and in words.
+    const body = comments[0]!.body;
+    expect(body).toMatch(/\| write\\_receipt\\_p95\\_ms \| [^|]+ \| [▁▂▃▄▅▆▇█]{24} \|/);
+    expect(body).toMatch(/\| write\\_latency\\_vs\\_stable \| mean \d+(\.\d+)? vs \d+(\.\d+)? \(\+\d(\.\d)?%\) \| [▁▂▃▄▅▆▇█]{24} vs [▁▂▃▄▅▆▇█]{24} \|/);
+    expect(body).toMatch(/\*\*write\\_latency\\_vs\\_stable\*\* \(metrics, major, \d+ samples\): \+\d(\.\d)?% vs baseline \(98% CI \+\d(\.\d)?%…\+\d(\.\d)?% of the baseline mean, p &lt; 0\.0001; mean \+\d(\.\d)?%\): passes \(within the allowed \+10%\)/);
+    expect(body).toContain('| error\\_rate\\_vs\\_stable |');
+    expect(body).toMatch(/\| error\\_rate\\_vs\\_stable \|.*\| ✅ pass \(shadow: does not decide\) \|/);
 
     const files = standin.files(repo, 'rollout-ledger');
     const dirOnLedger = [...files.keys()].find((k) => k.endsWith('/snapshot.json'))!;
