@@ -154,7 +154,7 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
     max: series.length ? max : null,
     baselineSeries: baselineSide?.series ?? [],
   };
-  const lastBaseline = baseline?.filter(([, v]) => Number.isFinite(num(v))).at(-1);
+  const lastBaseline = baseline ? lastFinite(baseline) : undefined;
   if (lastBaseline) stats.baselineValue = num(lastBaseline[1]);
 
   const nanNote = dropped > 0 ? ` (${dropped} NaN/Inf sample${dropped === 1 ? '' : 's'} ignored)` : '';
@@ -172,6 +172,11 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   return done(verdict.kind, reason, { ...stats, violations: verdict.violations });
 }
 
+function lastFinite(samples: readonly Sample[]): Sample | undefined {
+  for (let i = samples.length - 1; i >= 0; i--) if (Number.isFinite(num(samples[i]![1]))) return samples[i];
+  return undefined;
+}
+
 interface WindowSide {
   /** Finite samples inside the window, in time order. */
   series: Sample[];
@@ -181,26 +186,37 @@ interface WindowSide {
   max: number;
 }
 
-/** Keeps finite values inside [lowS, highS], in time order (one pass; series can be long). */
+/**
+ * Keeps finite values inside [lowS, highS], in time order (one pass; series can be long). When
+ * every sample is kept, as from a range query, the provider's own list is used, not a copy.
+ */
 function inWindow(all: readonly Sample[], lowS: number, highS: number): WindowSide {
   let dropped = 0;
   let sorted = true;
   let min = Infinity;
   let max = -Infinity;
-  const series: Sample[] = [];
+  let lastTs = -Infinity;
+  // null while every sample so far is kept: the copy starts at the first one left out.
+  let kept: Sample[] | null = null;
   for (let i = 0; i < all.length; i++) {
     const s = all[i]!;
     const ts = s[0];
     const v = s[1];
-    if (typeof v === 'number' && !Number.isFinite(v)) { dropped++; continue; }
-    if (ts < lowS || ts > highS) continue;
-    if (sorted && series.length > 0 && series[series.length - 1]![0] > ts) sorted = false;
-    series.push(s);
+    const finite = typeof v !== 'number' || Number.isFinite(v);
+    if (!finite || ts < lowS || ts > highS) {
+      if (!finite) dropped++;
+      kept ??= all.slice(0, i);
+      continue;
+    }
+    if (ts < lastTs) sorted = false;
+    lastTs = ts;
+    if (kept) kept.push(s);
     const n = num(v);
     if (n < min) min = n;
     if (n > max) max = n;
   }
-  if (!sorted) series.sort((a, b) => a[0] - b[0]);
+  let series = kept ?? (all as Sample[]);
+  if (!sorted) series = (kept ?? [...all]).sort((a, b) => a[0] - b[0]);
   return { series, dropped, min, max };
 }
 

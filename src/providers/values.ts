@@ -57,6 +57,13 @@ export function toUnixSeconds(v: unknown, where: string): number {
 export function toSamples(v: unknown, nowMs: number, where: string): Sample[] {
   if (v === undefined) throw new ProviderError(`${where} does not exist`);
   if (Array.isArray(v)) {
+    // The common case, every pair `[number, number]`, is used as it is: large series are not copied.
+    let plain = true;
+    for (let i = 0; i < v.length && plain; i++) {
+      const pair: unknown = v[i];
+      plain = Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && typeof pair[1] === 'number';
+    }
+    if (plain) return v as Sample[];
     return v.map((pair, i) => {
       // The common case, `[number, number]`, is used as it is: large series are not copied.
       if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && typeof pair[1] === 'number') {
