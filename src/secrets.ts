@@ -2,6 +2,8 @@
 export class Redactor {
   private values: string[] = [];
   private onAdd: ((value: string) => void) | null;
+  /** Lists holding only numbers and [number, number] pairs: nothing in them can be a secret. */
+  private series = new WeakSet<object>();
 
   constructor(values: Iterable<string> = [], onAdd: ((value: string) => void) | null = null) {
     this.onAdd = onAdd;
@@ -30,13 +32,18 @@ export class Redactor {
   redactDeep<T>(value: T): T {
     if (typeof value === 'string') return this.redact(value) as T;
     if (Array.isArray(value)) {
+      // A series already checked (gates that read one series share its list) is not walked again.
+      if (this.series.has(value)) return value;
       let copy: unknown[] | null = null;
+      let numbersOnly = true;
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (v === null || (typeof v !== 'object' && typeof v !== 'string') || isNumericPair(v)) continue;
+        numbersOnly = false;
         const r = this.redactDeep(v);
         if (r !== v) (copy ??= [...value])[i] = r;
       }
+      if (numbersOnly) this.series.add(value);
       return (copy ?? value) as T;
     }
     if (value && typeof value === 'object') {

@@ -44,9 +44,17 @@ export function sparkline(values: readonly number[], lo = Math.min(...values), h
 /** Width of a sparkline in the reports: enough for a shape, small enough for a table cell. */
 export const SPARK_WIDTH = 24;
 
+const drawn = new WeakMap<readonly Sample[], string>();
+
 /** One sparkline, or two on a shared scale for a gate with a baseline series. */
 export function gateSparklines(series: readonly Sample[], baseline: readonly Sample[] = []): { series: string; baseline: string | null } | null {
   if (series.length < 2) return null;
+  // Every report draws the same lines, and gates reading one series share its list.
+  if (baseline.length < 2) {
+    let line = drawn.get(series);
+    if (line === undefined) drawn.set(series, (line = sparkline(buckets(series, SPARK_WIDTH))));
+    return { series: line, baseline: null };
+  }
   const a = buckets(series, SPARK_WIDTH);
   const b = baseline.length >= 2 ? buckets(baseline, SPARK_WIDTH) : null;
   const all = b ? [...a, ...b] : a;

@@ -57,6 +57,8 @@ export const TOOL_VERSION = '0.1.0';
  */
 export function snapshotJson(s: Snapshot): string {
   const compact: string[] = [];
+  // Gates that read one series share its list: it is written out once and placed in each.
+  const placed = new Map<unknown, number>();
   // A marker no string in the snapshot can equal: JSON escapes the NUL, and the nonce is per call.
   const nonce = `\u0000series:${Math.random().toString(36).slice(2)}:`;
   const gates = s.gates.map((g) => {
@@ -64,8 +66,12 @@ export function snapshotJson(s: Snapshot): string {
     for (const key of SERIES_KEYS) {
       const series = keep[key];
       if (Array.isArray(series) && series.length > 0) {
-        compact.push(JSON.stringify(series));
-        keep[key] = `${nonce}${compact.length - 1}`;
+        let at = placed.get(series);
+        if (at === undefined) {
+          at = compact.push(JSON.stringify(series)) - 1;
+          placed.set(series, at);
+        }
+        keep[key] = `${nonce}${at}`;
       }
     }
     return keep;

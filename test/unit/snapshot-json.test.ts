@@ -27,6 +27,14 @@ describe('snapshot.json', () => {
     expect(text).toContain('\n  "decision": ');
   });
 
+  it('gates that share one series list each read it back', () => {
+    const s = snapshotWith(['a', 'b', 'c'], 5);
+    const shared = s.gates[0]!.series;
+    s.gates = s.gates.map((g) => ({ ...g, series: shared }));
+    const back = JSON.parse(snapshotJson(s));
+    for (const g of back.gates) expect(g.series).toEqual(JSON.parse(JSON.stringify(shared)));
+  });
+
   it('a gate with no samples keeps an empty list', () => {
     const s = snapshotWith(['a'], 0);
     expect(JSON.parse(snapshotJson(s)).gates[0].series).toEqual([]);
