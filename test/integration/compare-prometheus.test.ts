@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBinary, type RunningServer } from '../servers/common.js';
 import { configText, gateResult, runGates } from '../servers/gates.js';
 import { startPrometheus, type Fixtures } from '../servers/prometheus.js';
+import { normal as standardNormal } from '../support/random.js';
 
 /**
  * Compare gates against the real Prometheus: noisy canary and baseline series backfilled with
@@ -16,17 +17,8 @@ const WEEK_S = 7 * 24 * 3600;
 /** Seeds of the identical-distribution runs: SPEC asks for at least 20. */
 const SEEDS = 40;
 
-/** Seeded PRNG (mulberry32) with normal draws (Box–Muller). */
-function normal(seed: number): () => number {
-  let a = (seed * 0x9e3779b1) >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+/** Standard normal draws, seeded (the seed spread so that neighbouring seeds differ). */
+const normal = (seed: number) => standardNormal(Math.imul(seed, 0x9e3779b1));
 
 interface Side {
   /** Seconds before the end where this stretch of samples ends (0 = now, WEEK_S = a week earlier). */

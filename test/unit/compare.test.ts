@@ -3,18 +3,8 @@ import { compareSamples, comparisonFails, describeCompareSpec, describeCompariso
 import { evaluateGate, type GateResult } from '../../src/engine/gates.js';
 import type { CompareSpec, Gate, Sample } from '../../src/engine/model.js';
 import { gate, M, NOW, NOW_S, seriesOf } from '../support/fixtures.js';
+import { normal } from '../support/random.js';
 
-/** Seeded PRNG (mulberry32) and normal draws (Box–Muller): noisy series that are the same on every run. */
-function normal(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 /** 60 samples 30 s apart (the last 30 minutes), mean `mean`, standard deviation `sd`. */
 function noisy(seed: number, mean: number, sd: number): Sample[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mannWhitney, normalCdf, normalQuantile, normalSf, sigmaTest } from '../../src/engine/stats/index.js';
+import { mulberry32 } from '../support/random.js';
 
 // Brute-force properties sort every difference: keep runs and sizes small (a blocked worker is killed after 60 s).
 const runs = Math.min(300, Number(process.env.FUZZ_RUNS ?? 300));
@@ -12,16 +13,6 @@ function expectRelative(actual: number, expected: number, tolerance = 1e-9): voi
   else expect(Math.abs(actual - expected) / Math.abs(expected)).toBeLessThan(tolerance);
 }
 
-/** Seeded PRNG for reproducible large samples (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** k of [D(k+1), D(nm−k)], restated from the definition. */
 function intervalK(n: number, m: number, confidence: number): number {
