@@ -13,7 +13,8 @@ import { requireBinary, type RunningServer } from '../servers/common.js';
 import { generateFixtures, startPrometheus } from '../servers/prometheus.js';
 
 /**
- * The README's workflows, run as written: each workflow is read from the README, the
+ * The documented workflows, run as written: each workflow is read from the page that shows it
+ * (the quick start from README.md, the others from docs/action.md), the
  * rollout-gate step's `with:` and `env:` are evaluated against the event's inputs, vars and
  * secrets the way the runner does, and the bundled `dist/index.js` runs with them against the
  * GitHub stand-in and a real Prometheus holding the gate metrics.
@@ -30,17 +31,22 @@ interface Workflow {
   jobs: Record<string, { steps: { id?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }[] }>;
 }
 
-/** The first ```yaml block after the README heading that starts with `heading`. */
-function readmeWorkflow(heading: string): Workflow {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const at = readme.indexOf(`\n### ${heading}`);
-  if (at < 0) throw new Error(`README has no "### ${heading}" section`);
-  const block = /```yaml\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!block) throw new Error(`README section "${heading}" has no yaml block`);
+/** Where each workflow is documented: the quick start in the README, the rest on the Action's page. */
+const PAGES: Record<string, string> = { 'Quick start': 'README.md' };
+const pageOf = (heading: string) => PAGES[heading] ?? 'docs/action.md';
+
+/** The first ```yaml block after the heading (## or ###) that starts with `heading`. */
+function documentedWorkflow(heading: string): Workflow {
+  const page = pageOf(heading);
+  const text = readFileSync(join(ROOT, page), 'utf8');
+  const at = text.search(new RegExp(`\\n#{2,3} ${heading}`));
+  if (at < 0) throw new Error(`${page} has no "## ${heading}" or "### ${heading}" section`);
+  const block = /```yaml\n([\s\S]*?)```/.exec(text.slice(at));
+  if (!block) throw new Error(`${page} section "${heading}" has no yaml block`);
   return parseYaml(block[1]!) as Workflow;
 }
 
-/** GitHub's `${{ a.b.c }}` expressions, for the plain property lookups the README's workflows use. */
+/** GitHub's `${{ a.b.c }}` expressions, for the plain property lookups the documented workflows use. */
 function evaluate(value: unknown, context: Record<string, unknown>): string {
   return String(value).replace(/\$\{\{\s*([\w.-]+)\s*\}\}/g, (_, expr: string) => {
     let v: unknown = context;
@@ -51,7 +57,7 @@ function evaluate(value: unknown, context: Record<string, unknown>): string {
 
 function gateStep(wf: Workflow) {
   const steps = Object.values(wf.jobs).flatMap((j) => j.steps);
-  const step = steps.find((s) => s.uses?.startsWith('org/rollout-gate@'));
+  const step = steps.find((s) => s.uses?.startsWith('rollout-gate/rollout-gate@'));
   if (!step) throw new Error('the workflow has no rollout-gate step');
   return { step, steps };
 }
@@ -119,12 +125,12 @@ afterEach(() => {
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
 const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
-/** Runs the README workflow's rollout-gate step as the runner would for this event. */
+/** Runs the documented workflow's rollout-gate step as the runner would for this event. */
 async function runWorkflow(
   heading: string,
   opts: { eventName: string; event: Record<string, unknown>; inputs?: Record<string, unknown>; token?: string; service?: string; maxErrorRatio?: string },
 ): Promise<{ run: ActionRun; wf: Workflow; steps: ReturnType<typeof gateStep>['steps'] }> {
-  const wf = readmeWorkflow(heading);
+  const wf = documentedWorkflow(heading);
   expect(Object.keys(wf.on)).toContain(opts.eventName);
   const { step, steps } = gateStep(wf);
   const token = opts.token ?? ACTIONS_TOKEN;
@@ -162,12 +168,22 @@ function pullRequestEvent(fork = false) {
   return prEvent({ owner: OWNER, repo: repo.name, number: 7, headSha: HEAD_SHA, author: 'dana', body: 'Release chat v1.1', fork: fork ? 'mallory' : null });
 }
 
-describe.skipIf(!havePrometheus)('the README workflows, run by the bundled Action with a real Prometheus behind the gates', () => {
+describe.skipIf(!havePrometheus)('the documented workflows, run by the bundled Action with a real Prometheus behind the gates', () => {
   it('the permissions blocks grant what each workflow writes', () => {
-    for (const heading of ['Workflow 1', 'Fork pull requests']) {
-      expect(readmeWorkflow(heading).permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
+    for (const heading of ['Quick start', 'Workflow 1', 'Fork pull requests']) {
+      expect(documentedWorkflow(heading).permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write', checks: 'write' });
     }
-    for (const heading of ['Workflow 2', 'Workflow 3']) expect(readmeWorkflow(heading).permissions).toMatchObject({ contents: 'write', checks: 'write' });
+    for (const heading of ['Workflow 2', 'Workflow 3']) expect(documentedWorkflow(heading).permissions).toMatchObject({ contents: 'write', checks: 'write' });
+  });
+
+  it('the quick start workflow, as written in the README: PROCEED passes the step and the check run', async () => {
+    standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+    const { run, wf } = await runWorkflow('Quick start', { eventName: 'pull_request', event: pullRequestEvent() });
+    expect(gateStep(wf).step.with).toMatchObject({ config: '.github/rollout-gate.yml', 'github-token': '${{ github.token }}' });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.outputs).toMatchObject({ decision: 'PROCEED', 'target-stage': 'canary_50' });
+    expect(repo.checkRuns.at(-1)).toMatchObject({ name: 'rollout-gate / chat-v1.1', headSha: HEAD_SHA, conclusion: 'success' });
+    expect(repo.comments.get(7)![0]!.body).toContain('rollout-gate: **PROCEED**');
   });
 
   it('Workflow 1 (evaluate on the release PR): PROCEED passes the step and the check run; the comment and evidence carry the Prometheus values', async () => {
@@ -210,7 +226,7 @@ describe.skipIf(!havePrometheus)('the README workflows, run by the bundled Actio
   it('Workflow 2 (promote on workflow_dispatch): the state moves and the next step gets the target stage', async () => {
     const { run, steps } = await runWorkflow('Workflow 2', { eventName: 'workflow_dispatch', event: { inputs: { target: '', force: false, reason: '' } }, inputs: { target: '', force: false, reason: '' } });
     expect(run.code, run.stdout).toBe(0);
-    // The README's next step runs on this output and reads the target stage.
+    // The workflow's next step runs on this output and reads the target stage.
     const deploy = steps.find((s) => s.run?.includes('set-traffic'))!;
     expect(deploy.if).toBe("steps.gate.outputs.decision == 'PROCEED'");
     expect(run.outputs).toMatchObject({ decision: 'PROCEED', 'target-stage': 'canary_50' });

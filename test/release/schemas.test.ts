@@ -10,7 +10,7 @@ import { ACTION_SCHEMA_ID, WORKFLOW_SCHEMA_ID, loadSchemaStoreSchemas, type Json
 /**
  * action.yml and every workflow this repository ships or documents, checked against SchemaStore's
  * schemas for GitHub actions and workflows: the .github/workflows files, the workflow files under
- * examples/, and the workflow blocks in the README (```yaml blocks with `on:` and `jobs:`).
+ * examples/, and the workflow blocks in README.md and docs/*.md (```yaml blocks with `on:` and `jobs:`).
  */
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -56,13 +56,18 @@ async function filesUnder(dir: string, ext: RegExp): Promise<string[]> {
     .sort();
 }
 
-/** The README's ```yaml blocks that are whole workflows, named by their `name:` line. */
-async function readmeWorkflows(): Promise<{ name: string; text: string }[]> {
-  const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
-  return [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)]
-    .map((m) => m[1]!)
-    .filter((text) => /^on:/m.test(text) && /^jobs:/m.test(text))
-    .map((text) => ({ name: /^name:\s*(.+)$/m.exec(text)?.[1] ?? '(unnamed)', text }));
+/** The ```yaml blocks of README.md and every docs/*.md that are whole workflows, named by page and `name:` line. */
+async function documentedWorkflows(): Promise<{ page: string; name: string; text: string }[]> {
+  const pages = ['README.md', ...(await filesUnder('docs', /\.md$/))];
+  const blocks: { page: string; name: string; text: string }[] = [];
+  for (const page of pages) {
+    const markdown = await readFile(join(ROOT, page), 'utf8');
+    for (const m of markdown.matchAll(/```ya?ml\n([\s\S]*?)```/g)) {
+      const text = m[1]!;
+      if (/^on:/m.test(text) && /^jobs:/m.test(text)) blocks.push({ page, name: /^name:\s*(.+)$/m.exec(text)?.[1] ?? '(unnamed)', text });
+    }
+  }
+  return blocks;
 }
 
 describe('the schemas', () => {
@@ -115,11 +120,13 @@ describe('workflows', () => {
     expect(workflows).toContain('examples/runbooks/canary-rollout-plan/workflow.yml');
   });
 
-  it('every workflow in the README is valid', async () => {
-    const blocks = await readmeWorkflows();
-    expect(blocks.map((b) => b.name)).toEqual(expect.arrayContaining(['rollout gate', 'promote', 'rollback', 'rollout gate comment']));
-    for (const { name, text } of blocks) {
-      expect(validateWorkflow(parseYaml(text)), `README workflow "${name}":\n${errorsOf(validateWorkflow).join('\n')}`).toBe(true);
+  it('every workflow in README.md and docs/*.md is valid', async () => {
+    const blocks = await documentedWorkflows();
+    expect(blocks.filter((b) => b.page === 'README.md').map((b) => b.name)).toEqual(expect.arrayContaining(['rollout gate']));
+    expect(blocks.filter((b) => b.page === 'docs/action.md').map((b) => b.name)).toEqual(expect.arrayContaining(['rollout gate', 'promote', 'rollback', 'rollout gate comment']));
+    expect(blocks.filter((b) => b.page === 'docs/governance.md').map((b) => b.name)).toEqual(expect.arrayContaining(['rollout gate']));
+    for (const { page, name, text } of blocks) {
+      expect(validateWorkflow(parseYaml(text)), `${page} workflow "${name}":\n${errorsOf(validateWorkflow).join('\n')}`).toBe(true);
     }
   });
 });
