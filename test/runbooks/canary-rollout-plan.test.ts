@@ -62,7 +62,7 @@ interface Step { uses?: string; env?: Record<string, string>; with?: Record<stri
 /** The rollout-gate step of the runbook's workflow.yml. */
 async function workflowStep(): Promise<Step> {
   const wf = parseYaml(await readFile(join(runbookDir('canary-rollout-plan'), 'workflow.yml'), 'utf8')) as { jobs: Record<string, { steps: Step[] }> };
-  return Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('org/rollout-gate@'))!;
+  return Object.values(wf.jobs).flatMap((j) => j.steps).find((s) => s.uses?.startsWith('rollout-gate/rollout-gate@'))!;
 }
 /** `${{ vars.X }}` / `${{ secrets.X }}` as the runner evaluates them, for the plain lookups the workflow uses. */
 const evaluate = (value: string, context: Record<string, Record<string, string>>) =>
