@@ -1,0 +1,318 @@
+import { describeCompareSpec } from './compare.js';
+import { describeConditions, type Condition, type Operator } from './conditions.js';
+import { evaluateGate, conditionsFor } from './gates.js';
+import type { Gate, Sample } from './model.js';
+
+/**
+ * Calibration (SPEC §7.3), the pure part: a gate's history cut into consecutive windows of its
+ * `over`, each judged by the engine's own `evaluateGate` (so `failAfter`, `minSamples`, NaN and
+ * the compare test count exactly as in a decision), the fail rate, the tightest threshold that
+ * keeps it under a target, and the statistics of the samples. No I/O, no clock.
+ */
+
+/** One window of history and the baseline's samples over the same time (a relative gate), both in time order. */
+export interface HistoryWindow {
+  /** Unix ms of the window's end; the window is (end − over, end]. */
+  endMs: number;
+  samples: Sample[];
+  baseline: Sample[] | null;
+}
+
+export interface SampleStats {
+  samples: number;
+  mean: number | null;
+  std: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+export interface GateCalibration {
+  name: string;
+  condition: string | null;
+  /** Windows judged pass or fail; windows with no data are counted apart. */
+  windows: number;
+  failing: number;
+  noData: number;
+  /** failing / windows; null without a judged window. */
+  failRate: number | null;
+  /** The tightest threshold of the gate's comparison with a fail rate ≤ the target, or null (see `note`). */
+  suggested: number | null;
+  /** The suggested threshold as a condition (`< 0.012`), or null. */
+  suggestedCondition: string | null;
+  note: string | null;
+  stats: SampleStats;
+  /** Set when the history could not be read; every count is then 0. */
+  error: string | null;
+}
+
+/** A time range cut into queries of at most `maxPoints` steps each; no step in two chunks. */
+export interface Chunk {
+  startMs: number;
+  endMs: number;
+  points: number;
+}
+
+/**
+ * The grid start, start + step, …, ≤ end, as consecutive chunks of at most `maxPoints` points.
+ * A range query answers both ends inclusive, so a chunk ends one step before the next begins.
+ */
+export function chunkRange(startMs: number, endMs: number, stepMs: number, maxPoints: number): Chunk[] {
+  if (!(stepMs > 0) || !(maxPoints >= 1) || endMs < startMs) return [];
+  const total = Math.floor((endMs - startMs) / stepMs) + 1;
+  const out: Chunk[] = [];
+  for (let first = 0; first < total; first += maxPoints) {
+    const points = Math.min(maxPoints, total - first);
+    out.push({ startMs: startMs + first * stepMs, endMs: startMs + (first + points - 1) * stepMs, points });
+  }
+  return out;
+}
+
+/** How many whole windows of `overMs` fit in `spanMs`. */
+export function windowCount(spanMs: number, overMs: number): number {
+  return overMs > 0 ? Math.floor(spanMs / overMs) : 0;
+}
+
+/**
+ * Cuts a series (sorted by time) into `count` consecutive windows (end − over, end], the last
+ * ending at `endMs`, stepping back by `over`; returned oldest first. A sample belongs to at
+ * most one window; non-finite values stay in (the engine leaves them out and says so).
+ */
+export function cutWindows(samples: readonly Sample[], endMs: number, overMs: number, count: number): Sample[][] {
+  const out: Sample[][] = [];
+  const firstStartS = (endMs - count * overMs) / 1000;
+  let i = 0;
+  while (i < samples.length && samples[i]![0] <= firstStartS) i++;
+  for (let k = count - 1; k >= 0; k--) {
+    const highS = (endMs - k * overMs) / 1000;
+    const from = i;
+    while (i < samples.length && samples[i]![0] <= highS) i++;
+    out.push(samples.slice(from, i) as Sample[]);
+  }
+  return out;
+}
+
+/** Pairs each window with the baseline's samples over the same time (null without a baseline series). */
+export function historyWindows(samples: readonly Sample[], baseline: readonly Sample[] | null, endMs: number, overMs: number, count: number): HistoryWindow[] {
+  const own = cutWindows(samples, endMs, overMs, count);
+  const base = baseline ? cutWindows(baseline, endMs, overMs, count) : null;
+  return own.map((s, k) => ({ endMs: endMs - (count - 1 - k) * overMs, samples: s, baseline: base ? base[k]! : null }));
+}
+
+export interface WindowTally {
+  windows: number;
+  failing: number;
+  noData: number;
+}
+
+/** The gate as the engine sees it in calibration: its default conditions, for every target. */
+function asJudged(gate: Gate, conditions: readonly Condition[]): Gate {
+  return { ...gate, pass: [...conditions], thresholds: {}, appliesTo: null, shadow: false };
+}
+
+/** Judges every window with `evaluateGate`, as a decision at the window's end would, under `conditions`. */
+export function tallyWindows(gate: Gate, windows: readonly HistoryWindow[], conditions: readonly Condition[] = conditionsFor(gate, null)): WindowTally {
+  const judged = asJudged(gate, conditions);
+  let failing = 0;
+  let noData = 0;
+  for (const w of windows) {
+    const r = evaluateGate(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+    if (r.status === 'fail') failing++;
+    else if (r.status === 'no_data') noData++;
+  }
+  return { windows: windows.length - noData, failing, noData };
+}
+
+/**
+ * A/A for a comparison gate: each window of the baseline's own history against the window
+ * before it, by the gate's test (the engine's compare path, through `evaluateGate`). The
+ * earlier window is moved forward by `over`, as `baselineOffset` does.
+ */
+export function tallyComparisons(gate: Gate, windows: readonly HistoryWindow[]): WindowTally {
+  const overMs = gate.overMs!;
+  const judged: Gate = { ...gate, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
+  let failing = 0;
+  let noData = 0;
+  for (let k = 1; k < windows.length; k++) {
+    const offsetS = overMs / 1000;
+    const earlier = windows[k - 1]!.samples.map(([t, v]) => [t + offsetS, v] as const);
+    const r = evaluateGate(judged, null, { samples: windows[k]!.samples, baseline: earlier }, windows[k]!.endMs);
+    if (r.status === 'fail') failing++;
+    else if (r.status === 'no_data') noData++;
+  }
+  const pairs = Math.max(0, windows.length - 1);
+  return { windows: pairs - noData, failing, noData };
+}
+
+/** The decimal exponent of a finite non-zero number (0.0123 → -2), free of log10 rounding. */
+function exponentOf(v: number): number {
+  return Number(v.toExponential().split('e')[1]);
+}
+
+/** The smallest number of 2 significant digits ≥ v. */
+export function ceil2(v: number): number {
+  if (v === 0 || !Number.isFinite(v)) return v;
+  const r = Number(v.toPrecision(2));
+  if (r >= v) return r;
+  return Number((r + 10 ** (exponentOf(v) - 1)).toPrecision(2));
+}
+
+/** The largest number of 2 significant digits ≤ v. */
+export function floor2(v: number): number {
+  return v === 0 ? 0 : -ceil2(-v);
+}
+
+/**
+ * The threshold of 2 significant digits nearest to `c` on the loose side under `op`: a value
+ * equal to `c` meets `<= X` at X = c but needs X > c for `< X`. `zeroStep` is the step used
+ * past zero, where a strict threshold has no nearest 2-digit neighbour.
+ */
+export function outwardThreshold(op: '<' | '<=' | '>' | '>=', c: number, zeroStep: number): number {
+  const up = op === '<' || op === '<=';
+  const strict = op === '<' || op === '>';
+  const v = up ? c : -c;
+  let x = ceil2(v);
+  if (strict && x <= v) x = v === 0 ? zeroStep : ceil2(v + Math.max(Math.abs(v) * 1e-9, Number.MIN_VALUE));
+  return up ? x : -x;
+}
+
+const ORDERED: readonly Operator[] = ['<', '<=', '>', '>='];
+
+function numberCondition(op: Operator, x: number): Condition {
+  return { op, operand: { kind: 'number', value: x }, text: `${op} ${x}` };
+}
+
+export interface Suggestion {
+  suggested: number | null;
+  condition: string | null;
+  note: string | null;
+}
+
+/**
+ * The tightest threshold of the gate's own comparison whose fail rate on these windows is at
+ * most `targetRate`, rounded outward to 2 significant digits. Candidates are the sample values:
+ * the fail rate only changes where the threshold crosses one, and it only falls as the threshold
+ * loosens, so a binary search over them, each step judged by `tallyWindows`, finds it.
+ */
+export function suggestThreshold(gate: Gate, windows: readonly HistoryWindow[], targetRate: number): Suggestion {
+  const conditions = conditionsFor(gate, null);
+  const none = (note: string): Suggestion => ({ suggested: null, condition: null, note });
+  if (conditions.length !== 1) return none(conditions.length === 0 ? 'the gate has no condition' : 'more than one condition: no single threshold to suggest');
+  const c = conditions[0]!;
+  if (c.operand.kind !== 'number' || !ORDERED.includes(c.op)) {
+    return none(`"${c.text}" is not a numeric < <= > >= comparison: no threshold to suggest`);
+  }
+  const op = c.op as '<' | '<=' | '>' | '>=';
+  const up = op === '<' || op === '<=';
+  const seen = new Set<number>();
+  for (const w of windows) {
+    for (const [, v] of w.samples) {
+      const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (Number.isFinite(n)) seen.add(n);
+    }
+  }
+  if (seen.size === 0) return none('no samples in the history');
+  // Tightest first: ascending for an upper bound, descending for a lower one.
+  const candidates = Float64Array.from(seen).sort();
+  if (!up) candidates.reverse();
+  const current = c.operand.value;
+  const zeroStep = current !== 0 ? 10 ** (exponentOf(Math.abs(current)) - 1) : 1e-6;
+  const thresholdAt = (i: number) => outwardThreshold(op, candidates[i]!, zeroStep);
+  const meets = (x: number) => {
+    const t = tallyWindows(gate, windows, [numberCondition(op, x)]);
+    return t.windows > 0 && t.failing / t.windows <= targetRate;
+  };
+  // The loosest candidate passes every window (no sample breaks it); find the tightest that meets the target.
+  let lo = 0;
+  let hi = candidates.length - 1;
+  if (!meets(thresholdAt(hi))) return none('no threshold meets the target fail rate (no window was judged)');
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (meets(thresholdAt(mid))) hi = mid;
+    else lo = mid + 1;
+  }
+  const x = thresholdAt(lo);
+  return { suggested: x, condition: `${op} ${x}`, note: null };
+}
+
+/** The q-quantile (0…1) of sorted values, linearly interpolated between closest ranks. */
+export function percentile(sorted: ArrayLike<number>, q: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const pos = (n - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.min(n - 1, lo + 1);
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  return a === b ? a : a + (b - a) * (pos - lo);
+}
+
+/** Count, mean, sample standard deviation (n − 1), p50/p90/p99 and max of the finite values. */
+export function sampleStats(samples: readonly Sample[]): SampleStats {
+  const values = new Float64Array(samples.length);
+  let n = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]![1];
+    const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    if (Number.isFinite(x)) values[n++] = x;
+  }
+  if (n === 0) return { samples: 0, mean: null, std: null, p50: null, p90: null, p99: null, max: null };
+  const sorted = values.subarray(0, n).sort();
+  // Summed around the first value, so a constant series gives that value and a std of exactly 0.
+  const first = sorted[0]!;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i]! - first;
+  const mean = first + sum / n;
+  let squares = 0;
+  for (let i = 0; i < n; i++) squares += (sorted[i]! - mean) ** 2;
+  return {
+    samples: n,
+    mean,
+    std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0,
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
+    max: sorted[n - 1]!,
+  };
+}
+
+/** Whether the gate's conditions compare against a baseline value (`+N%`), so its windows need the baseline's. */
+export function needsBaseline(gate: Gate): boolean {
+  return gate.compare === null && conditionsFor(gate, null).some((c) => c.operand.kind === 'relative');
+}
+
+/**
+ * Calibrates one gate from its history ending at `endMs` (`series`: the gate's query, or for a
+ * compare gate the baseline's own series; `baseline`: the baseline's, for a relative gate).
+ */
+export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: readonly Sample[] | null, endMs: number, spanMs: number, targetRate: number): GateCalibration {
+  const overMs = gate.overMs!;
+  const count = windowCount(spanMs, overMs);
+  const windows = historyWindows(series, baseline, endMs, overMs, count);
+  const stats = sampleStats(series);
+  const conditions = conditionsFor(gate, null);
+  const condition = gate.compare ? describeCompareSpec(gate.compare) : conditions.length ? describeConditions(conditions) : null;
+  let tally: WindowTally;
+  let suggestion: Suggestion;
+  if (gate.compare) {
+    tally = tallyComparisons(gate, windows);
+    suggestion = { suggested: null, condition: null, note: 'A/A: each window of the baseline against the window before it; a comparison has no threshold to suggest' };
+  } else {
+    tally = tallyWindows(gate, windows, conditions);
+    suggestion = suggestThreshold(gate, windows, targetRate);
+  }
+  return {
+    name: gate.name,
+    condition,
+    windows: tally.windows,
+    failing: tally.failing,
+    noData: tally.noData,
+    failRate: tally.windows > 0 ? tally.failing / tally.windows : null,
+    suggested: suggestion.suggested,
+    suggestedCondition: suggestion.condition,
+    note: suggestion.note,
+    stats,
+    error: null,
+  };
+}
