@@ -10,6 +10,7 @@ import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
+import { calibrateCommand } from './calibrate.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
@@ -22,6 +23,7 @@ usage:
   rollout-gate evaluate|promote|rollback|resume [options]
   rollout-gate validate [--config F]
   rollout-gate explain SNAPSHOT.json [--json]
+  rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
 
 options:
   --config F        config file (default .github/rollout-gate.yml, else rollout-gate.yml)
@@ -35,6 +37,10 @@ options:
   --dry-run         evaluate and print, write nothing
   --no-evidence     write no evidence files or decision-log line
   --timeout D       deadline of the whole run (e.g. 2m; overrides the config's deadline): past it, HOLD
+  --days N          calibrate: read the last N days of each gate's history (default 14)
+  --gate NAME       calibrate: only this gate (repeatable; default: every gate with over)
+  --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
+  --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --json            print the snapshot document instead of the table
   --verbose         debug output on stderr
   --no-color        no colour even on a terminal
@@ -47,6 +53,8 @@ interface Io {
   env: NodeJS.ProcessEnv;
   cwd: string;
   isTTY: boolean;
+  /** stderr is a terminal (calibrate draws its progress there). */
+  stderrTTY?: boolean;
 }
 
 const defaultIo = (): Io => ({
@@ -55,6 +63,7 @@ const defaultIo = (): Io => ({
   env: process.env,
   cwd: process.cwd(),
   isTTY: process.stdout.isTTY === true,
+  stderrTTY: process.stderr.isTTY === true,
 });
 
 function findConfig(cwd: string, given: string | undefined): string {
@@ -82,6 +91,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'kill-switch': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         'no-evidence': { type: 'boolean' },
+        days: { type: 'string' },
+        gate: { type: 'string', multiple: true },
+        'fail-rate': { type: 'string' },
+        out: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -126,8 +139,31 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
       return exitFor(snap.decision, snap.command);
     }
+    if (command === 'calibrate') {
+      const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
+      if (stray.length) throw new UsageError(`--${stray[0]} does not go with calibrate`);
+      return await calibrateCommand({
+        configFile: findConfig(io.cwd, o.config),
+        days: o.days,
+        gates: o.gate ?? [],
+        failRate: o['fail-rate'],
+        out: o.out,
+        now: o.now,
+        json: o.json === true,
+        extra: positionals.slice(1),
+        cwd: io.cwd,
+        env: io.env,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        stderrTTY: io.stderrTTY === true,
+        logger,
+        redactor,
+      });
+    }
+    const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
+    if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (!['evaluate', 'promote', 'rollback', 'resume', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate or explain`);
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate, explain or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);

@@ -13,6 +13,8 @@ export const DEFAULT_STALE_AFTER_MS = 5 * 60_000;
 /** Longer query strings go in a form-encoded POST body, which every Prometheus-compatible API accepts. */
 const MAX_GET_URL = 4_000;
 const MAX_LISTED_SERIES = 10;
+/** Prometheus refuses a range query of more than 11,000 points per series: longer reads go in chunks. */
+export const MAX_POINTS_PER_SERIES = 11_000;
 
 /** One series of a result: its labels and its samples in time order. */
 export interface Series {
