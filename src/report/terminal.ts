@@ -45,7 +45,8 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
-function statusText(g: GateResult): string {
+/** A gate's status and what it does to the decision: "fail → HOLD", "no data (warning)", "pass (shadow)". */
+export function statusText(g: Pick<GateResult, 'status' | 'effect' | 'shadow'>): string {
   const base = g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status;
   if (g.shadow) return `${base} (shadow)`;
   if (g.effect === 'rollback') return `${base} → ROLLBACK`;
