@@ -11,6 +11,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
 import { calibrateCommand } from './calibrate.js';
+import { backtestCommand } from './backtest.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
@@ -24,6 +25,7 @@ usage:
   rollout-gate validate [--config F]
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
+  rollout-gate backtest --evidence DIR [--config F] [--json]
 
 options:
   --config F        config file (default .github/rollout-gate.yml, else rollout-gate.yml)
@@ -41,6 +43,7 @@ options:
   --gate NAME       calibrate: only this gate (repeatable; default: every gate with over)
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
+  --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
   --json            print the snapshot document instead of the table
   --verbose         debug output on stderr
   --no-color        no colour even on a terminal
@@ -95,6 +98,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         gate: { type: 'string', multiple: true },
         'fail-rate': { type: 'string' },
         out: { type: 'string' },
+        evidence: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -139,6 +143,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
       return exitFor(snap.decision, snap.command);
     }
+    if (command === 'backtest') {
+      const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
+      return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
+    }
+    if (o.evidence !== undefined) throw new UsageError('--evidence goes with backtest');
     if (command === 'calibrate') {
       const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
       if (stray.length) throw new UsageError(`--${stray[0]} does not go with calibrate`);
@@ -163,7 +172,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (!['evaluate', 'promote', 'rollback', 'resume', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate, explain or calibrate`);
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
