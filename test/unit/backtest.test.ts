@@ -296,6 +296,28 @@ describe('rollout-gate backtest', () => {
   });
 });
 
+describe('rollout-gate backtest: forced runs and other rollouts', () => {
+  it('a forced promotion is forced again; another rollout\'s snapshot is skipped', async () => {
+    const dir = join(root, 'misc');
+    healthyDir(dir, 1);
+    // Too early in canary_10: HOLD, forced to PROCEED.
+    await run(dir, ['evaluate', '--now', iso(T - 90 * MIN), '--force', '--reason', 'hotfix', '--actor', 'alice']);
+    const [forced] = await findSnapshots(dir);
+    const other = JSON.parse(readFileSync(forced!, 'utf8'));
+    mkdirSync(join(dir, 'other'));
+    writeFileSync(join(dir, 'other/snapshot.json'), JSON.stringify({ ...other, rollout: 'search-v2' }));
+
+    const gate = '  - name: queue_depth\n    provider: metrics\n    query: chat.queue_depth\n    pass: "< 100"\n';
+    const r = await backtestJson(config('forced-new-gate', (t) => `${t}${gate}`), join(root, 'misc'));
+    expect(r.snapshots.map((s) => [s.recorded, s.now])).toEqual([['PROCEED', 'PROCEED']]);
+    expect(r.skipped).toEqual([{ path: join(dir, 'other/snapshot.json'), at: iso(T - 90 * MIN), reason: 'rollout search-v2, not chat-v1.1' }]);
+    // A critical failure is never forced through.
+    const critical = '  - name: queue_depth\n    provider: metrics\n    query: chat.queue_depth\n    pass: "< 100"\n    severity: critical\n    noData: fail\n';
+    const c = await backtestJson(config('forced-critical', (t) => `${t}${critical}`), dir);
+    expect(c.snapshots.map((s) => [s.recorded, s.now])).toEqual([['PROCEED', 'ROLLBACK']]);
+  });
+});
+
 describe('rollout-gate backtest: the command', () => {
   it('prints a table: one row per snapshot, the changed gates beneath it, and a summary', async () => {
     const r = await cli(['backtest', '--config', config('table', withErrorThreshold('0.004')), '--evidence', corpus]);
