@@ -15,6 +15,11 @@ import {
   type Fixtures,
 } from '../servers/prometheus.js';
 import type { RunningServer } from '../servers/common.js';
+import { calibrate, readHistory, type CalibrateOptions } from '../../src/calibrate.js';
+import { parseConfig } from '../../src/config/load.js';
+import { silentLogger } from '../../src/logger.js';
+import { defaultFactories } from '../../src/providers/index.js';
+import { Redactor } from '../../src/secrets.js';
 
 const havePrometheus = requireBinary('prometheus', 'prometheus') && requireBinary('promtool', 'prometheus');
 const haveVictoria = requireBinary('victoria-metrics', 'victoria-metrics');
@@ -443,4 +448,126 @@ wrong: { type: prometheus, url: "${proxy.url}", headers: { Authorization: "Beare
       expect(load.peak).toBe(limit);
     });
   });
+});
+
+/**
+ * Calibration against a real Prometheus holding 14 days of history (backfilled with promtool):
+ * one gauge sampled every minute, quiet around 0.001–0.006 with, in some hours, a spike of a few
+ * minutes. The expectations are computed here from the generated values, not by the engine.
+ */
+describe('calibrate against Prometheus with 14 days of history', () => {
+  const DAYS = 14;
+  const WINDOWS = DAYS * 24;
+  let server: RunningServer;
+  let endS: number;
+  /** The value of every minute from the first window's start (exclusive) to the end, oldest first: WINDOWS × 60. */
+  const values: number[] = [];
+
+  /** mulberry32: a fixed pseudo-random sequence, so the history is the same on every run. */
+  const random = (() => {
+    let a = 0x9e3779b9;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  })();
+
+  beforeAll(async () => {
+    if (!havePrometheus) return;
+    endS = Math.floor(Date.now() / 1000 / 3600) * 3600 - 3600;
+    const startS = endS - WINDOWS * 3600;
+    for (let w = 0; w < WINDOWS; w++) {
+      const hour = Array.from({ length: 60 }, () => (10 + Math.floor(random() * 50)) / 10_000);
+      if (random() < 0.15) {
+        const length = 1 + Math.floor(random() * 10);
+        const from = Math.floor(random() * (60 - length));
+        const height = (80 + Math.floor(random() * 220)) / 10_000;
+        for (let m = from; m < from + length; m++) hour[m] = height;
+      }
+      values.push(...hour);
+    }
+    const om = ['# TYPE calib_ratio gauge'];
+    // A few minutes before the first window too, as a scraped series would have.
+    for (let m = -5; m <= 0; m++) om.push(`calib_ratio ${values[0]} ${startS + m * 60}`);
+    values.forEach((v, i) => om.push(`calib_ratio ${v} ${startS + (i + 1) * 60}`));
+    om.push('# EOF');
+    server = await startPrometheus({ openMetrics: `${om.join('\n')}\n` } as Fixtures);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  const options = (gates: string, over: Partial<CalibrateOptions> = {}): CalibrateOptions => ({
+    config: parseConfig(configText(`prom: { type: prometheus, url: "${server.url}", timeout: 30s }`, gates), 'rollout-gate.yml', {}),
+    gateNames: [],
+    days: DAYS,
+    failRate: 0.01,
+    nowMs: endS * 1000,
+    factories: defaultFactories,
+    cwd: process.cwd(),
+    logger: silentLogger,
+    redactor: new Redactor(),
+    ...over,
+  });
+
+  /** The smallest number of 2 significant digits above v > 0, by integer arithmetic on the 1/10,000 grid. */
+  const above2 = (v: number) => {
+    const k = Math.round(v * 10_000); // 10…299
+    const unit = k >= 100 ? 10 : 1;
+    return ((Math.floor(k / unit) + 1) * unit) / 10_000;
+  };
+  /** Per window: the largest value c such that `run` consecutive minutes all reach c (run 1: the maximum). */
+  const critical = (run: number) =>
+    Array.from({ length: WINDOWS }, (_, w) => {
+      const hour = values.slice(w * 60, w * 60 + 60);
+      let best = -Infinity;
+      for (let m = 0; m + run <= 60; m++) best = Math.max(best, Math.min(...hour.slice(m, m + run)));
+      return best;
+    });
+  /** Failing windows at `< x`, and the suggestion for a target fail rate: above the (allowed + 1)-th largest critical value. */
+  const expected = (crit: number[], x: number, rate: number) => {
+    const sorted = [...crit].sort((a, b) => b - a);
+    const allowed = Math.floor(rate * WINDOWS + 1e-9);
+    return { failing: crit.filter((c) => c >= x).length, suggested: above2(sorted[allowed]!) };
+  };
+
+  it.skipIf(!havePrometheus)('windows, failing windows and the suggested threshold match the data, failAfter included', async () => {
+    const result = await calibrate(
+      options(`- { name: ratio, provider: prom, query: max(calib_ratio), pass: "< 0.01", over: 60m, step: 60s }
+- { name: ratio_sustained, provider: prom, query: max(calib_ratio), pass: "< 0.01", over: 60m, failAfter: 5m, step: 60s }`),
+    );
+    const [plain, sustained] = result.gates;
+    const e1 = expected(critical(1), 0.01, 0.01);
+    const e5 = expected(critical(5), 0.01, 0.01);
+    expect(plain).toMatchObject({ error: null, windows: WINDOWS, noData: 0, failing: e1.failing, suggested: e1.suggested });
+    expect(sustained).toMatchObject({ error: null, windows: WINDOWS, noData: 0, failing: e5.failing, suggested: e5.suggested });
+    // The data makes the two differ: some spikes are shorter than 5 minutes.
+    expect(e5.failing).toBeLessThan(e1.failing);
+    expect(e1.failing).toBeGreaterThan(3);
+    expect(plain!.stats.samples).toBe(WINDOWS * 60);
+    expect(plain!.stats.max).toBe(Math.max(...values));
+    expect(plain!.stats.mean).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 12);
+
+    const loose = await calibrate({ ...options(`- { name: ratio, provider: prom, query: max(calib_ratio), pass: "< 0.01", over: 60m, step: 60s }`), failRate: 0.05 });
+    expect(loose.gates[0]!.suggested).toBe(expected(critical(1), 0.01, 0.05).suggested);
+  }, 120_000);
+
+  it.skipIf(!havePrometheus)('a chunked read (15 s steps: 80,640 points in 8 queries) returns every point once', async () => {
+    const opts = options(`- { name: fine, provider: prom, query: max(calib_ratio), pass: "< 0.01", over: 60m, step: 15s }`);
+    const gate = opts.config.gates[0]!;
+    const progress: string[] = [];
+    const h = await readHistory(gate, (endS - WINDOWS * 3600) * 1000, endS * 1000, { ...opts, onProgress: (g, done, total) => progress.push(`${g} ${done}/${total}`) });
+    expect(h.error).toBeNull();
+    expect(h.chunks).toBe(Math.ceil((WINDOWS * 240) / 11_000));
+    expect(progress.at(-1)).toBe(`fine ${h.chunks}/${h.chunks}`);
+    expect(h.series).toHaveLength(WINDOWS * 240);
+    const steps = new Set(h.series.slice(1).map(([t], i) => t - h.series[i]![0]));
+    expect([...steps]).toEqual([15]);
+    expect(h.series[0]![0]).toBe(endS - WINDOWS * 3600 + 15);
+    expect(h.series.at(-1)![0]).toBe(endS);
+    // The value at a 15 s point is the minute's sample (Prometheus' lookback).
+    expect(h.series.slice(3, 8).map(([, v]) => v)).toEqual([values[0], values[0], values[0], values[0], values[1]]);
+  }, 120_000);
 });
