@@ -4,7 +4,8 @@ import type { Command } from '../report/snapshot.js';
 
 export interface ActionSettings {
   config: string;
-  command: Command;
+  /** A decision's command, or calibrate (SPEC §7.3: no decision, a calibration of the gates). */
+  command: Command | 'calibrate';
   targetStage: string | null;
   token: string;
   failOn: 'hold' | 'rollback' | 'never';
@@ -52,7 +53,7 @@ export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'resume'] as const, 'evaluate'),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'resume', 'calibrate'] as const, 'evaluate'),
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),

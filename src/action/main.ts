@@ -56,13 +56,31 @@ export async function run(): Promise<void> {
       redactor,
       github: github?.ledger ?? null,
     });
+    const factories = github ? { ...defaultFactories, github: github.providerFactory } : defaultFactories;
+    if (settings.command === 'calibrate') {
+      const { runCalibration } = await import('./calibrate.js');
+      await runCalibration({
+        settings,
+        config,
+        store,
+        factories,
+        workspace: runner.workspace,
+        tempDir: runner.tempDir,
+        logger: runnerLogger,
+        redactor,
+        isWriteRefusal: (e) => github?.isWriteRefusal(e) ?? false,
+        commitUrl: (sha) => github?.commitUrl(sha) ?? null,
+      });
+      await store.close?.();
+      return;
+    }
     const result = await runRollout({
       config,
       command: settings.command,
       target: settings.targetStage,
       nowMs: Date.now(),
       store,
-      factories: github ? { ...defaultFactories, github: github.providerFactory } : defaultFactories,
+      factories,
       cwd: runner.workspace,
       logger: runnerLogger,
       redactor,

@@ -201,3 +201,37 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(everything).not.toContain(ACTIONS_TOKEN);
   });
 });
+
+describe('the bundled Action, command calibrate', () => {
+  it('puts calibration.md and baseline.md in the summary and commits them under calibration/ with no state change', async () => {
+    const stateBefore = ledgerState();
+    const logBefore = decisionLog();
+    const r = await run({ command: 'calibrate' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary).toContain('# Threshold calibration: chat-v1.1');
+    expect(r.summary).toContain('# Baseline: chat-v1.1');
+    expect(r.summary).toMatch(/\| write\\_receipt\\_p95\\_ms \| &lt; 1500 \| 1h \(failAfter 5m\) \| \d+ \| \d+ \|/);
+    const files = standin.files(repo, 'rollout-ledger');
+    const written = [...files.keys()].filter((p) => p.startsWith('calibration/')).sort();
+    expect(written).toHaveLength(3);
+    expect(written[0]).toMatch(/^calibration\/chat-v1\.1\/\d{8}T\d{6}Z\/baseline\.md$/);
+    expect(written.map((p) => p.split('/').at(-1))).toEqual(['baseline.md', 'calibration.json', 'calibration.md']);
+    const doc = JSON.parse(files.get(written[1]!)!);
+    expect(doc.gates.map((g: { name: string }) => g.name)).toContain('write_receipt_p95_ms');
+    expect(r.outputs['evidence-commit']).toMatch(/^[0-9a-f]{40}$/);
+    expect(JSON.parse(readFileSync(r.outputs['report-json']!, 'utf8'))).toEqual(doc);
+    // No decision: the state and the decision log are as they were, and no comment or check run.
+    expect(ledgerState()).toEqual(stateBefore);
+    expect(decisionLog()).toEqual(logBefore);
+    expect(repo.comments.get(7) ?? []).toEqual([]);
+    expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidence":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
+  });
+
+  it('evidence none: the summary only, nothing committed', async () => {
+    const before = writes();
+    const r = await run({ command: 'calibrate', evidence: 'none' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary).toContain('# Threshold calibration: chat-v1.1');
+    expect(writes()).toBe(before);
+  });
+});
