@@ -205,16 +205,24 @@ export function suggestThreshold(gate: Gate, windows: readonly HistoryWindow[], 
   }
   const op = c.op as '<' | '<=' | '>' | '>=';
   const up = op === '<' || op === '<=';
-  const seen = new Set<number>();
+  // Distinct finite values, tightest first (ascending for an upper bound, descending for a lower one);
+  // a typed array, not a Set: a month of 30 s samples is 86,400 values.
+  let total = 0;
+  for (const w of windows) total += w.samples.length;
+  const all = new Float64Array(total);
+  let n = 0;
   for (const w of windows) {
-    for (const [, v] of w.samples) {
-      const n = typeof v === 'boolean' ? (v ? 1 : 0) : v;
-      if (Number.isFinite(n)) seen.add(n);
+    for (let i = 0; i < w.samples.length; i++) {
+      const v = w.samples[i]![1];
+      const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (Number.isFinite(x)) all[n++] = x;
     }
   }
-  if (seen.size === 0) return none('no samples in the history');
-  // Tightest first: ascending for an upper bound, descending for a lower one.
-  const candidates = Float64Array.from(seen).sort();
+  if (n === 0) return none('no samples in the history');
+  const sorted = all.subarray(0, n).sort();
+  let distinct = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || sorted[i] !== sorted[distinct - 1]) sorted[distinct++] = sorted[i]!;
+  const candidates = sorted.subarray(0, distinct);
   if (!up) candidates.reverse();
   const current = c.operand.value;
   const zeroStep = current !== 0 ? 10 ** (exponentOf(Math.abs(current)) - 1) : 1e-6;
