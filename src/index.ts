@@ -17,6 +17,7 @@ export { fileStateStore } from './state/file.js';
 export { createStateStore } from './state/index.js';
 export { StateConflictError, StateError, type StateStore, type StateRead, type StateWrite, type WriteResult } from './state/types.js';
 export { runRollout, UsageError, type RunOptions, type RunResult } from './run.js';
+export { calibrate, calibrationJson, calibrationFiles, type Calibration, type CalibrateOptions, type CalibratedGate } from './calibrate.js';
 export { backtest, findSnapshots, renderBacktest, backtestJson, type BacktestReport, type BacktestEntry } from './backtest.js';
 export { rejudgeSnapshot, observationsFromSnapshot, type Rejudged, type RecordedRun, type GateChange } from './engine/backtest.js';
 export { renderMarkdown } from './report/markdown.js';
