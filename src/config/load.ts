@@ -57,6 +57,12 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const sha256 = createHash('sha256').update(text).digest('hex');
   const doc = parseText(text, file);
+  const deep = pathDeeperThan(doc, MAX_DEPTH);
+  if (deep) {
+    // Every later step walks the document recursively: refuse it here, with a config error.
+    const shown = deep.length > 6 ? `${formatPath(deep.slice(0, 6))}…` : formatPath(deep);
+    throw new ConfigError(file, [{ path: shown, message: `nested deeper than ${MAX_DEPTH} levels; a rollout-gate config is a few levels deep` }]);
+  }
   const sub = substituteEnv(doc, env);
   const parsed = configSchema.safeParse(sub.value);
   const issues: ConfigIssue[] = [...sub.issues];
@@ -70,6 +76,22 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   issues.push(...crossCheck(parsed.data));
   if (issues.length > 0) throw new ConfigError(file, dedupe(issues));
   return normalise(parsed.data, file, sha256, sub.secrets);
+}
+
+/** Far beyond any real config (about 6 levels), far below what a recursive walk can take. */
+const MAX_DEPTH = 64;
+
+/** The path to the first value nested deeper than `limit`, found without recursion; null if none. */
+function pathDeeperThan(root: unknown, limit: number): (string | number)[] | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (path.length >= limit) return path;
+    if (Array.isArray(value)) value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+    else for (const [k, v] of Object.entries(value)) stack.push({ value: v, path: [...path, k] });
+  }
+  return null;
 }
 
 const EMPTY_FILE = 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)';
@@ -91,9 +113,12 @@ function parseText(text: string, file: string): unknown {
   const lines = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines, logLevel: 'error' });
   if (doc.errors.length > 0) {
+    // Nesting too deep for the parser overflows its stack once, but is reported at every level
+    // the overflow unwinds through: that is one problem.
+    const overflow = doc.errors.find((e) => e.message.includes('Maximum call stack size exceeded'));
     throw new ConfigError(
       file,
-      doc.errors.map((err) => {
+      (overflow ? [overflow] : doc.errors).map((err) => {
         const pos = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
         return { path: '', message: `${pos ? `line ${pos.line}, column ${pos.col}: ` : ''}not valid YAML: ${err.message.split('\n')[0]}` };
       }),
