@@ -245,8 +245,29 @@ export type NoDataPolicy = z.infer<typeof noData>;
 export type WindowConfig = NonNullable<RawConfig['rollout']['windows']>[number];
 export type FreezeConfig = NonNullable<RawConfig['rollout']['freezes']>[number];
 
+/** A string that is, or holds, a `${VAR}` reference: the loader substitutes it before validating. */
+const ENV_REFERENCE = '\\$\\{[A-Za-z_][A-Za-z0-9_]*\\}';
+
+/**
+ * A string's `format` or `pattern` judges the value after `${VAR}` substitution, which an editor
+ * cannot do: the published schema also accepts a string holding a reference, so the documented
+ * `url: ${PROMETHEUS_URL}` is not flagged. The loader still checks the substituted value.
+ */
+function allowEnvReferences(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(allowEnvReferences);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = allowEnvReferences(v);
+  if (out.type === 'string' && ('format' in out || 'pattern' in out)) {
+    const { format, pattern, ...rest } = out;
+    const checked = { ...(format !== undefined ? { format } : {}), ...(pattern !== undefined ? { pattern } : {}) };
+    return { ...rest, anyOf: [checked, { pattern: ENV_REFERENCE }] };
+  }
+  return out;
+}
+
 export function jsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = allowEnvReferences(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/rollout-gate/rollout-gate/schema/rollout-gate.schema.json',

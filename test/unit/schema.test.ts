@@ -48,6 +48,14 @@ describe('the published JSON Schema', () => {
     expect(validate({ ...cfg, providers: { m: { type: 'influx', path: 'x' } } })).toBe(false);
   });
 
+  it('accepts a ${VAR} where the substituted value is checked (URLs, patterns), and still checks a literal', () => {
+    const cfg = example();
+    const withEnv = { ...cfg, providers: { prom: { type: 'prometheus', url: '${PROMETHEUS_URL}' }, db: { type: 'postgres', url: '${DATABASE_URL}' } } };
+    expect(validate(withEnv), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...cfg, providers: { prom: { type: 'prometheus', url: 'not a url' } } })).toBe(false);
+    expect(validate({ ...cfg, providers: { db: { type: 'postgres', url: 'mysql://x' } } })).toBe(false);
+  });
+
   it('requires version 1 and a rollout', () => {
     const { rollout: _rollout, ...noRollout } = example();
     expect(validate(noRollout)).toBe(false);
