@@ -405,9 +405,9 @@ function selectGates(config, names) {
     for (const name of names) {
         const g = config.gates.find((x) => x.name === name);
         if (!g)
-            throw new run/* UsageError */.eb(`--gate ${name}: no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
+            throw new run/* UsageError */.eb(`gate "${name}": no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
         if (g.overMs === null)
-            throw new run/* UsageError */.eb(`--gate ${name}: gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
+            throw new run/* UsageError */.eb(`gate "${name}": gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
         if (!out.includes(g))
             out.push(g);
     }
@@ -579,7 +579,8 @@ function stamp(ms) {
     return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 /**
- * `command: calibrate`: the CLI's calibration of every windowed gate (14 days, 1% target), its
+ * `command: calibrate`: the CLI's calibration of the windowed gates (inputs calibrate-days,
+ * calibrate-gates, calibrate-fail-rate), its
  * two reports in the job summary, and with `evidence: commit` the three files committed under
  * `calibration/<ROLLOUT>/<UTC stamp>/` through the state store, changing no state.
  */
@@ -588,9 +589,9 @@ async function runCalibration(run) {
     const nowMs = run.nowMs ?? Date.now();
     const result = await calibrate({
         config,
-        gateNames: [],
-        days: 14,
-        failRate: 0.01,
+        gateNames: settings.calibration.gates,
+        days: settings.calibration.days,
+        failRate: settings.calibration.failRate,
         nowMs,
         factories: run.factories,
         cwd: run.workspace,

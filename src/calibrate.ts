@@ -67,8 +67,8 @@ export function selectGates(config: Config, names: readonly string[]): Gate[] {
   const out: Gate[] = [];
   for (const name of names) {
     const g = config.gates.find((x) => x.name === name);
-    if (!g) throw new UsageError(`--gate ${name}: no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
-    if (g.overMs === null) throw new UsageError(`--gate ${name}: gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
+    if (!g) throw new UsageError(`gate "${name}": no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
+    if (g.overMs === null) throw new UsageError(`gate "${name}": gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
     if (!out.includes(g)) out.push(g);
   }
   return out;

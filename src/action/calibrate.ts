@@ -31,7 +31,8 @@ function stamp(ms: number): string {
 }
 
 /**
- * `command: calibrate`: the CLI's calibration of every windowed gate (14 days, 1% target), its
+ * `command: calibrate`: the CLI's calibration of the windowed gates (inputs calibrate-days,
+ * calibrate-gates, calibrate-fail-rate), its
  * two reports in the job summary, and with `evidence: commit` the three files committed under
  * `calibration/<ROLLOUT>/<UTC stamp>/` through the state store, changing no state.
  */
@@ -40,9 +41,9 @@ export async function runCalibration(run: CalibrationRun): Promise<void> {
   const nowMs = run.nowMs ?? Date.now();
   const result = await calibrate({
     config,
-    gateNames: [],
-    days: 14,
-    failRate: 0.01,
+    gateNames: settings.calibration.gates,
+    days: settings.calibration.days,
+    failRate: settings.calibration.failRate,
     nowMs,
     factories: run.factories,
     cwd: run.workspace,

@@ -12,6 +12,9 @@ export const Inputs = {
   KillSwitch: 'kill-switch',
   DryRun: 'dry-run',
   Timeout: 'timeout',
+  CalibrateDays: 'calibrate-days',
+  CalibrateGates: 'calibrate-gates',
+  CalibrateFailRate: 'calibrate-fail-rate',
 } as const;
 
 export const Outputs = {

@@ -17,6 +17,8 @@ export interface ActionSettings {
   dryRun: boolean;
   /** The whole run's deadline, overriding the config's `deadline`; null keeps the config's. */
   timeoutMs: number | null;
+  /** command calibrate: days of history, the gates (empty: all windowed gates), the target fail rate. */
+  calibration: { days: number; gates: string[]; failRate: number };
 }
 
 /** A wrong input value: the message names the input and what it accepts. */
@@ -48,6 +50,17 @@ function duration(get: GetInput, name: string): number | null {
   return ms;
 }
 
+/** A number input within [min, max]; empty means the default. */
+function numberInput(get: GetInput, name: string, fallback: number, min: number, max: number, integer: boolean): number {
+  const raw = get(name).trim();
+  if (raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new InputError(`input ${name}: "${raw}" is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+}
+
 /** Every input, read once into one typed settings object; empty means the default. */
 export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
@@ -64,7 +77,18 @@ export function readSettings(get: GetInput): ActionSettings {
     killSwitch: flag(get, Inputs.KillSwitch, false),
     dryRun: flag(get, Inputs.DryRun, false),
     timeoutMs: duration(get, Inputs.Timeout),
+    calibration: {
+      days: numberInput(get, Inputs.CalibrateDays, 14, 1, 400, true),
+      gates: get(Inputs.CalibrateGates).split(/[,\n]/).map((g) => g.trim()).filter(Boolean),
+      failRate: numberInput(get, Inputs.CalibrateFailRate, 0.01, 0, 1, false),
+    },
   };
+  if (settings.command !== 'calibrate') {
+    // A calibration setting on a decision would be silently ignored: say so instead.
+    for (const name of [Inputs.CalibrateDays, Inputs.CalibrateGates, Inputs.CalibrateFailRate]) {
+      if (get(name).trim() !== '') throw new InputError(`input ${name}: goes with command calibrate, not ${settings.command}`);
+    }
+  }
   if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
   if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);
   if (settings.command === 'resume' && !settings.reason) throw new InputError(`input ${Inputs.Command}: resume needs input ${Inputs.Reason} (why the kill switch may be released)`);

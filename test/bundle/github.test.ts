@@ -227,6 +227,16 @@ describe('the bundled Action, command calibrate', () => {
     expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidence":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
   });
 
+  it('calibrate-gates and calibrate-days pick what is calibrated; an unknown gate fails the step naming it', async () => {
+    const r = await run({ command: 'calibrate', evidence: 'none', 'calibrate-gates': 'error_rate', 'calibrate-days': '1', 'calibrate-fail-rate': '0.05' });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.summary).toMatch(/\| error\\_rate \|/);
+    expect(r.summary).not.toContain('write\\_receipt\\_p95\\_ms');
+    const bad = await run({ command: 'calibrate', evidence: 'none', 'calibrate-gates': 'error_rat' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('::error::gate "error_rat": no such gate in rollout-gate.yml');
+  });
+
   it('evidence none: the summary only, nothing committed', async () => {
     const before = writes();
     const r = await run({ command: 'calibrate', evidence: 'none' });

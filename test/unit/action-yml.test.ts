@@ -37,7 +37,13 @@ describe('inputs → settings', () => {
     expect(readSettings(get({}))).toEqual({
       config: '.github/rollout-gate.yml', command: 'evaluate', targetStage: null, token: '', failOn: 'hold', comment: true,
       evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false, timeoutMs: null,
+      calibration: { days: 14, gates: [], failRate: 0.01 },
     });
+  });
+
+  it('calibrate: days, gates (comma- or newline-separated) and the target fail rate', () => {
+    const s = readSettings(get({ command: 'calibrate', 'calibrate-days': '30', 'calibrate-gates': 'error_rate, p95_ms\nqueue', 'calibrate-fail-rate': '0.05' }));
+    expect(s.calibration).toEqual({ days: 30, gates: ['error_rate', 'p95_ms', 'queue'], failRate: 0.05 });
   });
 
   it('reads hyphenated names and booleans as GitHub writes them', () => {
@@ -58,6 +64,11 @@ describe('inputs → settings', () => {
     [{ command: 'resume', reason: '   ' }, 'input command: resume needs input reason'],
     [{ evidence: 'push' }, 'input evidence: "push" is not one of commit, none'],
     [{ timeout: '5 minutes' }, 'input timeout: "5 minutes" is not a duration (e.g. 90s, 5m, 1h)'],
+    [{ command: 'calibrate', 'calibrate-days': '0' }, 'input calibrate-days: "0" is not a whole number from 1 to 400'],
+    [{ command: 'calibrate', 'calibrate-days': '2.5' }, 'input calibrate-days: "2.5" is not a whole number from 1 to 400'],
+    [{ command: 'calibrate', 'calibrate-fail-rate': '5%' }, 'input calibrate-fail-rate: "5%" is not a number from 0 to 1'],
+    [{ 'calibrate-days': '30' }, 'input calibrate-days: goes with command calibrate, not evaluate'],
+    [{ command: 'promote', 'calibrate-gates': 'error_rate' }, 'input calibrate-gates: goes with command calibrate, not promote'],
   ])('%j is refused with a message naming the input', (values, message) => {
     expect(() => readSettings(get(values))).toThrow(InputError);
     expect(() => readSettings(get(values))).toThrow(message);

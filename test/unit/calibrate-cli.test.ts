@@ -98,8 +98,8 @@ describe('rollout-gate calibrate', () => {
   });
 
   it.each([
-    [['--gate', 'nope'], /--gate nope: no such gate in rollout-gate\.yml; the gates with `over` are: error_rate, error_rate_sustained, latency_floor/],
-    [['--gate', 'instant'], /--gate instant: gates\[3\] has no `over`/],
+    [['--gate', 'nope'], /gate "nope": no such gate in rollout-gate\.yml; the gates with `over` are: error_rate, error_rate_sustained, latency_floor/],
+    [['--gate', 'instant'], /gate "instant": gates\[3\] has no `over`/],
     [['--days', '0'], /--days: "0" is not a number of days above 0/],
     [['--fail-rate', '2'], /--fail-rate: "2" is not a fraction from 0 to 1/],
     [['--now', 'yesterday'], /--now: "yesterday" is not an ISO-8601 instant/],
