@@ -427,12 +427,30 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
 
     it('two concurrent promote runs: one moves the rollout, the other re-reads and decides again', async () => {
       const config = example();
+      // Both runs read the state before either writes (on a busy machine one run could otherwise
+      // finish before the other starts, and there would be no race to test).
+      let arrived = 0;
+      let release!: () => void;
+      const bothRead = new Promise<void>((resolve) => (release = resolve));
       const run = (actor: string) => {
-        const store = storeOf(config);
+        const inner = storeOf(config);
+        let first = true;
+        const store = {
+          ...inner,
+          read: async () => {
+            const r = await inner.read();
+            if (first) {
+              first = false;
+              if (++arrived === 2) release();
+              await bothRead;
+            }
+            return r;
+          },
+        };
         return runRollout({
           config, command: 'promote', target: null, nowMs: Date.now(), store, factories: defaultFactories, cwd: work,
           logger: recordingLogger([]), redactor: new Redactor(config.secrets), context: emptyContext, actor, runKey: `run-${actor}`,
-        }).finally(() => store.close!());
+        }).finally(() => inner.close!());
       };
       const [a, b] = await Promise.all([run('alice'), run('bob')]);
       const moved = [a, b].filter((r) => r.snapshot.stateChanged);
