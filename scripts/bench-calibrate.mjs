@@ -8,11 +8,11 @@
 // `rollout-gate calibrate --days 30`, over 20 gates (60m windows, 30 s steps: 86,400 points per
 // gate, read in 8 range queries each; the gates share 4 series) and prints its wall time and peak RSS against the
 // targets (20 s, 200 MB). BENCH_REPEAT (default 3) sets the repetitions; medians are printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startPrometheus } from './bench/prometheus-server.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -58,39 +58,7 @@ if (backfill.status !== 0) throw new Error(`promtool: ${backfill.stderr}`);
 rmSync(join(work, 'data.om'));
 const backfillS = (Date.now() - t0) / 1000;
 
-writeFileSync(join(work, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
-const port = await new Promise((done) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const p = srv.address().port;
-    srv.close(() => done(p));
-  });
-});
-const prom = spawn('prometheus', [
-  `--config.file=${join(work, 'prometheus.yml')}`,
-  `--storage.tsdb.path=${join(work, 'tsdb')}`,
-  '--storage.tsdb.retention.time=100y',
-  `--web.listen-address=127.0.0.1:${port}`,
-  '--log.level=warn',
-], { stdio: 'ignore' });
-const url = `http://127.0.0.1:${port}`;
-let cleaned = false;
-const cleanup = () => {
-  if (cleaned) return;
-  cleaned = true;
-  prom.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-};
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/-/ready`)).ok) break;
-  } catch {
-    // starting
-  }
-  if (i > 300) throw new Error('Prometheus did not become ready');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const { url, stop: cleanup } = await startPrometheus(work, { extraArgs: ['--storage.tsdb.retention.time=100y'] });
 
 writeFileSync(
   join(work, 'rollout-gate.yml'),

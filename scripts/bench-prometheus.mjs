@@ -12,11 +12,11 @@
 //  2. the whole CLI (`rollout-gate evaluate --dry-run`: start-up, config, queries, decision,
 //     report) against a bare script in its own process issuing the same queries in parallel.
 // BENCH_REPEAT (default 5) sets the repetitions; medians are printed.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { startPrometheus } from './bench/prometheus-server.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,41 +53,10 @@ for (let s = 0; s < SERVICES; s++) {
 }
 om.push('# EOF');
 writeFileSync(join(work, 'data.om'), `${om.join('\n')}\n`);
-writeFileSync(join(work, 'prometheus.yml'), 'global:\n  scrape_interval: 15s\n');
 const backfill = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', join(work, 'data.om'), join(work, 'tsdb')], { encoding: 'utf8' });
 if (backfill.status !== 0) throw new Error(`promtool: ${backfill.stderr}`);
 
-const port = await new Promise((done) => {
-  const srv = createServer().listen(0, '127.0.0.1', () => {
-    const p = srv.address().port;
-    srv.close(() => done(p));
-  });
-});
-const prom = spawn('prometheus', [
-  `--config.file=${join(work, 'prometheus.yml')}`,
-  `--storage.tsdb.path=${join(work, 'tsdb')}`,
-  `--web.listen-address=127.0.0.1:${port}`,
-  '--log.level=warn',
-], { stdio: 'ignore' });
-const url = `http://127.0.0.1:${port}`;
-let cleaned = false;
-const cleanup = () => {
-  if (cleaned) return;
-  cleaned = true;
-  prom.kill('SIGTERM');
-  rmSync(work, { recursive: true, force: true });
-};
-process.on('exit', cleanup);
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-for (let i = 0; ; i++) {
-  try {
-    if ((await fetch(`${url}/-/ready`)).ok) break;
-  } catch {
-    // starting
-  }
-  if (i > 300) throw new Error('Prometheus did not become ready');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const { url, stop: cleanup } = await startPrometheus(work);
 
 const queryOf = (g) => `histogram_quantile(${(0.5 + (g % 49) / 100).toFixed(2)}, sum by (le) (rate(bench_duration_seconds_bucket{service="s${g % SERVICES}"}[5m])))`;
 const configText = (n) => [
