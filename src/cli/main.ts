@@ -10,8 +10,6 @@ import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
-import { calibrateCommand } from './calibrate.js';
-import { backtestCommand } from './backtest.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
@@ -145,12 +143,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     if (command === 'backtest') {
       const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
+      // Loaded only for these commands: an evaluate does not pay for them at start-up.
+      const { backtestCommand } = await import('./backtest.js');
       return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
     }
     if (o.evidence !== undefined) throw new UsageError('--evidence goes with backtest');
     if (command === 'calibrate') {
       const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
       if (stray.length) throw new UsageError(`--${stray[0]} does not go with calibrate`);
+      const { calibrateCommand } = await import('./calibrate.js');
       return await calibrateCommand({
         configFile: findConfig(io.cwd, o.config),
         days: o.days,
