@@ -371,8 +371,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 6 modules
-var run = __webpack_require__(7272);
+// EXTERNAL MODULE: ./lib/run.js + 5 modules
+var run = __webpack_require__(7729);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

@@ -39,6 +39,7 @@ export function demoState(nowMs) {
     enteredAt: ago(3),
     killSwitch: false,
     lastRollbackAt: null,
+    paused: null,
     history: [
       { at: ago(5), from: null, to: 'canary_1', decision: 'PROCEED', forced: false, actor: 'alice', reason: null, evidence: null },
       { at: ago(3), from: 'canary_1', to: 'canary_10', decision: 'PROCEED', forced: false, actor: 'alice', reason: null, evidence: null },

@@ -5,7 +5,8 @@ import type { Config } from './config/load.js';
 import { decide, type ForceRequest } from './engine/decide.js';
 import { appliesTo } from './engine/gates.js';
 import { initialState, type HistoryEntry, type RolloutState } from './engine/model.js';
-import { stageIndex } from './engine/ramp.js';
+import { pauseDetail, stageIndex } from './engine/ramp.js';
+import { judgeWatch, watchedGates, type WatchAction } from './engine/watch.js';
 import type { Logger } from './logger.js';
 import { collectObservations, type ProviderFactories } from './providers/index.js';
 import { snapshotJson, TOOL_VERSION, type Command, type RunContext, type Snapshot } from './report/snapshot.js';
@@ -75,6 +76,11 @@ export async function loadTemplate(config: Config, cwd: string): Promise<string>
   return DEFAULT_GO_NO_GO_TEMPLATE;
 }
 
+const oneLine = (text: string) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
+};
+
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
@@ -110,7 +116,7 @@ function historyEntry(s: Snapshot, from: string | null, to: string | null, evide
     decision: s.decision,
     forced: s.forced !== null,
     actor: s.actor,
-    reason: s.forced?.reason ?? (s.command === 'rollback' || s.command === 'resume' ? s.reasons[0] ?? null : null),
+    reason: s.forced?.reason ?? (s.command !== 'evaluate' && s.command !== 'promote' ? s.reasons[0] ?? null : null),
     evidence,
   };
 }
@@ -171,11 +177,13 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     const read = await withinDeadline(opts.store.read(), attempt === 1 ? deadlineAt : null, `reading the state from ${opts.store.description}`);
     const before = read.state;
     const state: RolloutState = before ?? initialState(config.rollout.name);
-    const snapshot = opts.command === 'rollback'
-      ? rollbackSnapshot(opts, state)
-      : opts.command === 'resume'
-        ? await resumeSnapshot(opts, state)
-        : await evaluateSnapshot(opts, state, deadlineAt);
+    let watchAction: WatchAction = { kind: 'none' };
+    let snapshot: Snapshot;
+    if (opts.command === 'rollback') snapshot = rollbackSnapshot(opts, state);
+    else if (opts.command === 'resume') snapshot = await resumeSnapshot(opts, state);
+    else if (opts.command === 'pause') snapshot = pauseSnapshot(opts, state);
+    else if (opts.command === 'watch') ({ snapshot, action: watchAction } = await watchSnapshot(opts, state, deadlineAt));
+    else snapshot = await evaluateSnapshot(opts, state, deadlineAt);
     snapshot.stateBefore = before;
 
     // The new state, when this run moves the rollout.
@@ -192,7 +200,20 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         history: [...state.history],
       };
     } else if (opts.command === 'resume') {
-      after = { ...state, killSwitch: false, history: [...state.history] };
+      after = { ...state, killSwitch: false, paused: null, history: [...state.history] };
+    } else if (opts.command === 'pause') {
+      after = { ...state, paused: { at: snapshot.at, reason: opts.reason!.trim(), actor: opts.actor }, history: [...state.history] };
+    } else if (watchAction.kind === 'rollback') {
+      after = {
+        ...state,
+        stage: watchAction.to,
+        enteredAt: snapshot.at,
+        lastRollbackAt: snapshot.at,
+        killSwitch: state.killSwitch || watchAction.killSwitch,
+        history: [...state.history],
+      };
+    } else if (watchAction.kind === 'pause') {
+      after = { ...state, paused: { at: snapshot.at, reason: watchAction.reason, actor: opts.actor }, history: [...state.history] };
     }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
@@ -222,8 +243,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         state: after,
         evidence,
         decisionLog: { path: `decision-log/${config.rollout.name}.jsonl`, line: decisionLogLine(secretFree, snapshot.evidencePath) },
-        message: secretFree.command === 'resume'
-          ? `rollout-gate: ${config.rollout.name} resume at ${secretFree.transition.from ?? 'none'}: kill switch released`
+        message: secretFree.command === 'resume' || secretFree.command === 'pause'
+          ? `rollout-gate: ${config.rollout.name} ${secretFree.command} at ${secretFree.transition.from ?? 'none'}: ${oneLine(secretFree.reasons[0] ?? '')}`
           : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
       });
       secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
@@ -335,31 +356,90 @@ function rollbackSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
 }
 
 /**
- * `resume`: releases the kill switch, nothing else. The stage, its entry time and the last
- * rollback stay as they are, so minDuration and the cooldown still apply to the next promotion,
- * which is decided by its gates as usual. The rollout does not move: the decision is HOLD.
+ * `resume`: clears a pause and releases the kill switch, nothing else. The stage, its entry time
+ * and the last rollback stay as they are, so minDuration and the cooldown still apply to the next
+ * promotion, which is decided by its gates as usual. The rollout does not move: the decision is HOLD.
  */
 async function resumeSnapshot(opts: RunOptions, state: RolloutState): Promise<Snapshot> {
   const reason = opts.reason?.trim();
-  if (!reason) throw new UsageError('resume needs a reason (why the kill switch may be released)');
+  if (!reason) throw new UsageError('resume needs a reason (why the rollout may go on)');
   if (opts.target !== null) throw new UsageError('resume does not move the rollout: it takes no target stage');
-  if (!state.killSwitch) throw new UsageError('the kill switch is not engaged: there is nothing to resume');
+  if (!state.killSwitch && !state.paused) throw new UsageError('the rollout is neither paused nor stopped by the kill switch: there is nothing to resume');
   const refusal = await overrideRefusal(opts);
-  if (refusal) throw new UsageError(`releasing the kill switch is an override: ${refusal}`);
+  if (refusal) throw new UsageError(`resuming the rollout is an override: ${refusal}`);
+  const released = [state.paused ? 'pause cleared' : '', state.killSwitch ? 'kill switch released' : ''].filter(Boolean).join(' and ');
+  const ramp: Snapshot['ramp'] = [];
+  if (state.killSwitch) ramp.push({ rule: 'kill_switch', ok: true, detail: `kill switch released by ${opts.actor ?? 'unknown'}` });
+  if (state.paused) ramp.push({ rule: 'paused', ok: true, detail: `pause cleared by ${opts.actor ?? 'unknown'} (was ${pauseDetail(state.paused).replace(/; resume to continue$/, '')})` });
+  return {
+    ...baseSnapshot(opts, state),
+    ...stayAt(opts, state),
+    decision: 'HOLD',
+    ramp,
+    reasons: [`${released} at ${state.stage ?? '(not started)'}: ${reason}; the next promotion is decided by its gates`],
+  };
+}
+
+/** `pause`: the rollout stays where it is, and every evaluate and promote HOLDs, until `resume`. */
+function pauseSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
+  const reason = opts.reason?.trim();
+  if (!reason) throw new UsageError('pause needs a reason (it is shown on every HOLD until the rollout is resumed)');
+  if (opts.target !== null) throw new UsageError('pause does not move the rollout: it takes no target stage');
+  if (state.paused) throw new UsageError(`the rollout is already ${pauseDetail(state.paused)}`);
+  return {
+    ...baseSnapshot(opts, state),
+    ...stayAt(opts, state),
+    decision: 'HOLD',
+    reasons: [`paused at ${state.stage ?? '(not started)'} by ${opts.actor ?? 'an unnamed actor'}: ${reason}`],
+  };
+}
+
+/** The decision fields of a run that judges no gate and does not move the rollout. */
+function stayAt(opts: RunOptions, state: RolloutState): Omit<import('./engine/decide.js').Decision, 'decision' | 'reasons'> {
   const plan = opts.config.rollout;
   const cur = stageIndex(plan, state.stage);
   const traffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
   return {
-    ...baseSnapshot(opts, state),
-    decision: 'HOLD',
     transition: { from: state.stage, to: state.stage, fromTraffic: traffic, toTraffic: traffic, problem: null },
-    ramp: [{ rule: 'kill_switch', ok: true, detail: `kill switch released by ${opts.actor ?? 'unknown'}` }],
+    ramp: [],
     gates: [],
-    reasons: [`kill switch released at ${state.stage ?? '(not started)'}: ${reason}; the next promotion is decided by its gates`],
     warnings: [],
     failedGates: [],
     forced: null,
   };
+}
+
+/** `watch`: the current stage's health, judged on windows clipped to the time since it was entered. */
+async function watchSnapshot(opts: RunOptions, state: RolloutState, deadlineAt: number | null): Promise<{ snapshot: Snapshot; action: WatchAction }> {
+  if (opts.target !== null) throw new UsageError('watch judges the current stage: it takes no target stage');
+  const { config } = opts;
+  const { gates, clipped } = watchedGates(config.gates, state, opts.nowMs);
+  opts.logger.info(`${config.rollout.name}: watching ${state.stage ?? '(not started)'}; querying ${gates.length} gate${gates.length === 1 ? '' : 's'}${clipped.size ? ` (${clipped.size} window${clipped.size === 1 ? '' : 's'} clipped to the time since the stage was entered)` : ''}`);
+  const collection = await collectObservations({
+    gates,
+    providers: config.providers,
+    factories: opts.factories,
+    nowMs: opts.nowMs,
+    target: state.stage,
+    cwd: opts.cwd,
+    logger: opts.logger,
+    redactor: opts.redactor,
+    fetch: opts.fetch,
+    defaultTimeoutMs: config.defaults.timeoutMs,
+    concurrency: config.defaults.concurrency,
+    deadlineAt,
+  });
+  const { action, ...decision } = judgeWatch({
+    plan: config.rollout,
+    gates,
+    clipped,
+    state,
+    observations: collection.observations,
+    nowMs: opts.nowMs,
+    policy: config.watch,
+    deadlineExceeded: collection.deadlineExceeded,
+  });
+  return { snapshot: { ...baseSnapshot(opts, state), ...decision, approvers: [] }, action };
 }
 
 export function evidenceRoot(statePath: string, cwd: string): string {

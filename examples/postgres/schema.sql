@@ -30,6 +30,8 @@ create table if not exists public.chat_v11_rollout_state (
   history jsonb not null default '[]'::jsonb,
   updated_at timestamptz not null default now()
 );
+-- A pause ({ at, reason, actor } or null): every promotion HOLDs until `resume` clears it.
+alter table public.chat_v11_rollout_state add column if not exists paused jsonb;
 
 -- Every change of the rollout state, whoever made it.
 create table if not exists public.chat_v11_rollout_audit (
@@ -110,8 +112,8 @@ begin
   end if;
   select * into prev from public.chat_v11_rollout_state s where s.rollout = 'chat-v1.1' for update;
   if not found then
-    insert into public.chat_v11_rollout_state (rollout, stage, entered_at, kill_switch, history)
-    values ('chat-v1.1', stage, entered, kill_switch, coalesce(state->'history', '[]'::jsonb));
+    insert into public.chat_v11_rollout_state (rollout, stage, entered_at, kill_switch, history, paused)
+    values ('chat-v1.1', stage, entered, kill_switch, coalesce(state->'history', '[]'::jsonb), nullif(state->'paused', 'null'::jsonb));
   else
     update public.chat_v11_rollout_state s set
       stage = chat_set_v11_rollout_state.stage,
@@ -123,6 +125,7 @@ begin
         else s.last_rollback_at
       end,
       history = coalesce(state->'history', s.history),
+      paused = case when state ? 'paused' then nullif(state->'paused', 'null'::jsonb) else s.paused end,
       updated_at = now()
     where s.rollout = 'chat-v1.1';
   end if;

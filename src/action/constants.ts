@@ -27,4 +27,6 @@ export const Outputs = {
   EvidenceCommit: 'evidence-commit',
   CommentUrl: 'comment-url',
   Approvers: 'approvers',
+  Traffic: 'traffic',
+  Flags: 'flags',
 } as const;

@@ -66,7 +66,7 @@ export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'resume', 'calibrate'] as const, 'evaluate'),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate'] as const, 'evaluate'),
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),
@@ -91,6 +91,8 @@ export function readSettings(get: GetInput): ActionSettings {
   }
   if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
   if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);
-  if (settings.command === 'resume' && !settings.reason) throw new InputError(`input ${Inputs.Command}: resume needs input ${Inputs.Reason} (why the kill switch may be released)`);
+  if (settings.command === 'resume' && !settings.reason) throw new InputError(`input ${Inputs.Command}: resume needs input ${Inputs.Reason} (why the rollout may go on)`);
+  if (settings.command === 'pause' && !settings.reason) throw new InputError(`input ${Inputs.Command}: pause needs input ${Inputs.Reason} (it is shown on every HOLD until the rollout is resumed)`);
+  if (settings.force && settings.command !== 'evaluate' && settings.command !== 'promote') throw new InputError(`input ${Inputs.Force}: goes with command evaluate or promote, not ${settings.command}`);
   return settings;
 }

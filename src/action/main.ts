@@ -139,6 +139,11 @@ export async function run(): Promise<void> {
     workflow.setOutput(Outputs.EvidenceCommit, result.write?.commit ?? '');
     workflow.setOutput(Outputs.CommentUrl, commentUrl ?? '');
     workflow.setOutput(Outputs.Approvers, snap.approvers.join(','));
+    // Where the rollout is after the run, for a next step that applies it (flags, weights).
+    const now = snap.stateChanged && snap.stateAfter ? snap.stateAfter : snap.stateBefore;
+    const stage = config.rollout.stages.find((s) => s.name === (now?.stage ?? null)) ?? null;
+    workflow.setOutput(Outputs.Traffic, String(stage?.traffic ?? 0));
+    workflow.setOutput(Outputs.Flags, JSON.stringify((stage as { flags?: Record<string, unknown> | null } | null)?.flags ?? {}));
 
     let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4, charts: config.charts });
     if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;

@@ -19,11 +19,15 @@ export const EXIT = { ok: 0, error: 1, usage: 2, hold: 3, rollback: 4 } as const
 const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may move to its next stage
 
 usage:
-  rollout-gate evaluate|promote|rollback|resume [options]
+  rollout-gate evaluate|promote|rollback|watch [options]
+  rollout-gate pause|resume --reason R [options]
   rollout-gate validate [--config F]
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
+
+  watch judges the current stage (for a schedule): it rolls back on a critical failure and
+  pauses on a major one; pause holds every promotion until resume clears it.
 
 options:
   --config F        config file (default .github/rollout-gate.yml, else rollout-gate.yml)
@@ -31,7 +35,7 @@ options:
   --state-file F    keep the rollout state in this local file (overrides the config's state)
   --now ISO         evaluate as if at this instant (replays, tests)
   --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
-  --reason R        why (required with --force and with resume; recorded with a rollback)
+  --reason R        why (required with --force, pause and resume; recorded with a rollback)
   --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
   --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
   --dry-run         evaluate and print, write nothing
@@ -172,8 +176,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
-    if (!['evaluate', 'promote', 'rollback', 'resume', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, resume, validate, explain, backtest or calibrate`);
+    if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
@@ -195,7 +199,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
     }
     if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason');
-    if (command === 'resume' && !o.reason?.trim()) throw new UsageError('resume needs --reason (why the kill switch may be released)');
+    if (command === 'resume' && !o.reason?.trim()) throw new UsageError('resume needs --reason (why the rollout may go on)');
+    if (command === 'pause' && !o.reason?.trim()) throw new UsageError('pause needs --reason (it is shown on every HOLD until the rollout is resumed)');
     if (o.force && command !== 'evaluate' && command !== 'promote') throw new UsageError(`--force goes with evaluate or promote, not ${command}`);
     if (o['kill-switch'] && command !== 'rollback') throw new UsageError('--kill-switch goes with rollback');
     const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);

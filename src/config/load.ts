@@ -9,6 +9,7 @@ import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
+import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 
 export interface Config {
@@ -24,6 +25,8 @@ export interface Config {
   /** `report.charts`: sparklines only, or Mermaid charts of comparison gates as well. */
   charts: 'sparkline' | 'mermaid';
   deadlineMs: number | null;
+  /** `watch:`: what a watch run does about a failing critical or major gate. */
+  watch: WatchPolicy;
   defaults: { timeoutMs: number | null; concurrency: number | null };
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
   secrets: string[];
@@ -416,6 +419,7 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     evidenceTemplate: cfg.evidence?.template ?? null,
     charts: cfg.report?.charts ?? 'sparkline',
     deadlineMs: ms(cfg.deadline),
+    watch: { onCritical: cfg.watch?.onCritical ?? DEFAULT_WATCH_POLICY.onCritical, onMajor: cfg.watch?.onMajor ?? DEFAULT_WATCH_POLICY.onMajor },
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
     secrets: [...secrets].filter((s) => s.length > 0),
   };

@@ -231,6 +231,10 @@ export const configSchema = obj({
     concurrency: z.number().int().min(1).max(256).optional(),
   }).optional(),
   deadline: duration.optional().describe('The whole run; past it the decision is HOLD ("deadline exceeded").'),
+  watch: obj({
+    onCritical: z.enum(['rollback', 'rollback-and-kill', 'report']).optional().describe('What `watch` does when a critical gate fails: roll back to the previous stage (default), also engage the kill switch, or only report.'),
+    onMajor: z.enum(['pause', 'report']).optional().describe('What `watch` does when a major gate fails or has no data under noData: hold: pause the rollout (default) or only report.'),
+  }).optional(),
   gates: z.array(gateSchema).default([]),
 });
 

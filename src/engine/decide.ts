@@ -83,6 +83,8 @@ export function decide(input: DecideInput): Decision {
       warnings.push('force ignored: a forced promotion never overrides ROLLBACK');
     } else if (input.deadlineExceeded) {
       warnings.push('force ignored: the deadline passed before every gate answered');
+    } else if (decision === 'HOLD' && state.paused) {
+      warnings.push('force ignored: the rollout is paused; resume it first');
     } else if (decision === 'HOLD' && transition.problem !== null) {
       warnings.push(`force ignored: ${transition.problem}`);
     } else if (decision === 'HOLD') {

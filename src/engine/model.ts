@@ -13,6 +13,13 @@ export interface Stage {
   minDurationMs: number | null;
 }
 
+/** A pause: the rollout stays where it is, and evaluate/promote HOLD, until someone resumes it. */
+export interface Pause {
+  at: string;
+  reason: string;
+  actor: string | null;
+}
+
 export interface ReleaseWindow {
   days: Weekday[];
   start: string; // HH:MM
@@ -107,11 +114,13 @@ export interface RolloutState {
   enteredAt: string | null;
   killSwitch: boolean;
   lastRollbackAt: string | null;
+  /** Set by `pause` (or a watch that saw a major failure); cleared by `resume`. */
+  paused: Pause | null;
   history: HistoryEntry[];
 }
 
 export function initialState(rollout: string): RolloutState {
-  return { rollout, stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] };
+  return { rollout, stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
 }
 
 /** The step of a windowed gate: explicit, or over/120 and never below 15 s. */

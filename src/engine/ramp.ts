@@ -1,5 +1,5 @@
 import { formatDuration } from './duration.js';
-import type { RolloutPlan, RolloutState, Stage } from './model.js';
+import type { Pause, RolloutPlan, RolloutState, Stage } from './model.js';
 
 /** The move a run is about: the current stage and the stage it wants to promote to. */
 export interface Transition {
@@ -13,6 +13,7 @@ export interface Transition {
 
 export type RampRule =
   | 'kill_switch'
+  | 'paused'
   | 'target'
   | 'min_duration'
   | 'cooldown'
@@ -56,6 +57,11 @@ function names(plan: RolloutPlan): string {
   return plan.stages.map((s) => s.name).join(' → ');
 }
 
+/** "paused since 2026-11-30T10:00:00.000Z by ana: reason; resume to continue". */
+export function pauseDetail(p: Pause): string {
+  return `paused since ${p.at}${p.actor ? ` by ${p.actor}` : ''}: ${p.reason}; resume to continue`;
+}
+
 const elapsed = (sinceIso: string | null, nowMs: number) => (sinceIso === null ? null : nowMs - Date.parse(sinceIso));
 
 /** The ramp rules for a promotion. A check that is not configured is not listed. */
@@ -66,6 +72,8 @@ export function rampChecks(plan: RolloutPlan, state: RolloutState, transition: T
     ok: !state.killSwitch,
     detail: state.killSwitch ? 'the kill switch is engaged' : 'kill switch off',
   });
+  // Listed only while paused: a pause is an exception, not a rule every run checks.
+  if (state.paused) checks.push({ rule: 'paused', ok: false, detail: pauseDetail(state.paused) });
   checks.push({
     rule: 'target',
     ok: transition.problem === null,

@@ -1,14 +1,14 @@
 import type { Decision } from '../engine/decide.js';
 import type { DecisionKind, RolloutState } from '../engine/model.js';
 
-export type Command = 'evaluate' | 'promote' | 'rollback' | 'resume';
+export type Command = 'evaluate' | 'promote' | 'rollback' | 'resume' | 'pause' | 'watch';
 
 /**
- * Whether a command's outcome is a verdict on gates. `rollback` and `resume` are operator actions:
- * they succeed when written, and their decision never fails a step or a check.
+ * Whether a command's outcome is a verdict on gates. `rollback`, `pause` and `resume` are operator
+ * actions: they succeed when written, and their decision never fails a step or a check.
  */
 export function judgesGates(command: Command): boolean {
-  return command === 'evaluate' || command === 'promote';
+  return command === 'evaluate' || command === 'promote' || command === 'watch';
 }
 
 /** Where the run happened: filled by the Action from the runner's environment, mostly empty in the CLI. */

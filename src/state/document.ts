@@ -1,4 +1,4 @@
-import type { HistoryEntry, RolloutState } from '../engine/model.js';
+import type { HistoryEntry, Pause, RolloutState } from '../engine/model.js';
 import { StateError } from './types.js';
 
 /** A value as the user wrote it, for a message; String() throws on some JSON ({"toString": 1}). */
@@ -26,6 +26,17 @@ export function parseStateDocument(doc: unknown, where: string, rollout: string)
   }
   if (d.killSwitch !== undefined && d.killSwitch !== null && typeof d.killSwitch !== 'boolean') problems.push('killSwitch must be true or false');
   if (d.history !== undefined && d.history !== null && !Array.isArray(d.history)) problems.push('history must be a list');
+  let paused: Pause | null = null;
+  if (d.paused !== undefined && d.paused !== null) {
+    const p = d.paused as Record<string, unknown>;
+    if (typeof p !== 'object' || Array.isArray(p)) problems.push(`paused must be null or { at, reason, actor }, got ${shown(d.paused)}`);
+    else {
+      if (!isIso(p.at)) problems.push('paused.at must be an ISO-8601 time');
+      if (typeof p.reason !== 'string') problems.push('paused.reason must be a string');
+      if (p.actor !== undefined && p.actor !== null && typeof p.actor !== 'string') problems.push('paused.actor must be a string or null');
+      paused = { at: String(p.at), reason: String(p.reason ?? ''), actor: typeof p.actor === 'string' ? p.actor : null };
+    }
+  }
   const history: HistoryEntry[] = [];
   if (Array.isArray(d.history)) {
     d.history.forEach((h, i) => {
@@ -54,6 +65,7 @@ export function parseStateDocument(doc: unknown, where: string, rollout: string)
     enteredAt: (d.enteredAt as string | null | undefined) ?? null,
     killSwitch: d.killSwitch === true,
     lastRollbackAt: (d.lastRollbackAt as string | null | undefined) ?? null,
+    paused,
     history,
   };
 }

@@ -24,24 +24,30 @@ export interface PostgresStateOptions {
 export const WRITE_PARAMETERS = [
   'stage', 'killSwitch', 'reason', 'actor', 'decision', 'state',
   'rollout', 'from', 'enteredAt', 'lastRollbackAt',
+  'paused', 'pausedAt', 'pausedReason', 'pausedBy',
 ] as const;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
 /** Column names as the read statement may spell them: enteredAt, entered_at, "enteredAt". */
 const key = (column: string) => column.toLowerCase().replace(/_/g, '');
-const COLUMNS: Record<string, keyof RolloutState | 'history'> = {
+const COLUMNS: Record<string, keyof RolloutState | 'history' | 'pausedAt' | 'pausedReason' | 'pausedBy'> = {
   rollout: 'rollout',
   stage: 'stage',
   enteredat: 'enteredAt',
   killswitch: 'killSwitch',
   lastrollbackat: 'lastRollbackAt',
   history: 'history',
+  // A pause as one JSON column, or as three plain ones.
+  paused: 'paused',
+  pausedat: 'pausedAt',
+  pausedreason: 'pausedReason',
+  pausedby: 'pausedBy',
 };
 
-/** The compare-and-swap stamp of a state: any change of stage, entry time, kill switch or last rollback moves it. */
+/** The compare-and-swap stamp of a state: any change of stage, entry time, kill switch, last rollback or pause moves it. */
 function stamp(state: RolloutState): string {
-  const text = JSON.stringify([state.stage, state.enteredAt, state.killSwitch, state.lastRollbackAt]);
+  const text = JSON.stringify([state.stage, state.enteredAt, state.killSwitch, state.lastRollbackAt, state.paused]);
   return `row:${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
 }
 
@@ -115,15 +121,21 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
     for (const [column, value] of Object.entries(row)) {
       const field = COLUMNS[key(column)];
       if (!field) continue;
-      if (field === 'history' && typeof value === 'string') {
+      if ((field === 'history' || field === 'paused') && typeof value === 'string') {
         try {
-          doc.history = JSON.parse(value);
+          doc[field] = JSON.parse(value);
         } catch {
           throw new StateError(`${where}: state.read column "${column}" is not valid JSON`);
         }
-      } else if (field === 'enteredAt' || field === 'lastRollbackAt') doc[field] = isoOf(value);
+      } else if (field === 'enteredAt' || field === 'lastRollbackAt' || field === 'pausedAt') doc[field] = isoOf(value);
       else doc[field] = value;
     }
+    if ('pausedAt' in doc && !('paused' in doc)) {
+      doc.paused = doc.pausedAt === null || doc.pausedAt === undefined ? null : { at: doc.pausedAt, reason: doc.pausedReason ?? '', actor: doc.pausedBy ?? null };
+    }
+    delete doc.pausedAt;
+    delete doc.pausedReason;
+    delete doc.pausedBy;
     if (!('stage' in doc)) {
       throw new StateError(`${where}: state.read must return a "stage" column (and enteredAt, killSwitch, lastRollbackAt); it returned ${Object.keys(row).map((c) => `"${c}"`).join(', ') || 'no columns'}`);
     }
@@ -170,6 +182,10 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
       from: last?.from ?? null,
       enteredAt: state.enteredAt,
       lastRollbackAt: state.lastRollbackAt,
+      paused: state.paused ? JSON.stringify(state.paused) : null,
+      pausedAt: state.paused?.at ?? null,
+      pausedReason: state.paused?.reason ?? null,
+      pausedBy: state.paused?.actor ?? null,
     };
     return write!.names.map((n) => values[n as keyof typeof values]);
   }
@@ -214,6 +230,11 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
             const after = await readWith(client);
             if (after.state?.stage !== next.stage) {
               throw new StateError(`${where}: after state.write the read statement returns stage ${JSON.stringify(after.state?.stage ?? null)}, not ${JSON.stringify(next.stage)}; nothing was changed (check that write updates the row read returns)`);
+            }
+            // A pause the read statement cannot return would be lost without a word.
+            if ((after.state?.paused === null) !== (next.paused === null) || after.state?.killSwitch !== next.killSwitch) {
+              const field = after.state?.killSwitch !== next.killSwitch ? 'killSwitch' : 'paused';
+              throw new StateError(`${where}: after state.write the read statement returns ${field} ${JSON.stringify(after.state?.[field] ?? null)}, not ${JSON.stringify(next[field])}; nothing was changed (write must store it and read must return it: a "paused" JSON column, or paused_at, paused_reason and paused_by; see the postgres state docs)`);
             }
             return after.version;
           }),

@@ -66,7 +66,7 @@ describe('the npm package', () => {
     const script = `
       const lib = await import(${JSON.stringify(join(pkg, 'lib/index.js'))});
       const config = lib.loadConfigFile(${JSON.stringify(DEMO_CONFIG)}, { ROLLOUT_DEMO_DIR: '/nowhere' });
-      const d = lib.decide({ plan: config.rollout, gates: [], state: { rollout: 'chat-v1.1', stage: 'canary_10', enteredAt: '2026-11-22T00:00:00.000Z', killSwitch: true, lastRollbackAt: null, history: [] }, target: null, observations: new Map(), nowMs: Date.parse('2026-11-22T12:00:00Z') });
+      const d = lib.decide({ plan: config.rollout, gates: [], state: { rollout: 'chat-v1.1', stage: 'canary_10', enteredAt: '2026-11-22T00:00:00.000Z', killSwitch: true, lastRollbackAt: null, paused: null, history: [] }, target: null, observations: new Map(), nowMs: Date.parse('2026-11-22T12:00:00Z') });
       process.stdout.write(JSON.stringify({ decision: d.decision, to: d.transition.to, exports: ['runRollout', 'createStateStore', 'renderMarkdown', 'Redactor'].filter((n) => typeof lib[n] !== 'function') }));
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: work });

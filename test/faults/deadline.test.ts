@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'rg-deadline-'));
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }));
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, paused: null, history: [] }));
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

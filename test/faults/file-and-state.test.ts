@@ -46,7 +46,7 @@ describe('[fault] file provider', () => {
 describe('[fault] http state store', () => {
   const store = (url: string, timeout = '5s') =>
     httpStateStore({ type: 'http', url, headers: { Authorization: `Bearer ${TOKEN}` }, timeout, retries: 2 } as never, { rollout: 'chat', cwd: dir, redactor: new Redactor(), logger: quiet });
-  const doc = JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-22T09:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] });
+  const doc = JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-22T09:00:00Z', killSwitch: false, lastRollbackAt: null, paused: null, history: [] });
 
   it('[fault] http state: connection refused is a state error naming ECONNREFUSED', async () => {
     const err = (await store(`http://127.0.0.1:${await closedPort()}/state`).read().catch((e: unknown) => e)) as Error;

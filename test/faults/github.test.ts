@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   repo = standin.repo(OWNER, `faults-${++seq}`);
-  standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-22T09:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }) }, 'seed');
+  standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-22T09:00:00Z', killSwitch: false, lastRollbackAt: null, paused: null, history: [] }) }, 'seed');
 });
 afterEach(() => {
   standin.beforeRoute = null;

@@ -64,6 +64,7 @@ function build(s: Scenario, specs: GateSpec[] = s.gates): DecideInput {
     enteredAt: s.enteredAgoMs === null ? null : new Date(NOW - s.enteredAgoMs).toISOString(),
     killSwitch: s.killSwitch,
     lastRollbackAt: s.rollbackAgoMs === null ? null : new Date(NOW - s.rollbackAgoMs).toISOString(),
+    paused: null,
     history: [],
   };
   return { plan: p, gates, state, target: s.target, observations, nowMs: NOW, force: s.force as ForceRequest | null, deadlineExceeded: s.deadlineExceeded };

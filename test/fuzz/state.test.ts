@@ -23,6 +23,7 @@ const validState: fc.Arbitrary<RolloutState> = fc.record({
   enteredAt: fc.option(iso),
   killSwitch: fc.boolean(),
   lastRollbackAt: fc.option(iso),
+  paused: fc.option(fc.record({ at: iso, reason: fc.string({ maxLength: 20 }), actor: fc.option(fc.string({ maxLength: 10 })) })),
   history: fc.array(entry, { maxLength: 4 }),
 });
 

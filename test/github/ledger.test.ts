@@ -33,6 +33,7 @@ const state = (stage: string | null, actor = 'alice'): RolloutState => ({
   enteredAt: '2026-01-02T10:00:00Z',
   killSwitch: false,
   lastRollbackAt: null,
+  paused: null,
   history: stage ? [{ at: '2026-01-02T10:00:00Z', from: null, to: stage, decision: 'PROCEED', forced: false, actor, reason: null, evidence: null }] : [],
 });
 

@@ -46,7 +46,7 @@ beforeAll(async () => {
   errors = await startFaultServer();
   dir = mkdtempSync(join(tmpdir(), 'rg-injection-'));
   writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ v: 5 }));
-  writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat-v1.1', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }));
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat-v1.1', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, paused: null, history: [] }));
   // Prometheus answers two series whose label values are hostile; the http provider an error page.
   const series = (v: string) => ({ metric: { __name__: 'up', job: v }, value: [NOW_S, '1'] });
   server.script([{ kind: 'answer', status: 200, body: JSON.stringify({ status: 'success', data: { resultType: 'vector', result: HOSTILE.slice(0, 5).map(series) } }) }]);

@@ -45,7 +45,7 @@ describe('http provider and state against a local gates service', () => {
   });
 
   const example = (token = TOKEN): Config => loadConfigFile(EXAMPLE, { GATES_URL: service.url, GATES_TOKEN: token });
-  const started: RolloutState = { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, history: [] };
+  const started: RolloutState = { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
 
   async function evaluate(config: Config, lines: string[] = []) {
     const nowMs = Date.now();

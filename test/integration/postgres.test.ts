@@ -139,7 +139,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
     it('ROLLs BACK on a P0 breach (a critical gate), and says which gate', async () => {
       await admin.query(`insert into public.chat_v11_invariant_events (kind, at) values ('ack_without_receipt', now() - interval '5 minutes')`);
       const config = example();
-      const { decision } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+      const { decision } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10');
       expect(decision.decision).toBe('ROLLBACK');
       expect(decision.failedGates).toEqual(['gate_p0_ok']);
       expect(decision.reasons[0]).toMatch(/^gate_p0_ok: false breaks == true/);
@@ -147,7 +147,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
   });
 
   describe('a time series from SQL under failAfter', () => {
-    const state: RolloutState = { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, history: [] };
+    const state: RolloutState = { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: new Date(Date.now() - 2 * HOUR).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
 
     it('passes a p95 spike of 2 minutes (shorter than failAfter 5m)', async () => {
       // Samples 40..43 (20 to 21.5 minutes ago) at 2400 ms.
@@ -236,7 +236,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       return { ...base, gates: [gate], providers: { ...base.providers, chatdb: { type: 'postgres', url, timeout: '5s' } } };
     };
     const probe = async (query: string, extra: Record<string, unknown> = {}) => {
-      const { observations } = await evaluate(gateConfig(query, extra), { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+      const { observations } = await evaluate(gateConfig(query, extra), { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10');
       return observations.get('probe')!;
     };
     const snapshotOfDb = async () => ({
@@ -285,7 +285,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       const config = gateConfig('select pg_sleep(30)::text');
       config.providers.chatdb = { type: 'postgres', url: server.url, timeout: '1s' };
       const started = Date.now();
-      const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+      const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10');
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(observations.get('probe')!.error).toMatch(/canceling statement due to statement timeout \(SQLSTATE 57014\)/);
       // The server is not left sleeping once the run has closed its pool.
@@ -302,7 +302,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
         const config = gateConfig('select 1', {}, `postgres://${server.user}:x@127.0.0.1:${port}/${server.database}`);
         config.providers.chatdb = { type: 'postgres', url: `postgres://${server.user}:x@127.0.0.1:${port}/${server.database}`, timeout: '1s' };
         const t0 = Date.now();
-        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10');
         expect(Date.now() - t0).toBeLessThan(4_000);
         expect(observations.get('probe')!.error).toMatch(/no connection within the timeout|timed out after 1s/);
       } finally {
@@ -321,7 +321,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
           providers: { ...base.providers, chatdb: { type: 'postgres', url: server.url, timeout: '5s', connections } },
           gates: Array.from({ length: 12 }, (_, i) => ({ ...base.gates[0]!, name: `probe_${i}` })),
         };
-        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10');
+        const { observations } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10');
         const seen = [...observations.values()].map((o) => {
           expect(o.error ?? null).toBeNull();
           return o.samples.at(-1)![1] as number;
@@ -334,11 +334,11 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
     it('ssl settings reach the connection: TLS demanded of a server without it, or an unreadable CA file, is a clear error', async () => {
       const tls = gateConfig('select 1');
       tls.providers.chatdb = { type: 'postgres', url: server.url, ssl: true };
-      const noTls = (await evaluate(tls, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10')).observations.get('probe')!;
+      const noTls = (await evaluate(tls, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10')).observations.get('probe')!;
       expect(noTls.error).toMatch(/The server does not support SSL connections/);
       const ca = gateConfig('select 1');
       ca.providers.chatdb = { type: 'postgres', url: server.url, ssl: { caFile: 'certs/missing-ca.pem' } };
-      const noCa = (await evaluate(ca, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10')).observations.get('probe')!;
+      const noCa = (await evaluate(ca, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10')).observations.get('probe')!;
       expect(noCa.error).toBe('provider "chatdb" could not start: ssl.caFile certs/missing-ca.pem: cannot read it (ENOENT)');
     });
 
@@ -348,7 +348,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       const config = gateConfig('select 1', {}, url);
       config.secrets = [wrong];
       const lines: string[] = [];
-      const { observations, decision } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] }, 'canary_10', lines);
+      const { observations, decision } = await evaluate(config, { rollout: 'chat-v1.1', stage: 'canary_1', enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] }, 'canary_10', lines);
       const error = observations.get('probe')!.error!;
       expect(error).toMatch(/password authentication failed for user "rollout_gate"/);
       expect(decision.decision).toBe('HOLD');
@@ -532,7 +532,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       try {
         const read = await store.read();
         expect(read).toEqual({ state: null, version: null });
-        const first: RolloutState = { rollout: 'chat-v1.1', stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, history: [] };
+        const first: RolloutState = { rollout: 'chat-v1.1', stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
         await store.write(change(promoted(first, 'canary_1', 'alice'), null, 'first'));
         expect((await store.read()).state?.stage).toBe('canary_1');
       } finally {

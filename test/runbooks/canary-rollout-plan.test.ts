@@ -106,7 +106,7 @@ afterEach(async () => {
 
 /** The rollout in `stage` for three hours, on the ledger branch. */
 function ledgerAt(stage: string) {
-  const state = { rollout: 'checkout-canary', stage, enteredAt: new Date(Date.now() - 3 * HOUR * 1000).toISOString(), killSwitch: false, lastRollbackAt: null, history: [] };
+  const state = { rollout: 'checkout-canary', stage, enteredAt: new Date(Date.now() - 3 * HOUR * 1000).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
   standin.commitFiles(repo, 'rollout-ledger', { 'state/checkout-canary.json': `${JSON.stringify(state, null, 2)}\n` }, 'seed');
 }
 const approve = (login: string) => standin.addReview(repo, 12, { login, state: 'APPROVED', commitId: HEAD });

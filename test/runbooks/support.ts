@@ -67,7 +67,7 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 
 /** A state document as the file store keeps it: in `stage` since `enteredAtMs`. */
 export function stateDoc(rollout: string, stage: string, enteredAtMs: number, extra: Record<string, unknown> = {}) {
-  return { rollout, stage, enteredAt: new Date(enteredAtMs).toISOString(), killSwitch: false, lastRollbackAt: null, history: [], ...extra };
+  return { rollout, stage, enteredAt: new Date(enteredAtMs).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [], ...extra };
 }
 
 export async function writeState(file: string, doc: unknown): Promise<void> {

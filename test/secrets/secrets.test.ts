@@ -72,7 +72,7 @@ beforeAll(async () => {
       return res.end(JSON.stringify({ message: `bad filter: ${seen}` }));
     }
     if (req.url?.startsWith('/state')) {
-      return res.end(JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }));
+      return res.end(JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, paused: null, history: [] }));
     }
     res.statusCode = 500;
     res.end(`upstream failed for ${seen}`);

@@ -64,6 +64,7 @@ export async function runGates(text: string, opts: { env?: Record<string, string
     enteredAt: new Date(opts.nowMs - 3 * 3_600_000).toISOString(),
     killSwitch: false,
     lastRollbackAt: null,
+    paused: null,
     history: [],
   };
   const decision = decide({ plan: config.rollout, gates: config.gates, state, target: 'canary_10', observations, nowMs: opts.nowMs, deadlineExceeded });

@@ -30,6 +30,7 @@ export function state(over: Partial<RolloutState> = {}): RolloutState {
     enteredAt: new Date(NOW - 3 * H).toISOString(),
     killSwitch: false,
     lastRollbackAt: null,
+    paused: null,
     history: [],
     ...over,
   };

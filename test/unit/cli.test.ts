@@ -133,7 +133,7 @@ describe('rollout-gate CLI', () => {
     // Nothing to resume while the kill switch is off.
     const notEngaged = await cli(['resume', '--config', DEMO_CONFIG, '--now', NOW, '--reason', 'x'], env);
     expect(notEngaged).toMatchObject({ code: 2 });
-    expect(notEngaged.err).toContain('the kill switch is not engaged');
+    expect(notEngaged.err).toContain('the rollout is neither paused nor stopped by the kill switch');
     expect((await cli(['rollback', '--config', DEMO_CONFIG, '--now', NOW, '--kill-switch', '--reason', 'dup messages', '--actor', 'carol'], env)).code).toBe(0);
     const engaged = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
 

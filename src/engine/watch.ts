@@ -1,0 +1,144 @@
+import type { Decision } from './decide.js';
+import { formatDuration } from './duration.js';
+import { appliesTo, evaluateGate, type GateObservation, type GateResult } from './gates.js';
+import { effectiveStepMs, type Gate, type RolloutPlan, type RolloutState } from './model.js';
+import { stageIndex, type RampCheck } from './ramp.js';
+
+/** What a watch does about what it sees (SPEC §7.4, config `watch:`). */
+export interface WatchPolicy {
+  /** A failing critical gate: roll back (and engage the kill switch), or only report. */
+  onCritical: 'rollback' | 'rollback-and-kill' | 'report';
+  /** A failing major gate, or no data under `noData: hold`: pause the rollout, or only report. */
+  onMajor: 'pause' | 'report';
+}
+
+export const DEFAULT_WATCH_POLICY: WatchPolicy = { onCritical: 'rollback', onMajor: 'pause' };
+
+/** The state change a watch makes: none, a rollback to the previous stage, or a pause. */
+export type WatchAction =
+  | { kind: 'none' }
+  | { kind: 'rollback'; to: string | null; killSwitch: boolean }
+  | { kind: 'pause'; reason: string };
+
+export interface WatchDecision extends Decision {
+  action: WatchAction;
+}
+
+/**
+ * The gates a watch asks about: those that apply to the current stage, each window clipped to
+ * the time since the stage was entered, so a breach from before a rollback (or from the stage
+ * before) is never judged again. The step stays what the full window would use.
+ */
+export function watchedGates(gates: readonly Gate[], state: RolloutState, nowMs: number): { gates: Gate[]; clipped: Set<string> } {
+  const clipped = new Set<string>();
+  if (state.stage === null) return { gates: [], clipped };
+  const entered = state.enteredAt === null ? Number.NaN : Date.parse(state.enteredAt);
+  const since = Number.isNaN(entered) ? null : nowMs - entered;
+  const out: Gate[] = [];
+  for (const g of gates) {
+    if (!appliesTo(g, state.stage)) continue;
+    if (g.overMs === null || since === null || since >= g.overMs) {
+      out.push(g);
+      continue;
+    }
+    clipped.add(g.name);
+    // At least a second: a zero-length window asks the provider for nothing useful.
+    out.push({ ...g, overMs: Math.max(1000, since), stepMs: effectiveStepMs(g) });
+  }
+  return { gates: out, clipped };
+}
+
+export interface WatchInput {
+  plan: RolloutPlan;
+  /** The gates from `watchedGates` (already clipped). */
+  gates: readonly Gate[];
+  clipped: ReadonlySet<string>;
+  state: RolloutState;
+  observations: ReadonlyMap<string, GateObservation>;
+  nowMs: number;
+  policy: WatchPolicy;
+  deadlineExceeded?: boolean;
+}
+
+/** A gate whose clipped window holds too little yet: reported, never acted on. */
+function warmingUp(r: GateResult, state: RolloutState, nowMs: number): GateResult {
+  const since = state.enteredAt ? formatDuration(Math.max(0, nowMs - Date.parse(state.enteredAt))) : 'moments';
+  const what = r.reason.replace(/^no data: /, '').replace(/ \(noData: (pass|fail)\)$/, '');
+  return { ...r, status: 'skipped', effect: 'none', reason: `warming up: ${state.stage} was entered ${since} ago (${what})` };
+}
+
+/**
+ * Judges the current stage's health (SPEC §7.4). Pure. ROLLBACK on the kill switch or a failing
+ * critical gate; HOLD on a failing major gate, no data under `hold` or a missed deadline; else
+ * PROCEED. No ramp rule or release window applies: guarding a stage never waits for office hours.
+ */
+export function judgeWatch(input: WatchInput): WatchDecision {
+  const { plan, state, nowMs } = input;
+  const cur = stageIndex(plan, state.stage);
+  const traffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
+  const stay = { from: state.stage, to: state.stage, fromTraffic: traffic, toTraffic: traffic, problem: null };
+  const ramp: RampCheck[] = [{ rule: 'kill_switch', ok: !state.killSwitch, detail: state.killSwitch ? 'the kill switch is engaged' : 'kill switch off' }];
+  const warnings: string[] = [];
+  if (state.paused) warnings.push(`the rollout is paused since ${state.paused.at}${state.paused.actor ? ` by ${state.paused.actor}` : ''}: ${state.paused.reason}`);
+  const none: WatchAction = { kind: 'none' };
+
+  if (state.stage === null) {
+    const reasons = state.killSwitch ? ['the kill switch is engaged; the rollout has not started'] : ['the rollout has not started: nothing to watch'];
+    return { decision: state.killSwitch ? 'ROLLBACK' : 'PROCEED', transition: stay, ramp, gates: [], reasons, warnings, failedGates: [], forced: null, action: none };
+  }
+  if (cur < 0) {
+    const problem = `the state's stage "${state.stage}" is not a stage of this rollout (${plan.stages.map((s) => s.name).join(' → ')})`;
+    return { decision: 'HOLD', transition: { ...stay, toTraffic: null, problem }, ramp, gates: [], reasons: [problem], warnings, failedGates: [], forced: null, action: none };
+  }
+
+  const gates = input.gates.map((g) => {
+    const r = evaluateGate(g, state.stage, input.observations.get(g.name), nowMs);
+    return input.clipped.has(g.name) && r.status === 'no_data' && r.error === null ? warmingUp(r, state, nowMs) : r;
+  });
+  const rollback: string[] = [];
+  const hold: string[] = [];
+  if (state.killSwitch) rollback.push('the kill switch is engaged; the rollout stays stopped until it is resumed');
+  for (const g of gates) {
+    const line = `${g.name}: ${g.reason}`;
+    if (g.shadow) {
+      if (g.status === 'fail') warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
+      else if (g.status === 'no_data') warnings.push(`shadow gate ${g.name}: ${g.reason}`);
+    } else if (g.effect === 'rollback') rollback.push(line);
+    else if (g.effect === 'hold') hold.push(line);
+    else if (g.effect === 'warning') warnings.push(line);
+    for (const w of g.warnings) warnings.push(`${g.name}: ${w}`);
+  }
+  if (input.deadlineExceeded) hold.unshift('deadline exceeded: not every gate answered in time');
+  const failedGates = gates.filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback')).map((g) => g.name);
+  const base = { ramp, gates, warnings, failedGates, forced: null };
+
+  if (rollback.length) {
+    // A kill switch already stopped the rollout; walking further down the stages would not help.
+    const critical = rollback.length > (state.killSwitch ? 1 : 0);
+    if (critical && !state.killSwitch && input.policy.onCritical !== 'report') {
+      const to = cur > 0 ? plan.stages[cur - 1]! : null;
+      const kill = input.policy.onCritical === 'rollback-and-kill';
+      const did = `rolled back ${state.stage} → ${to?.name ?? '(no traffic)'}${kill ? ' and engaged the kill switch' : ''}`;
+      return {
+        ...base,
+        decision: 'ROLLBACK',
+        transition: { from: state.stage, to: to?.name ?? null, fromTraffic: traffic, toTraffic: to?.traffic ?? 0, problem: null },
+        reasons: [`${did}: ${rollback[0]}`, ...rollback.slice(1), ...hold],
+        action: { kind: 'rollback', to: to?.name ?? null, killSwitch: kill },
+      };
+    }
+    const note = critical && !state.killSwitch ? ' (watch.onCritical: report: nothing changed)' : '';
+    return { ...base, decision: 'ROLLBACK', transition: stay, reasons: [...rollback.map((r, i) => (i === 0 ? r + note : r)), ...hold], action: none };
+  }
+  if (hold.length) {
+    if (input.policy.onMajor === 'pause' && !state.paused) {
+      const reason = failedGates.length ? `watch: ${failedGates.join(', ')} failed at ${state.stage}` : `watch: ${hold[0]}`;
+      return { ...base, decision: 'HOLD', transition: stay, reasons: [`paused the rollout at ${state.stage}: ${hold[0]}`, ...hold.slice(1)], action: { kind: 'pause', reason } };
+    }
+    const note = state.paused ? ' (already paused)' : ' (watch.onMajor: report: nothing changed)';
+    return { ...base, decision: 'HOLD', transition: stay, reasons: hold.map((r, i) => (i === 0 ? r + note : r)), action: none };
+  }
+  const judged = gates.some((g) => !g.shadow && g.status !== 'skipped');
+  const reasons = [judged ? `${state.stage} is healthy: every gate passed` : `${state.stage}: no gate judged yet (warming up or none applies)`];
+  return { ...base, decision: 'PROCEED', transition: stay, reasons, action: none };
+}
