@@ -498,6 +498,55 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       expect(next.snapshot.ramp.find((r) => r.rule === 'cooldown')?.ok).toBe(false);
     });
 
+    it('pause and resume through the write statement: the paused column round-trips and holds every promotion', async () => {
+      const config = example();
+      const run = (command: 'pause' | 'resume' | 'promote', extra: { reason?: string } = {}) => {
+        const store = storeOf(config);
+        return runRollout({
+          config, command, target: null, nowMs: Date.now(), store, factories: defaultFactories, cwd: work,
+          logger: recordingLogger([]), redactor: new Redactor(config.secrets), context: emptyContext, actor: 'erin', runKey: `${command}-${Date.now()}`, ...extra,
+        }).finally(() => store.close!());
+      };
+      await stateAt('canary_10', 3 * HOUR);
+      const paused = await run('pause', { reason: 'holiday traffic' });
+      expect(paused.writeError).toBeNull();
+      const row = (await admin.query("select stage, paused from public.chat_v11_rollout_state where rollout = 'chat-v1.1'")).rows[0];
+      expect(row).toEqual({ stage: 'canary_10', paused: { at: paused.snapshot.at, reason: 'holiday traffic', actor: 'erin' } });
+      const held = await run('promote');
+      expect(held.snapshot.decision).toBe('HOLD');
+      expect(held.snapshot.reasons[0]).toBe(`paused since ${paused.snapshot.at} by erin: holiday traffic; resume to continue`);
+      expect((await run('resume', { reason: 'traffic normal' })).writeError).toBeNull();
+      expect((await admin.query('select paused from public.chat_v11_rollout_state')).rows[0].paused).toBeNull();
+    });
+
+    it('reads a pause from three plain columns, binds :pausedAt/:pausedReason/:pausedBy, and refuses a pause the read cannot return', async () => {
+      await admin.query(`create table if not exists public.plain_state (rollout text primary key, stage text, entered_at timestamptz, kill_switch boolean not null default false,
+        last_rollback_at timestamptz, paused_at timestamptz, paused_reason text, paused_by text)`);
+      await admin.query(`grant select, update on public.plain_state to ${server.user}`);
+      await admin.query("insert into public.plain_state (rollout, stage, entered_at) values ('chat-v1.1', 'canary_1', now()) on conflict (rollout) do update set paused_at = null, paused_reason = null, paused_by = null");
+      const read = "select stage, entered_at, kill_switch, last_rollback_at, paused_at, paused_reason, paused_by from public.plain_state where rollout = 'chat-v1.1'";
+      const write = 'update public.plain_state set stage = :stage, kill_switch = :killSwitch, paused_at = :pausedAt::timestamptz, paused_reason = :pausedReason, paused_by = :pausedBy where rollout = :rollout';
+      const store = storeOf(example(), { read, write });
+      try {
+        const before = await store.read();
+        const pause = { at: '2026-11-30T10:00:00.000Z', reason: 'hold on', actor: 'erin' };
+        await store.write(change({ ...before.state!, paused: pause }, before.version, 'pause-plain'));
+        const after = await store.read();
+        expect(after.state?.paused).toEqual(pause);
+        expect(after.version).not.toBe(before.version);
+      } finally {
+        await store.close!();
+      }
+      // A read without the pause columns: the pause would be lost, so the write is refused.
+      const blind = storeOf(example(), { read: "select stage, entered_at, kill_switch, last_rollback_at from public.plain_state where rollout = 'chat-v1.1'", write });
+      try {
+        const r = await blind.read();
+        await expect(blind.write(change({ ...r.state!, paused: { at: '2026-11-30T11:00:00.000Z', reason: 'x', actor: null } }, r.version, 'pause-lost'))).rejects.toThrow(/returns paused null, not \{"at"/);
+      } finally {
+        await blind.close!();
+      }
+    });
+
     it('refuses a write based on a stale read and leaves the row alone', async () => {
       const store = storeOf(example());
       try {

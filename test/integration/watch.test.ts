@@ -1,0 +1,336 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { requireBinary, type RunningServer } from '../servers/common.js';
+import { startPrometheus, type Fixtures } from '../servers/prometheus.js';
+import { ACTIONS_TOKEN, startStandin, type GitHubStandin } from '../github/standin.js';
+import { runAction } from '../support/runner.js';
+
+/**
+ * Guarding a stage between promotions (SPEC §7.4), end to end against the real Prometheus: a
+ * critical breach during canary_10 rolls the rollout back once, a major breach pauses it, a
+ * promote HOLDs while paused and resume clears it. Through the CLI (with --now) and through
+ * the bundled Action against the GitHub stand-in (at the real time).
+ */
+const havePrometheus = requireBinary('prometheus', 'prometheus') && requireBinary('promtool', 'prometheus');
+
+const SCRAPE_S = 15;
+const HISTORY_S = 2 * 3600;
+const M = 60_000;
+/** Breaches run from 20 to 17 minutes before the end of the data. */
+const BREACH = { fromS: -20 * 60, toS: -17 * 60 };
+
+/** Gauges per scenario: `critical` breaches the error ratio, `major` the latency, `healthy` nothing. */
+function fixtures(nowMs: number): Fixtures {
+  const endS = Math.floor(nowMs / 1000 / 60) * 60 - 60;
+  const om: string[] = [];
+  let samples = 0;
+  const inBreach = (t: number) => t >= BREACH.fromS && t <= BREACH.toS;
+  for (const [family, normal, high, breaches] of [
+    ['watch_errors', 0.001, 0.05, 'critical'],
+    ['watch_latency_ms', 200, 3000, 'major'],
+  ] as const) {
+    om.push(`# TYPE ${family} gauge`);
+    for (const scenario of ['critical', 'major', 'healthy']) {
+      for (let t = -HISTORY_S; t <= 0; t += SCRAPE_S) {
+        om.push(`${family}{scenario="${scenario}"} ${scenario === breaches && inBreach(t) ? high : normal} ${endS + t}`);
+        samples++;
+      }
+    }
+  }
+  om.push('# EOF');
+  return { endMs: endS * 1000, openMetrics: `${om.join('\n')}\n`, exposition: '', seriesCount: 6, sampleCount: samples };
+}
+
+const CONFIG = `version: 1
+rollout:
+  name: chat
+  stages:
+    - { name: canary_1,  traffic: 1,  minDuration: 1h }
+    - { name: canary_10, traffic: 10, minDuration: 1h }
+    - { name: full,      traffic: 100 }
+state:
+  type: file
+  path: state.json
+providers:
+  prom: { type: prometheus, url: "\${PROM_URL}", timeout: 10s }
+gates:
+  - name: error_ratio
+    provider: prom
+    query: max(watch_errors{scenario="\${SCENARIO}"})
+    pass: "< 0.01"
+    over: 30m
+    step: 15s
+    minSamples: 10
+    severity: critical
+  - name: latency_p95_ms
+    provider: prom
+    query: max(watch_latency_ms{scenario="\${SCENARIO}"})
+    pass: "< 1500"
+    over: 30m
+    step: 15s
+    minSamples: 10
+    severity: major
+`;
+
+describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prometheus', () => {
+  let server: RunningServer;
+  let fx: Fixtures;
+  let dirs: string[] = [];
+
+  beforeAll(async () => {
+    fx = fixtures(Date.now());
+    server = await startPrometheus(fx);
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    dirs = [];
+  });
+
+  /** A workspace with the config and the rollout in `stage` since `enteredAt`. */
+  function workspace(stage: string, enteredAtMs: number): string {
+    const dir = mkdtempSync(join(tmpdir(), 'rollout-gate-watch-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'rollout-gate.yml'), CONFIG);
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat', stage, enteredAt: new Date(enteredAtMs).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] }));
+    return dir;
+  }
+
+  async function cli(dir: string, scenario: string, args: string[]) {
+    let out = '';
+    let err = '';
+    const code = await main([...args, '--config', 'rollout-gate.yml', '--actor', 'watchbot'], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (err += s),
+      env: { PROM_URL: server.url, SCENARIO: scenario },
+      cwd: dir,
+      isTTY: false,
+    });
+    return { code, out, err };
+  }
+  const at = (offsetMs: number) => new Date(fx.endMs + offsetMs).toISOString();
+  const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+  const logOf = (dir: string) => readFileSync(join(dir, 'decision-log/chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+  it('CLI: a critical breach during canary_10 rolls back to canary_1 once; later watches judge only the new stage', async () => {
+    const dir = workspace('canary_10', fx.endMs - 60 * M);
+    // Before the breach: healthy, nothing changes, but the run leaves evidence and a log line.
+    const healthy = await cli(dir, 'critical', ['watch', '--now', at(-25 * M), '--json']);
+    expect(healthy.code, healthy.err).toBe(0);
+    expect(JSON.parse(healthy.out)).toMatchObject({ command: 'watch', decision: 'PROCEED', stateChanged: false, transition: { from: 'canary_10', to: 'canary_10' } });
+    expect(stateOf(dir)).toMatchObject({ stage: 'canary_10', history: [] });
+
+    // The breach is inside the 30 m window: ROLLBACK, written.
+    const breach = await cli(dir, 'critical', ['watch', '--now', at(-10 * M), '--json']);
+    expect(breach.code, breach.err).toBe(4);
+    const snap = JSON.parse(breach.out);
+    expect(snap).toMatchObject({ decision: 'ROLLBACK', stateChanged: true, failedGates: ['error_ratio'], transition: { from: 'canary_10', to: 'canary_1' } });
+    expect(snap.reasons[0]).toMatch(/^rolled back canary_10 → canary_1: error_ratio: /);
+    const rolled = stateOf(dir);
+    expect(rolled).toMatchObject({ stage: 'canary_1', enteredAt: at(-10 * M), lastRollbackAt: at(-10 * M), killSwitch: false });
+    expect(rolled.history).toHaveLength(1);
+    expect(rolled.history[0]).toMatchObject({ from: 'canary_10', to: 'canary_1', decision: 'ROLLBACK', actor: 'watchbot' });
+
+    // A minute later: the new stage's window holds a minute of data: warming up, no action.
+    const again = await cli(dir, 'critical', ['watch', '--now', at(-9 * M), '--json']);
+    expect(again.code, again.err).toBe(0);
+    const warm = JSON.parse(again.out);
+    expect(warm).toMatchObject({ decision: 'PROCEED', stateChanged: false });
+    expect(warm.gates.map((g: { reason: string }) => g.reason)).toEqual([expect.stringMatching(/^warming up: canary_1 was entered 1m ago/), expect.stringMatching(/^warming up/)]);
+    // Ten minutes after the rollback the window is clipped to those ten minutes: the breach
+    // (20–17 minutes before the end) is from canary_10 and is not judged again.
+    const later = await cli(dir, 'critical', ['watch', '--now', at(0), '--json']);
+    expect(later.code, later.err).toBe(0);
+    expect(JSON.parse(later.out).gates[0]).toMatchObject({ name: 'error_ratio', status: 'pass', window: { over: '10m' } });
+    expect(stateOf(dir).history).toHaveLength(1);
+
+    // Every watch run left evidence and one decision-log line.
+    const log = logOf(dir);
+    expect(log.map((l) => [l.command, l.decision, l.stateChanged])).toEqual([
+      ['watch', 'PROCEED', false],
+      ['watch', 'ROLLBACK', true],
+      ['watch', 'PROCEED', false],
+      ['watch', 'PROCEED', false],
+    ]);
+    expect(readdirSync(join(dir, 'evidence/chat'))).toHaveLength(4);
+  });
+
+  it('CLI: a major breach pauses; promote then HOLDs with the pause; resume clears it', async () => {
+    const dir = workspace('canary_10', fx.endMs - 120 * M);
+    const w = await cli(dir, 'major', ['watch', '--now', at(-10 * M), '--json']);
+    expect(w.code, w.err).toBe(3);
+    expect(JSON.parse(w.out)).toMatchObject({ decision: 'HOLD', stateChanged: true, failedGates: ['latency_p95_ms'] });
+    const paused = stateOf(dir);
+    expect(paused.stage).toBe('canary_10');
+    expect(paused.paused).toEqual({ at: at(-10 * M), reason: 'watch: latency_p95_ms failed at canary_10', actor: 'watchbot' });
+
+    // A second watch does not pause again.
+    const again = await cli(dir, 'major', ['watch', '--now', at(-9 * M), '--json']);
+    expect(again.code).toBe(3);
+    expect(JSON.parse(again.out)).toMatchObject({ decision: 'HOLD', stateChanged: false });
+    expect(stateOf(dir).history).toHaveLength(1);
+
+    // The breach is over the 30 m window later; still, a paused rollout HOLDs, even when forced.
+    const promote = await cli(dir, 'major', ['promote', '--now', at(0), '--json', '--force', '--reason', 'looks fine']);
+    expect(promote.code, promote.err).toBe(3);
+    const p = JSON.parse(promote.out);
+    expect(p.decision).toBe('HOLD');
+    expect(p.reasons).toContain(`paused since ${at(-10 * M)} by watchbot: watch: latency_p95_ms failed at canary_10; resume to continue`);
+    expect(p.warnings).toContain('force ignored: the rollout is paused; resume it first');
+    expect(stateOf(dir).stage).toBe('canary_10');
+
+    const pauseTwice = await cli(dir, 'major', ['pause', '--reason', 'again', '--now', at(0)]);
+    expect(pauseTwice.code).toBe(2);
+    expect(pauseTwice.err).toContain('the rollout is already paused since');
+
+    const resumed = await cli(dir, 'major', ['resume', '--reason', 'latency fixed by config push', '--now', at(0), '--json']);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(JSON.parse(resumed.out).reasons[0]).toBe('pause cleared at canary_10: latency fixed by config push; the next promotion is decided by its gates');
+    expect(stateOf(dir)).toMatchObject({ stage: 'canary_10', paused: null });
+    expect(stateOf(dir).history.map((h: { decision: string }) => h.decision)).toEqual(['HOLD', 'HOLD']);
+
+    // (Against the healthy series: the latency breach is still inside this window.)
+    const promoted = await cli(dir, 'healthy', ['promote', '--now', at(0), '--json']);
+    expect(promoted.code, promoted.err).toBe(0);
+    expect(stateOf(dir).stage).toBe('full');
+  });
+
+  it('CLI: pause by hand, and onCritical: report / onMajor: report change nothing', async () => {
+    const dir = workspace('canary_10', fx.endMs - 120 * M);
+    expect((await cli(dir, 'healthy', ['pause', '--now', at(0)])).code).toBe(2);
+    const paused = await cli(dir, 'healthy', ['pause', '--reason', 'holiday traffic', '--now', at(0)]);
+    expect(paused.code, paused.err).toBe(0);
+    expect(stateOf(dir).paused).toEqual({ at: at(0), reason: 'holiday traffic', actor: 'watchbot' });
+    const evaluate = await cli(dir, 'healthy', ['evaluate', '--now', at(0)]);
+    expect(evaluate.code).toBe(3);
+    expect(evaluate.out).toContain('paused since');
+
+    const reportOnly = workspace('canary_10', fx.endMs - 120 * M);
+    writeFileSync(join(reportOnly, 'rollout-gate.yml'), `${CONFIG}watch: { onCritical: report, onMajor: report }\n`);
+    const crit = await cli(reportOnly, 'critical', ['watch', '--now', at(-10 * M), '--json']);
+    expect(crit.code).toBe(4);
+    expect(JSON.parse(crit.out)).toMatchObject({ decision: 'ROLLBACK', stateChanged: false });
+    const major = await cli(reportOnly, 'major', ['watch', '--now', at(-10 * M), '--json']);
+    expect(major.code).toBe(3);
+    expect(JSON.parse(major.out).reasons[0]).toMatch(/\(watch\.onMajor: report: nothing changed\)$/);
+    expect(stateOf(reportOnly)).toMatchObject({ stage: 'canary_10', paused: null, history: [] });
+  });
+
+  it('CLI: two watches at once roll back once (the second re-reads and finds the new stage warming up)', async () => {
+    const dir = workspace('canary_10', fx.endMs - 60 * M);
+    const [a, b] = await Promise.all([
+      cli(dir, 'critical', ['watch', '--now', at(-10 * M), '--json']),
+      cli(dir, 'critical', ['watch', '--now', at(-10 * M), '--json']),
+    ]);
+    const decisions = [JSON.parse(a.out), JSON.parse(b.out)].map((s) => [s.decision, s.stateChanged]).sort();
+    expect(decisions).toEqual([['PROCEED', false], ['ROLLBACK', true]]);
+    expect(stateOf(dir)).toMatchObject({ stage: 'canary_1' });
+    expect(stateOf(dir).history).toHaveLength(1);
+  });
+
+  describe('the bundled Action against the GitHub stand-in', () => {
+    let standin: GitHubStandin;
+    beforeAll(async () => {
+      standin = await startStandin();
+    });
+    afterAll(async () => {
+      await standin?.stop();
+    });
+    afterEach(() => {
+      expect(standin.violations).toEqual([]);
+    });
+
+    function ledgerRepo(name: string, stage: string, enteredAtMs: number) {
+      const repo = standin.repo('acme', name);
+      const state = { rollout: 'chat', stage, enteredAt: new Date(enteredAtMs).toISOString(), killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
+      standin.commitFiles(repo, 'rollout-ledger', { 'state/chat.json': JSON.stringify(state) }, 'seed');
+      const dir = mkdtempSync(join(tmpdir(), 'rollout-gate-watch-action-'));
+      dirs.push(dir);
+      writeFileSync(join(dir, 'rollout-gate.yml'), CONFIG.replace(/state:\n  type: file\n  path: state.json\n/, 'state:\n  type: github\n'));
+      return { repo, dir };
+    }
+
+    const action = (dir: string, repo: string, scenario: string, inputs: Record<string, string>) =>
+      runAction({
+        inputs: { config: 'rollout-gate.yml', 'github-token': ACTIONS_TOKEN, ...inputs },
+        env: { PROM_URL: server.url, SCENARIO: scenario, GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: `acme/${repo}`, GITHUB_EVENT_NAME: 'schedule', GITHUB_SHA: '3'.repeat(40) },
+        event: { schedule: '*/5 * * * *' },
+        workspace: dir,
+      });
+
+    it('watch on a schedule: rolls back on the ledger once, in one commit; a second watch changes nothing', async () => {
+      // The data ends a minute or two ago; the breach was 17–20 minutes before that.
+      const { repo, dir } = ledgerRepo('watch-critical', 'canary_10', Date.now() - 40 * M);
+      const commits = () => standin.history(repo, 'rollout-ledger').length;
+      const before = commits();
+      const first = await action(dir, repo.name, 'critical', { command: 'watch' });
+      expect(first.outputs.decision, first.stdout).toBe('ROLLBACK');
+      expect(first.outputs['current-stage']).toBe('canary_10');
+      expect(first.outputs['target-stage']).toBe('canary_1');
+      expect(first.outputs.traffic).toBe('1');
+      expect(first.outputs['failed-gates']).toBe('error_ratio');
+      expect(first.code).toBe(1);
+      expect(commits()).toBe(before + 1);
+      const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
+      expect(state).toMatchObject({ stage: 'canary_1', killSwitch: false });
+      expect(state.history).toHaveLength(1);
+      expect(first.summary).toContain('ROLLBACK');
+
+      const second = await action(dir, repo.name, 'critical', { command: 'watch' });
+      expect(second.code, second.stdout).toBe(0);
+      expect(second.outputs.decision).toBe('PROCEED');
+      expect(second.outputs.traffic).toBe('1');
+      expect(commits()).toBe(before + 2);
+      const after = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
+      expect(after.history).toHaveLength(1);
+      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n').map((l) => JSON.parse(l));
+      expect(log.map((l: { command: string; decision: string }) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
+    });
+
+    it("two watches at once on one ledger roll back once: the ledger's compare-and-swap makes the race harmless", async () => {
+      const { repo, dir } = ledgerRepo('watch-race', 'canary_10', Date.now() - 40 * M);
+      const runs = await Promise.all([0, 1].map(() => action(dir, repo.name, 'critical', { command: 'watch', 'fail-on': 'never' })));
+      expect(runs.map((r) => r.code)).toEqual([0, 0]);
+      expect(runs.map((r) => r.outputs.decision).sort()).toEqual(['PROCEED', 'ROLLBACK']);
+      const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
+      expect(state.stage).toBe('canary_1');
+      expect(state.history).toHaveLength(1);
+      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n');
+      expect(log).toHaveLength(2);
+    });
+
+    it('a major breach pauses on the ledger; promote HOLDs with the reason; resume clears it; a healthy watch changes nothing', async () => {
+      const { repo, dir } = ledgerRepo('watch-major', 'canary_10', Date.now() - 180 * M);
+      const paused = await action(dir, repo.name, 'major', { command: 'watch', 'fail-on': 'rollback' });
+      expect(paused.code, paused.stdout).toBe(0);
+      expect(paused.outputs.decision).toBe('HOLD');
+      const ledger = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
+      expect(ledger().paused).toMatchObject({ reason: 'watch: latency_p95_ms failed at canary_10' });
+
+      const promote = await action(dir, repo.name, 'healthy', { command: 'promote' });
+      expect(promote.outputs.decision).toBe('HOLD');
+      expect(promote.code).toBe(1);
+      expect(promote.summary).toContain('paused since');
+      expect(ledger().stage).toBe('canary_10');
+
+      const resumed = await action(dir, repo.name, 'healthy', { command: 'resume', reason: 'latency fixed' });
+      expect(resumed.code, resumed.stdout).toBe(0);
+      expect(ledger().paused).toBeNull();
+
+      const commits = standin.history(repo, 'rollout-ledger').length;
+      const healthy = await action(dir, repo.name, 'healthy', { command: 'watch' });
+      expect(healthy.code, healthy.stdout).toBe(0);
+      expect(healthy.outputs.decision).toBe('PROCEED');
+      expect(healthy.outputs.traffic).toBe('10');
+      // One commit: the evidence and the log line; the state is as it was.
+      expect(standin.history(repo, 'rollout-ledger').length).toBe(commits + 1);
+      expect(ledger()).toMatchObject({ stage: 'canary_10', paused: null });
+      expect(ledger().history.map((h: { decision: string }) => h.decision)).toEqual(['HOLD', 'HOLD']);
+    });
+  });
+});
