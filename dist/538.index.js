@@ -972,7 +972,10 @@ async function connectGitHub(settings, runner, config, redactor, logger, fetchIm
             let commentUrl = null;
             const failed = (what, e) => warnings.push(`${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact(describeGitHubError(e, redactor))}`);
             const headSha = pr?.headSha ?? runner.context.commitSha;
-            if (headSha) {
+            // A watch guards a stage on a schedule: a check run on whatever commit is the branch's head
+            // would mark that commit with the rollout's health every few minutes. The run's own status
+            // and its job summary carry the verdict.
+            if (headSha && snap.command !== 'watch') {
                 try {
                     await publishCheckRun({
                         octokit,

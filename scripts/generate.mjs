@@ -12,8 +12,8 @@ export function templateModule() {
   return `// Generated from templates/go-no-go.md by scripts/generate.mjs; do not edit.\nexport const DEFAULT_GO_NO_GO_TEMPLATE = ${JSON.stringify(text)};\n`;
 }
 
-/** The README's inputs and outputs tables, from action.yml (between the marker comments). */
-export async function readmeWithActionTables(readme) {
+/** The inputs and outputs tables of docs/action.md, from action.yml (between the marker comments). */
+export async function withActionTables(readme) {
   const { parse } = await import('yaml');
   const action = parse(readFileSync(join(root, 'action.yml'), 'utf8'));
   const cell = (t) => String(t ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim();
@@ -40,8 +40,8 @@ export async function schemaText() {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(join(root, 'src/report/default-template.ts'), templateModule());
   // The schema is generated from the compiled zod schema, so it needs lib/ first.
-  const readmePath = join(root, 'README.md');
-  writeFileSync(readmePath, await readmeWithActionTables(readFileSync(readmePath, 'utf8')));
+  const actionPage = join(root, 'docs/action.md');
+  writeFileSync(actionPage, await withActionTables(readFileSync(actionPage, 'utf8')));
   if (!process.argv.includes('--template-only')) {
     writeFileSync(join(root, 'schema/rollout-gate.schema.json'), await schemaText());
   }

@@ -98,11 +98,17 @@ export function judgeWatch(input: WatchInput): WatchDecision {
   const rollback: string[] = [];
   const hold: string[] = [];
   if (state.killSwitch) rollback.push('the kill switch is engaged; the rollout stays stopped until it is resumed');
+  // An instant gate has no window to clip: its value (an increase over 30m, an alert) may still
+  // carry the breach that caused the rollback into this stage. Rolling back again on it would
+  // walk the rollout down every stage on one incident; it freezes the rollout instead.
+  const enteredByRollback = state.lastRollbackAt !== null && state.lastRollbackAt === state.enteredAt;
   for (const g of gates) {
     const line = `${g.name}: ${g.reason}`;
     if (g.shadow) {
       if (g.status === 'fail') warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
       else if (g.status === 'no_data') warnings.push(`shadow gate ${g.name}: ${g.reason}`);
+    } else if (g.effect === 'rollback' && g.window === null && enteredByRollback) {
+      hold.push(`${line} (an instant gate, so possibly the breach before the rollback at ${state.lastRollbackAt}: not rolling back again)`);
     } else if (g.effect === 'rollback') rollback.push(line);
     else if (g.effect === 'hold') hold.push(line);
     else if (g.effect === 'warning') warnings.push(line);

@@ -32,7 +32,7 @@ interface Workflow {
 }
 
 /** Where each workflow is documented: the quick start in the README, the rest on the Action's page. */
-const PAGES: Record<string, string> = { 'Quick start': 'README.md' };
+const PAGES: Record<string, string> = { 'Quick start': 'README.md', 'Guarding a stage between promotions': 'README.md' };
 const pageOf = (heading: string) => PAGES[heading] ?? 'docs/action.md';
 
 /** The first ```yaml block after the heading (## or ###) that starts with `heading`. */
@@ -254,6 +254,36 @@ describe.skipIf(!havePrometheus)('the documented workflows, run by the bundled A
     standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
     const next = await runWorkflow('Workflow 1', { eventName: 'pull_request', event: pullRequestEvent() });
     expect(next.run.outputs.decision).toBe('ROLLBACK');
+  });
+
+  it('the README watch workflow (schedule): a healthy stage changes nothing; an invariant breach rolls back once; the next step gets traffic and flags', async () => {
+    const wf = documentedWorkflow('Guarding a stage between promotions') as Workflow & { concurrency?: unknown };
+    expect(Object.keys(wf.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.concurrency).toBeTruthy();
+    expect(wf.permissions).toEqual({ contents: 'write' });
+    const apply = gateStep(wf).steps.find((st) => st.env?.TRAFFIC)!;
+    // The outputs reach the script through env, never spliced into its text.
+    expect(apply.env).toEqual({ TRAFFIC: '${{ steps.gate.outputs.traffic }}', FLAGS: '${{ steps.gate.outputs.flags }}' });
+    expect(apply.run).not.toContain('${{');
+
+    const healthy = await runWorkflow('Guarding a stage between promotions', { eventName: 'schedule', event: { schedule: '*/5 * * * *' } });
+    expect(healthy.run.code, healthy.run.stdout).toBe(0);
+    expect(healthy.run.outputs).toMatchObject({ decision: 'PROCEED', traffic: '10', flags: '{}' });
+    expect(ledgerState()).toMatchObject({ stage: 'canary_10' });
+    expect(repo.checkRuns).toHaveLength(0);
+
+    const breach = await runWorkflow('Guarding a stage between promotions', { eventName: 'schedule', event: { schedule: '*/5 * * * *' }, service: 'payments', maxErrorRatio: '0.1' });
+    expect(breach.run.code).toBe(1);
+    expect(breach.run.outputs).toMatchObject({ decision: 'ROLLBACK', 'current-stage': 'canary_10', 'target-stage': 'canary_1', traffic: '1', 'failed-gates': 'ack_without_receipt' });
+    expect(ledgerState()).toMatchObject({ stage: 'canary_1', killSwitch: false });
+    // The invariant gate is instant (an increase over 30m): it still sees the breach that caused
+    // the rollback. The next watch does not roll back again: it freezes the rollout.
+    const again = await runWorkflow('Guarding a stage between promotions', { eventName: 'workflow_dispatch', event: {}, service: 'payments', maxErrorRatio: '0.1' });
+    expect(again.run.code, again.run.stdout).toBe(0);
+    expect(again.run.outputs).toMatchObject({ decision: 'HOLD', traffic: '1' });
+    expect(ledgerState()).toMatchObject({ stage: 'canary_1', paused: { reason: 'watch: ack_without_receipt failed at canary_1' } });
+    expect(ledgerState().history.filter((h: { decision: string }) => h.decision === 'ROLLBACK')).toHaveLength(1);
+    expect(decisionLog().map((l) => `${l.command} ${l.decision}`)).toEqual(['watch PROCEED', 'watch ROLLBACK', 'watch HOLD']);
   });
 
   it('Fork PRs: the pull_request run with a read-only token decides and warns; the workflow_run workflow comments', async () => {

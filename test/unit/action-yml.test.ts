@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { Inputs, Outputs } from '../../src/action/constants.js';
 import { readSettings, InputError } from '../../src/action/inputs.js';
 // @ts-expect-error: plain .mjs build script
-import { readmeWithActionTables } from '../../scripts/generate.mjs';
+import { withActionTables } from '../../scripts/generate.mjs';
 import { ROOT } from '../support/demo.js';
 
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8'));
@@ -23,9 +23,9 @@ describe('action.yml', () => {
     }
   });
 
-  it('the README tables are the ones generated from action.yml', async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(await (readmeWithActionTables as (s: string) => Promise<string>)(readme), 'run npm run generate').toBe(readme);
+  it('the tables of docs/action.md are the ones generated from action.yml', async () => {
+    const readme = readFileSync(join(ROOT, 'docs/action.md'), 'utf8');
+    expect(await (withActionTables as (s: string) => Promise<string>)(readme), 'run npm run generate').toBe(readme);
     for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) expect(readme).toContain(`| \`${name}\` |`);
   });
 });

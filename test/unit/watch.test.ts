@@ -179,3 +179,26 @@ describe('pause in the decision rules', () => {
     );
   });
 });
+
+describe('watch after a rollback', () => {
+  const instant = (over: Parameters<typeof gate>[0] = {}) => gate({ name: 'ack_breaches_30m', pass: '== 0', severity: 'critical', ...over });
+  const rolledBack = state({ stage: 'canary_1', enteredAt: new Date(NOW - 2 * M).toISOString(), lastRollbackAt: new Date(NOW - 2 * M).toISOString() });
+
+  it('a failing critical instant gate does not roll back again on the stage a rollback led to: it pauses', () => {
+    const w = watch(rolledBack, [[instant(), { samples: [[NOW_S, 3]] }]]);
+    expect(w.decision).toBe('HOLD');
+    expect(w.action).toEqual({ kind: 'pause', reason: 'watch: ack_breaches_30m failed at canary_1' });
+    expect(w.reasons[0]).toMatch(/not rolling back again\)$/);
+  });
+
+  it('the same instant gate on a stage entered by a promotion rolls back', () => {
+    const w = watch(state({ stage: 'canary_10', lastRollbackAt: null }), [[instant(), { samples: [[NOW_S, 3]] }]]);
+    expect(w.action).toMatchObject({ kind: 'rollback', to: 'canary_1' });
+  });
+
+  it('a windowed critical gate failing inside the new stage still rolls back further', () => {
+    const st = state({ stage: 'canary_10', enteredAt: new Date(NOW - 20 * M).toISOString(), lastRollbackAt: new Date(NOW - 20 * M).toISOString() });
+    const w = watch(st, [[windowed({ severity: 'critical' }), recent(30, (i) => (i === 25 ? 5 : 0))]]);
+    expect(w.action).toMatchObject({ kind: 'rollback', to: 'canary_1' });
+  });
+});
