@@ -9,6 +9,8 @@ import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
 import { substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
+import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
+import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 
 export interface Config {
@@ -25,6 +27,10 @@ export interface Config {
   charts: 'sparkline' | 'mermaid';
   deadlineMs: number | null;
   defaults: { timeoutMs: number | null; concurrency: number | null };
+  /** `notify:` targets, `on` defaulted. */
+  notify: NotifyTarget[];
+  /** `apply:`, the call that moves the traffic; null when not configured. */
+  apply: ApplyTarget | null;
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
   secrets: string[];
 }
@@ -313,6 +319,7 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
       issues.push({ path: at('step'), message: `${g.step} is longer than over (${g.over})` });
     }
   });
+  issues.push(...notifyIssues(cfg));
   if (cfg.state?.type === 'postgres' && /:(stage|killSwitch|reason|actor|decision|state)\b/.test(cfg.state.read)) {
     issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
   }
@@ -367,9 +374,10 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
       if (pw) for (const form of passwordForms(pw)) secrets.add(form);
     }
   }
+  for (const s of notifySecrets(cfg)) secrets.add(s);
   const rollout: RolloutPlan = {
     name: cfg.rollout.name,
-    stages: cfg.rollout.stages.map((s) => ({ name: s.name, traffic: s.traffic, minDurationMs: ms(s.minDuration) })),
+    stages: cfg.rollout.stages.map((s) => ({ name: s.name, traffic: s.traffic, minDurationMs: ms(s.minDuration), flags: s.flags ?? null })),
     ramp: {
       maxStepFactor: cfg.rollout.ramp?.maxStepFactor ?? null,
       cooldownAfterRollbackMs: ms(cfg.rollout.ramp?.cooldownAfterRollback),
@@ -417,6 +425,8 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     charts: cfg.report?.charts ?? 'sparkline',
     deadlineMs: ms(cfg.deadline),
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
+    notify: notifyTargets(cfg),
+    apply: applyTarget(cfg),
     secrets: [...secrets].filter((s) => s.length > 0),
   };
 }
