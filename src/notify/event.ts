@@ -109,3 +109,25 @@ export function clip(text: string, max: number): string {
   }
   return `${out}…`;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Every text of the event as well-formed Unicode: a lone surrogate (a character cut in half upstream) becomes U+FFFD. */
+export function wellFormedEvent(event: NotifyEvent): NotifyEvent {
+  const fix = (s: string) => s.replace(LONE_SURROGATE, '\uFFFD');
+  const opt = (s: string | null) => (s === null ? null : fix(s));
+  return {
+    ...event,
+    rollout: fix(event.rollout),
+    command: fix(event.command),
+    from: opt(event.from),
+    to: opt(event.to),
+    at: fix(event.at),
+    failedGates: event.failedGates.map(fix),
+    failures: event.failures.map((f) => ({ name: fix(f.name), severity: fix(f.severity), value: fix(f.value), condition: fix(f.condition), reason: fix(f.reason) })),
+    reasons: event.reasons.map(fix),
+    warnings: event.warnings.map(fix),
+    evidence: opt(event.evidence),
+    runUrl: opt(event.runUrl),
+  };
+}

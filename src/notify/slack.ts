@@ -1,5 +1,5 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
-import { changeText, clip, isLink, summaryLine, transitionText, type NotifyEvent } from './event.js';
+import { changeText, clip, isLink, summaryLine, transitionText, wellFormedEvent, type NotifyEvent } from './event.js';
 
 /** A Slack incoming-webhook message: Block Kit blocks and the fallback text notifications show. */
 export interface SlackMessage {
@@ -75,7 +75,8 @@ function failureLines(event: NotifyEvent): string[] {
  * transition, the failed gates with their values, the reasons and warnings, and links to the
  * evidence and the run. Every text is escaped and cut to Block Kit's limits.
  */
-export function slackMessage(event: NotifyEvent): SlackMessage {
+export function slackMessage(raw: NotifyEvent): SlackMessage {
+  const event = wellFormedEvent(raw);
   const header: HeaderBlock = {
     type: 'header',
     text: { type: 'plain_text', text: clip(`${event.decision}: ${event.rollout.replace(/\s+/g, ' ')}`, SLACK_LIMITS.headerText), emoji: true },

@@ -1,4 +1,4 @@
-import { changeText, clip, isLink, summaryLine, transitionText, type NotifyEvent } from './event.js';
+import { changeText, clip, isLink, summaryLine, transitionText, wellFormedEvent, type NotifyEvent } from './event.js';
 
 /** The elements of Adaptive Card 1.4 this renderer uses (https://adaptivecards.io/explorer/). */
 export interface TextBlock {
@@ -66,7 +66,8 @@ function list(title: string, lines: string[]): TextBlock[] {
  * rollout, the transition, the failed gates with their values, reasons and warnings, and
  * buttons to the evidence and the run.
  */
-export function teamsMessage(event: NotifyEvent): TeamsMessage {
+export function teamsMessage(raw: NotifyEvent): TeamsMessage {
+  const event = wellFormedEvent(raw);
   const failures =
     event.failures.length > 0
       ? event.failures.map((f) => `${plain(f.name, 100)} (${plain(f.severity, 20)}): ${plain(f.value, 60)}, needs ${plain(f.condition, 60)}${f.reason ? `: ${plain(f.reason, 160)}` : ''}`)

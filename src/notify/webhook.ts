@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { NotifyEvent } from './event.js';
+import { wellFormedEvent, type NotifyEvent } from './event.js';
 
 /** The generic webhook's JSON body: exactly these keys (SPEC §7.4). */
 export interface WebhookBody {
@@ -18,7 +18,8 @@ export interface WebhookBody {
 
 export const SIGNATURE_HEADER = 'X-Rollout-Gate-Signature-256';
 
-export function webhookBody(event: NotifyEvent): WebhookBody {
+export function webhookBody(raw: NotifyEvent): WebhookBody {
+  const event = wellFormedEvent(raw);
   return {
     rollout: event.rollout,
     command: event.command,
