@@ -10,7 +10,7 @@ export {
   type GateFailure,
   type StateChange,
 } from './event.js';
-export { notifyAll, renderPayload, NOTIFY_BOUND_MS, NOTIFY_MAX_ATTEMPTS, type NotifyOptions, type NotifyOutcome } from './send.js';
+export { notifyAll, notifyWarning, renderPayload, NOTIFY_BOUND_MS, NOTIFY_MAX_ATTEMPTS, type NotifyOptions, type NotifyOutcome } from './send.js';
 export { applyStage, ApplyError, APPLY_TIMEOUT_MS, APPLY_MAX_ATTEMPTS, type ApplyBody, type ApplyOptions } from './apply.js';
 export { slackMessage, escapeMrkdwn, SLACK_LIMITS, SLACK_MAX_LISTED, type SlackMessage } from './slack.js';
 export { teamsMessage, TEAMS_MAX_LISTED, type TeamsMessage, type AdaptiveCard } from './teams.js';

@@ -108,3 +108,8 @@ async function notifyOne(target: NotifyTarget, event: NotifyEvent, opts: NotifyO
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
+
+/** The report warning of a failed notification: `notify slack hooks.slack.com/services/***: HTTP 500 (after 3 attempts)`. */
+export function notifyWarning(outcome: NotifyOutcome): string {
+  return `notify ${outcome.type} ${outcome.target}: ${outcome.error ?? 'failed'}`;
+}

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
-import { applyStage, ApplyError, notifyAll, SIGNATURE_HEADER, type ApplyTarget, type NotifyTarget, type SlackMessage, type TeamsMessage } from '../../src/notify/index.js';
+import { applyStage, ApplyError, notifyAll, notifyWarning, SIGNATURE_HEADER, type ApplyTarget, type NotifyTarget, type SlackMessage, type TeamsMessage } from '../../src/notify/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { Redactor } from '../../src/secrets.js';
 import { blockKitProblems, sampleEvent, teamsProblems } from '../support/notify-payloads.js';
@@ -135,6 +135,7 @@ describe('bounded and retried, never throwing', () => {
     const [o] = await notifyAll([target('slack', '/always-500/services/T/B/XXXXXXXX')], sampleEvent(), opts({ sleep: noSleep }));
     expect(o).toMatchObject({ ok: false, attempts: 3 });
     expect(o!.error).toMatch(/HTTP 500.*after 3 attempts/);
+    expect(notifyWarning(o!)).toBe(`notify slack 127.0.0.1:${new URL(base).port}/always-500/***: HTTP 500: no (500) (after 3 attempts)`);
     expect(hits.get('/always-500/services/T/B/XXXXXXXX')).toBe(3);
   });
 
