@@ -7,6 +7,8 @@ import type { RawConfig } from './schema.js';
 
 /** The config side of `notify:` and `apply:` (SPEC §7.4): cross-field rules, normalised form, secrets. */
 
+const CREDENTIAL_HEADER = /authorization|cookie|token|secret|key|password/i;
+
 /** `secret` signs the generic webhook only: Slack and Teams webhooks would ignore it, silently. */
 export function notifyIssues(cfg: Pick<RawConfig, 'notify'>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -35,7 +37,7 @@ export function applyTarget(cfg: Pick<RawConfig, 'apply'>): ApplyTarget | null {
 /**
  * What must never be printed even when written literally in the file: a chat webhook's URL (it
  * is the credential), the webhook's signing key, a password in a URL. `${VAR}` values in these
- * sections are secrets already (config/env.ts); apply's credential headers are added when sent.
+ * sections are secrets already (config/env.ts); so are apply's credential headers, literal or not.
  */
 export function notifySecrets(cfg: Pick<RawConfig, 'notify' | 'apply'>): string[] {
   const out: string[] = [];
@@ -43,6 +45,15 @@ export function notifySecrets(cfg: Pick<RawConfig, 'notify' | 'apply'>): string[
     out.push(...urlSecrets(t.type, t.url));
     if (t.secret) out.push(t.secret);
   }
-  if (cfg.apply) out.push(...urlSecrets('apply', cfg.apply.url));
+  if (cfg.apply) {
+    out.push(...urlSecrets('apply', cfg.apply.url));
+    for (const [name, value] of Object.entries(cfg.apply.headers ?? {})) {
+      if (!CREDENTIAL_HEADER.test(name)) continue;
+      out.push(value);
+      // "Bearer xyz": the credential alone must not leak either.
+      const credential = /^\S+\s+(\S{3,})$/.exec(value)?.[1];
+      if (credential) out.push(credential);
+    }
+  }
   return out;
 }

@@ -40,6 +40,7 @@ describe('notify, apply and stage flags: valid files', () => {
   - { type: webhook, url: "https://hooks.internal/rollout", secret: literal-secret, on: [state-change, state-change] }
 apply:
   url: https://flags.internal/rollouts/chat
+  headers: { Authorization: "Bearer literal-token-123", X-Team: web }
 `,
       }),
       'rollout-gate.yml',
@@ -50,7 +51,7 @@ apply:
       { type: 'teams', url: 'https://x.logic.azure.com/workflows/a/invoke?sig=abcdefghij', on: ['HOLD', 'ROLLBACK'], secret: null },
       { type: 'webhook', url: 'https://hooks.internal/rollout', on: ['state-change'], secret: 'literal-secret' },
     ]);
-    expect(cfg.apply).toEqual({ url: 'https://flags.internal/rollouts/chat', method: 'PUT', headers: {}, timeoutMs: 10_000 });
+    expect(cfg.apply).toEqual({ url: 'https://flags.internal/rollouts/chat', method: 'PUT', headers: { Authorization: 'Bearer literal-token-123', 'X-Team': 'web' }, timeoutMs: 10_000 });
     expect(cfg.rollout.stages.map((s) => s.flags)).toEqual([{ newComposer: true, model: { name: 'v2', temperature: 0.2 } }, null]);
     // A chat webhook URL is a credential even when written literally; so is the signing key.
     const r = new Redactor(cfg.secrets);
@@ -58,6 +59,7 @@ apply:
     expect(r.redact('path T000/B000/XXXXXXXX')).toBe('path ***');
     expect(r.redact('sig=abcdefghij')).toBe('sig=***');
     expect(r.redact('key literal-secret')).toBe('key ***');
+    expect(r.redact('token literal-token-123, team web')).toBe('token ***, team web');
   });
 
   it('has no notify targets and no apply when the file names none', () => {
