@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { HttpRequestError, httpRequest, snippet, withCredentials } from '../providers/http-request.js';
+import { HttpRequestError, httpRequest, isRetryableStatus, parseRetryAfter, snippet, withCredentials } from '../providers/http-request.js';
 import type { Redactor } from '../secrets.js';
 import { shouldNotify, type NotifyEvent, type NotifyTarget, type NotifyType } from './event.js';
 import { slackMessage } from './slack.js';
@@ -90,7 +90,8 @@ async function notifyOne(target: NotifyTarget, event: NotifyEvent, opts: NotifyO
     attempts = res.attempts;
     if (res.status >= 200 && res.status < 300) return { type: target.type, target: label, ok: true, attempts, error: null };
     const retryAfter = res.headers.get('retry-after');
-    const asked = res.status === 429 && retryAfter ? ` (asked to retry after ${retryAfter}, beyond the ${seconds(bound)} bound)` : '';
+    const wait = parseRetryAfter(retryAfter, Date.now());
+    const asked = isRetryableStatus(res.status) && wait !== null && wait > bound ? ` (asked to retry after ${retryAfter}, beyond the ${seconds(bound)} bound)` : '';
     const answer = snippet(res.text);
     return fail(`HTTP ${res.status}${asked}${answer ? `: ${answer}` : ''}${attempts > 1 ? ` (after ${attempts} attempts)` : ''}`);
   } catch (e) {

@@ -34,6 +34,7 @@ const SCRIPTS: Record<string, (n: number) => number | 'hang' | { status: number;
   '/always-500': () => 500,
   '/throttled': (n) => (n === 1 ? { status: 429, headers: { 'retry-after': '1' } } : 200),
   '/throttled-long': () => ({ status: 429, headers: { 'retry-after': '3600' } }),
+  '/throttled-always': () => ({ status: 429, headers: { 'retry-after': '1' } }),
   '/forbidden': () => 403,
   '/bad-request': () => 400,
   '/hang': () => 'hang',
@@ -150,6 +151,13 @@ describe('bounded and retried, never throwing', () => {
     const [o] = await notifyAll([target('webhook', '/throttled-long/x')], sampleEvent(), opts({ sleep: noSleep }));
     expect(o).toMatchObject({ ok: false, attempts: 1 });
     expect(o!.error).toMatch(/HTTP 429 \(asked to retry after 3600, beyond the 10 s bound\)/);
+  });
+
+  it('429 on every attempt: a failed outcome after 3 attempts, each Retry-After waited for', async () => {
+    const waits: number[] = [];
+    const [o] = await notifyAll([target('webhook', '/throttled-always/x')], sampleEvent(), opts({ sleep: async (ms) => void waits.push(ms) }));
+    expect(o).toMatchObject({ ok: false, attempts: 3, error: 'HTTP 429: no (429) (after 3 attempts)' });
+    expect(waits).toEqual([1000, 1000]);
   });
 
   it('4xx is not retried', async () => {
