@@ -4,11 +4,13 @@ import { formatPath } from './errors.js';
 // The last alternative is a `${` never closed: it must not reach a header as literal text.
 const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Sections whose `${VAR}` values are credentials: endpoints, tokens, webhook URLs and keys. */
+const SECRET_SECTIONS = new Set(['providers', 'state', 'notify', 'apply']);
 
 export interface Substitution {
   value: unknown;
   issues: ConfigIssue[];
-  /** Values read from the environment into provider and state settings: treated as secrets. */
+  /** Values read from the environment into provider, state, notify and apply settings: treated as secrets. */
   secrets: string[];
 }
 
@@ -38,7 +40,7 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
           return whole;
         }
         const section = path[0];
-        if ((section === 'providers' || section === 'state') && value.length >= 3) secrets.add(value);
+        if (SECRET_SECTIONS.has(section as string) && value.length >= 3) secrets.add(value);
         return value;
       });
     }

@@ -10,6 +10,8 @@ import { substituteEnv } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
+import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
+import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 
 export interface Config {
@@ -28,6 +30,10 @@ export interface Config {
   /** `watch:`: what a watch run does about a failing critical or major gate. */
   watch: WatchPolicy;
   defaults: { timeoutMs: number | null; concurrency: number | null };
+  /** `notify:` targets, `on` defaulted. */
+  notify: NotifyTarget[];
+  /** `apply:`, the call that moves the traffic; null when not configured. */
+  apply: ApplyTarget | null;
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
   secrets: string[];
 }
@@ -316,6 +322,7 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
       issues.push({ path: at('step'), message: `${g.step} is longer than over (${g.over})` });
     }
   });
+  issues.push(...notifyIssues(cfg));
   if (cfg.state?.type === 'postgres' && /:(stage|killSwitch|reason|actor|decision|state)\b/.test(cfg.state.read)) {
     issues.push({ path: 'state.read', message: 'the read statement takes no parameters' });
   }
@@ -370,9 +377,10 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
       if (pw) for (const form of passwordForms(pw)) secrets.add(form);
     }
   }
+  for (const s of notifySecrets(cfg)) secrets.add(s);
   const rollout: RolloutPlan = {
     name: cfg.rollout.name,
-    stages: cfg.rollout.stages.map((s) => ({ name: s.name, traffic: s.traffic, minDurationMs: ms(s.minDuration) })),
+    stages: cfg.rollout.stages.map((s) => ({ name: s.name, traffic: s.traffic, minDurationMs: ms(s.minDuration), flags: s.flags ?? null })),
     ramp: {
       maxStepFactor: cfg.rollout.ramp?.maxStepFactor ?? null,
       cooldownAfterRollbackMs: ms(cfg.rollout.ramp?.cooldownAfterRollback),
@@ -421,6 +429,8 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     deadlineMs: ms(cfg.deadline),
     watch: { onCritical: cfg.watch?.onCritical ?? DEFAULT_WATCH_POLICY.onCritical, onMajor: cfg.watch?.onMajor ?? DEFAULT_WATCH_POLICY.onMajor },
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
+    notify: notifyTargets(cfg),
+    apply: applyTarget(cfg),
     secrets: [...secrets].filter((s) => s.length > 0),
   };
 }

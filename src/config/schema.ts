@@ -34,6 +34,7 @@ const stage = obj({
   name: z.string().regex(NAME_PATTERN, 'expected a name of [a-z0-9._-]'),
   traffic: z.number().min(0).max(100).describe('Percent of traffic at this stage.'),
   minDuration: duration.optional().describe('Minimum time in this stage before promoting out of it.'),
+  flags: z.record(z.string(), z.unknown(), { error: 'expected a mapping of flags (any JSON object)' }).optional().describe('Sent with `apply` and output as JSON when the rollout is in this stage.'),
 });
 
 const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -212,6 +213,20 @@ export const stateSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const notifyTarget = obj({
+  type: z.enum(['slack', 'teams', 'webhook']).describe('slack: Block Kit; teams: a workflow webhook with an Adaptive Card; webhook: signed JSON.'),
+  url: httpUrl,
+  on: z.array(z.enum(['PROCEED', 'HOLD', 'ROLLBACK', 'state-change'])).min(1).optional().describe('Decisions and/or state-change (default [ROLLBACK, state-change]).'),
+  secret: z.string().min(1).optional().describe('webhook only: the key of the X-Rollout-Gate-Signature-256 HMAC.'),
+});
+
+const apply = obj({
+  url: httpUrl,
+  method: z.enum(['PUT', 'POST', 'PATCH']).optional().describe('Default PUT.'),
+  headers: headers.optional(),
+  timeout: duration.optional().describe('All attempts together (default 10s).'),
+}).describe('Called with { rollout, stage, traffic, flags, killSwitch, reason } for the stage the rollout moves to.');
+
 export const configSchema = obj({
   $schema: z.string().optional(),
   version: z.literal(1),
@@ -236,6 +251,8 @@ export const configSchema = obj({
     onMajor: z.enum(['pause', 'report']).optional().describe('What `watch` does when a major gate fails or has no data under noData: hold: pause the rollout (default) or only report.'),
   }).optional(),
   gates: z.array(gateSchema).default([]),
+  notify: z.array(notifyTarget).optional().describe('Where decisions and state changes are announced; a failed notification is a warning.'),
+  apply: apply.optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -243,6 +260,8 @@ export type GateConfig = z.infer<typeof gateSchema>;
 export type CompareConfig = z.infer<typeof compare>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
 export type StateConfig = z.infer<typeof stateSchema>;
+export type NotifyTargetConfig = z.infer<typeof notifyTarget>;
+export type ApplyConfig = z.infer<typeof apply>;
 export type StageConfig = z.infer<typeof stage>;
 export type Severity = z.infer<typeof severity>;
 export type NoDataPolicy = z.infer<typeof noData>;

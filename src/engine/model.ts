@@ -11,6 +11,8 @@ export interface Stage {
   name: string;
   traffic: number;
   minDurationMs: number | null;
+  /** `flags:` of the stage (any JSON object): sent with `apply`, output by the Action. */
+  flags: Record<string, unknown> | null;
 }
 
 /** A pause: the rollout stays where it is, and evaluate/promote HOLD, until someone resumes it. */

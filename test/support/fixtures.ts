@@ -10,10 +10,10 @@ export function plan(over: Partial<RolloutPlan> = {}): RolloutPlan {
   return {
     name: 'chat',
     stages: [
-      { name: 'canary_1', traffic: 1, minDurationMs: 30 * M },
-      { name: 'canary_10', traffic: 10, minDurationMs: 2 * H },
-      { name: 'canary_50', traffic: 50, minDurationMs: 12 * H },
-      { name: 'full', traffic: 100, minDurationMs: null },
+      { name: 'canary_1', traffic: 1, minDurationMs: 30 * M, flags: null },
+      { name: 'canary_10', traffic: 10, minDurationMs: 2 * H, flags: null },
+      { name: 'canary_50', traffic: 50, minDurationMs: 12 * H, flags: null },
+      { name: 'full', traffic: 100, minDurationMs: null, flags: null },
     ],
     ramp: { maxStepFactor: null, cooldownAfterRollbackMs: null, allowSkip: false },
     windows: [],
