@@ -371,8 +371,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 5 modules
-var run = __webpack_require__(7729);
+// EXTERNAL MODULE: ./lib/run.js + 10 modules
+var run = __webpack_require__(9036);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

@@ -13,6 +13,8 @@ import { snapshotJson, TOOL_VERSION, type Command, type RunContext, type Snapsho
 import { renderGoNoGo } from './report/template.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from './report/default-template.js';
 import type { Redactor } from './secrets.js';
+import { applyStage, notifyAll, notifyWarning, type NotifyEvent, type NotifyOutcome, type StateChange } from './notify/index.js';
+import { fmt } from './engine/windows.js';
 import { StateConflictError, StateError, type StateStore, type WriteResult } from './state/types.js';
 
 export interface RunOptions {
@@ -44,6 +46,8 @@ export interface RunOptions {
   isTeamMember?: (actor: string, team: string) => Promise<boolean | null>;
   /** Extra approvers reported by approval gates are gathered from gate details. */
   maxAttempts?: number;
+  /** A link to the evidence once written (the Action: the ledger commit), for notifications. */
+  evidenceUrl?: (write: WriteResult) => string | null;
 }
 
 export interface RunResult {
@@ -53,6 +57,13 @@ export interface RunResult {
   write: WriteResult | null;
   /** Set when writing the state or evidence failed; the decision itself stands. */
   writeError: Error | null;
+  /**
+   * Set when `apply` failed: on a promotion the state was then not changed; on a rollback the
+   * rollback stands. Either way the run is not a success (exit 1). The message names the URL.
+   */
+  applyError: Error | null;
+  /** One per notification sent (failed ones are also warnings of the snapshot). */
+  notifications: NotifyOutcome[];
   attempts: number;
 }
 
@@ -215,6 +226,15 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     } else if (watchAction.kind === 'pause') {
       after = { ...state, paused: { at: snapshot.at, reason: watchAction.reason, actor: opts.actor }, history: [...state.history] };
     }
+    // A promotion moves the traffic before the state says so: a failed apply leaves the state as it was.
+    let applyError: Error | null = null;
+    if (after && opts.command === 'promote' && config.apply && !opts.dryRun) {
+      applyError = await applyFor(opts, after, snapshot.reasons[0] ?? null);
+      if (applyError) {
+        snapshot.warnings.push(`${applyError.message}; the state was not changed`);
+        after = null;
+      }
+    }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
     if (after) {
@@ -227,8 +247,11 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     // Rendered when asked for: an evaluate that writes nothing need not pay for the document.
     let rendered: string | null = null;
     const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree, { charts: config.charts })));
-    const result = (fields: Omit<RunResult, 'goNoGo' | 'snapshot'>): RunResult =>
-      Object.defineProperty({ snapshot: secretFree, ...fields } as RunResult, 'goNoGo', { get: render, enumerable: true });
+    const result = async (fields: Pick<RunResult, 'write' | 'writeError' | 'attempts'>): Promise<RunResult> => {
+      const done = { snapshot: secretFree, ...fields, applyError, notifications: [] as NotifyOutcome[] };
+      if (!opts.dryRun) await afterWrite(opts, done, snapshot.stateBefore ?? state);
+      return Object.defineProperty(done as RunResult, 'goNoGo', { get: render, enumerable: true });
+    };
     if (!writing) return result({ write: null, writeError: null, attempts: attempt });
 
     const evidence = opts.writeEvidence !== false
@@ -258,9 +281,78 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
       if (e instanceof StateConflictError) writeError.name = 'StateConflictError';
       secretFree.stateChanged = false;
       secretFree.evidencePath = null;
+      if (opts.command === 'promote' && config.apply && after) {
+        secretFree.warnings.push(`apply already moved the traffic to ${after.stage} (${after.stage === null ? 0 : config.rollout.stages.find((st) => st.name === after!.stage)?.traffic ?? 0}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+      }
       return result({ write: null, writeError, attempts: attempt });
     }
   }
+}
+
+/** Calls `apply` for the stage `state` is in; the error (named, redacted) or null. */
+async function applyFor(opts: RunOptions, state: RolloutState, reason: string | null): Promise<Error | null> {
+  const apply = opts.config.apply!;
+  const stage = opts.config.rollout.stages.find((s) => s.name === state.stage) ?? null;
+  try {
+    const r = await applyStage(
+      apply,
+      { rollout: opts.config.rollout.name, stage: state.stage, traffic: stage?.traffic ?? 0, flags: stage?.flags ?? {}, killSwitch: state.killSwitch, reason: reason ?? '' },
+      { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger },
+    );
+    opts.logger.info(`apply: ${state.stage ?? '(no traffic)'} at ${stage?.traffic ?? 0}% applied (HTTP ${r.status})`);
+    return null;
+  } catch (e) {
+    const error = new Error(opts.redactor.redact(e instanceof Error ? e.message : String(e)));
+    error.name = 'ApplyError';
+    return error;
+  }
+}
+
+/** What changed, for notifications: null when the run changed no state. */
+function stateChange(s: Snapshot, before: RolloutState): StateChange | null {
+  if (!s.stateChanged || !s.stateAfter) return null;
+  const after = s.stateAfter;
+  if (after.killSwitch && !before.killSwitch) return 'kill-switch';
+  if (s.command === 'resume') return 'resumed';
+  if (after.paused && !before.paused) return 'paused';
+  if (after.stage !== before.stage) return s.command === 'promote' ? 'promoted' : 'rolled-back';
+  return null;
+}
+
+/**
+ * After the state and evidence are written: a rollback (or a released kill switch) is applied
+ * (the rollback stands whatever the answer), then the notifications go out. Neither changes the
+ * decision; a failure is a warning of the report, and a failed apply makes the run fail.
+ */
+async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, before: RolloutState): Promise<void> {
+  const { config } = opts;
+  const s = result.snapshot;
+  const change = stateChange(s, before);
+  if (config.apply && s.stateAfter && s.stateChanged && (change === 'rolled-back' || change === 'kill-switch' || (change === 'resumed' && before.killSwitch))) {
+    result.applyError = await applyFor(opts, s.stateAfter, s.reasons[0] ?? null);
+    if (result.applyError) s.warnings.push(`${result.applyError.message}; the ${change === 'resumed' ? 'resume' : 'rollback'} stands`);
+  }
+  if (config.notify.length === 0) return;
+  const event: NotifyEvent = {
+    rollout: s.rollout,
+    command: s.command,
+    decision: s.decision,
+    from: s.transition.from,
+    to: s.transition.to,
+    at: s.at,
+    stateChanged: s.stateChanged,
+    change,
+    failedGates: s.failedGates,
+    failures: s.gates
+      .filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback'))
+      .map((g) => ({ name: g.name, severity: g.severity, value: g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
+    reasons: s.reasons,
+    warnings: s.warnings,
+    evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,
+    runUrl: s.context.runUrl,
+  };
+  result.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
+  for (const o of result.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
 }
 
 function baseSnapshot(opts: RunOptions, state: RolloutState): Omit<Snapshot, keyof import('./engine/decide.js').Decision> {

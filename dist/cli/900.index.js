@@ -125,8 +125,8 @@ var report_escape = __webpack_require__(2527);
 var snapshot = __webpack_require__(1948);
 // EXTERNAL MODULE: ./lib/report/terminal.js
 var terminal = __webpack_require__(1488);
-// EXTERNAL MODULE: ./lib/run.js + 3 modules
-var run = __webpack_require__(6851);
+// EXTERNAL MODULE: ./lib/run.js + 8 modules
+var run = __webpack_require__(8229);
 ;// CONCATENATED MODULE: ./lib/backtest.js
 
 
@@ -285,8 +285,8 @@ function backtestJson(r) {
     }, null, 2)}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/config/load.js + 21 modules
-var load = __webpack_require__(7353);
+// EXTERNAL MODULE: ./lib/config/load.js + 22 modules
+var load = __webpack_require__(6910);
 ;// CONCATENATED MODULE: ./lib/cli/backtest.js
 
 

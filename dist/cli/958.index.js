@@ -369,8 +369,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 3 modules
-var run = __webpack_require__(6851);
+// EXTERNAL MODULE: ./lib/run.js + 8 modules
+var run = __webpack_require__(8229);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 
@@ -562,8 +562,8 @@ async function writeCalibration(dir, c, config) {
     return paths;
 }
 
-// EXTERNAL MODULE: ./lib/config/load.js + 21 modules
-var load = __webpack_require__(7353);
+// EXTERNAL MODULE: ./lib/config/load.js + 22 modules
+var load = __webpack_require__(6910);
 ;// CONCATENATED MODULE: ./lib/cli/calibrate.js
 
 

@@ -93,6 +93,7 @@ export async function run(): Promise<void> {
       writeEvidence: settings.evidence === 'commit',
       runKey: runner.runKey,
       isTeamMember: github?.isTeamMember,
+      evidenceUrl: (write) => (github && write.commit ? github.commitUrl(write.commit) : null),
     });
     await store.close?.();
     const snap = result.snapshot;
@@ -143,14 +144,18 @@ export async function run(): Promise<void> {
     const now = snap.stateChanged && snap.stateAfter ? snap.stateAfter : snap.stateBefore;
     const stage = config.rollout.stages.find((s) => s.name === (now?.stage ?? null)) ?? null;
     workflow.setOutput(Outputs.Traffic, String(stage?.traffic ?? 0));
-    workflow.setOutput(Outputs.Flags, JSON.stringify((stage as { flags?: Record<string, unknown> | null } | null)?.flags ?? {}));
+    workflow.setOutput(Outputs.Flags, JSON.stringify(stage?.flags ?? {}));
 
     let summary = renderMarkdown(snap, { evidenceUrl, maxLength: GITHUB_BODY_LIMIT * 4, charts: config.charts });
     if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;
     workflow.appendSummary(redactor.redact(summary));
 
     const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
-    if (failsStep(snap.decision, settings.failOn) && judgesGates(snap.command)) {
+    for (const o of result.notifications) if (!o.ok) workflow.warning(`notification to ${o.target} failed: ${o.error}`);
+    if (result.applyError) {
+      // The traffic change did not happen (promote: nor the state change); the step fails whatever fail-on says.
+      workflow.setFailed(`${line}: ${result.applyError.message}${snap.command === 'promote' ? '; the state was not changed' : `; the ${snap.command === 'resume' ? 'resume' : 'rollback'} stands`}`);
+    } else if (failsStep(snap.decision, settings.failOn) && judgesGates(snap.command)) {
       workflow.setFailed(`${line}: ${snap.reasons.slice(0, 5).join('; ')}`);
     } else {
       workflow.info(logLine(line));

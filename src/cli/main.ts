@@ -225,6 +225,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
     await store.close?.();
     io.stdout(o.json ? snapshotJson(result.snapshot) : renderTerminal(result.snapshot, colour));
+    for (const o of result.notifications) if (!o.ok) io.stderr(`rollout-gate: warning: notification to ${o.target} failed: ${o.error}\n`);
+    if (result.applyError) {
+      io.stderr(`rollout-gate: ${result.applyError.message}${result.snapshot.command === 'promote' ? '; the state was not changed' : `; the ${result.snapshot.command === 'resume' ? 'resume' : 'rollback'} stands`}\n`);
+      return EXIT.error;
+    }
     if (result.writeError) {
       io.stderr(`rollout-gate: could not write to ${store.description}: ${result.writeError.message}\n`);
       // The verdict stands, but a promotion or rollback that did not land is not a success.

@@ -7,6 +7,10 @@ import { requireBinary, type RunningServer } from '../servers/common.js';
 import { startPrometheus, type Fixtures } from '../servers/prometheus.js';
 import { ACTIONS_TOKEN, startStandin, type GitHubStandin } from '../github/standin.js';
 import { runAction } from '../support/runner.js';
+import { createHmac } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { blockKitProblems, teamsProblems } from '../support/notify-payloads.js';
 
 /**
  * Guarding a stage between promotions (SPEC §7.4), end to end against the real Prometheus: a
@@ -233,6 +237,170 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
     expect(stateOf(dir).history).toHaveLength(1);
   });
 
+  describe('notifications and apply', () => {
+    /** A local receiver: records every request; `mode` says how it answers. */
+    let receiver: Server;
+    let base: string;
+    let mode: 'ok' | '500' | 'hang' | '403' = 'ok';
+    let seen: { method: string; path: string; headers: Record<string, string | string[] | undefined>; body: string }[] = [];
+    const hanging = new Set<ServerResponse>();
+    const SLACK_TOKEN = 'T000/B000/slacksecretpart42';
+    const HOOK_SECRET = 'hook-hmac-key-99';
+    const FLAGS_TOKEN = 'flags-bearer-token-7';
+
+    beforeAll(async () => {
+      receiver = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          seen.push({ method: req.method!, path: req.url!, headers: req.headers, body });
+          const failing = req.url!.startsWith('/flags') ? applyMode : mode;
+          if (failing === 'hang') return void hanging.add(res);
+          res.writeHead(failing === '500' ? 500 : failing === '403' ? 403 : 200, { 'content-type': 'text/plain' }).end(failing === 'ok' ? 'ok' : 'nope');
+        });
+      });
+      await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      for (const r of hanging) r.destroy();
+      await new Promise((r) => receiver.close(r));
+    });
+    let applyMode: 'ok' | '500' | 'hang' | '403' = 'ok';
+    const reset = () => {
+      seen = [];
+      mode = 'ok';
+      applyMode = 'ok';
+    };
+
+    const NOTIFY = `notify:
+  - { type: slack, url: "\${NOTIFY_BASE}/services/\${SLACK_TOKEN}" }
+  - { type: teams, url: "\${NOTIFY_BASE}/teams/workflow?sig=\${SLACK_TOKEN}", on: [ROLLBACK, HOLD, state-change] }
+  - { type: webhook, url: "\${NOTIFY_BASE}/hook", secret: "\${HOOK_SECRET}" }
+apply:
+  url: "\${NOTIFY_BASE}/flags/rollouts/chat"
+  headers: { Authorization: "Bearer \${FLAGS_TOKEN}" }
+  timeout: 3s
+`;
+    function notifyWorkspace(stage: string, enteredAtMs: number): string {
+      const dir = workspace(stage, enteredAtMs);
+      const text = CONFIG.replace('    - { name: canary_1,  traffic: 1,  minDuration: 1h }', '    - { name: canary_1,  traffic: 1,  minDuration: 1h, flags: { newComposer: true, percentage: 1 } }');
+      writeFileSync(join(dir, 'rollout-gate.yml'), `${text}${NOTIFY}`);
+      return dir;
+    }
+    async function run(dir: string, scenario: string, args: string[]) {
+      let out = '';
+      let err = '';
+      const started = Date.now();
+      const code = await main([...args, '--config', 'rollout-gate.yml', '--actor', 'watchbot', '--json'], {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        env: { PROM_URL: server.url, SCENARIO: scenario, NOTIFY_BASE: base, SLACK_TOKEN, HOOK_SECRET, FLAGS_TOKEN },
+        cwd: dir,
+        isTTY: false,
+      });
+      return { code, out, err, snap: JSON.parse(out), elapsedMs: Date.now() - started };
+    }
+    const secretsIn = (text: string) => [SLACK_TOKEN, HOOK_SECRET, FLAGS_TOKEN, 'slacksecretpart42'].filter((x) => text.includes(x));
+
+    it('a watch rollback applies the previous stage, then notifies Slack, Teams and the signed webhook; the next watch stays quiet', async () => {
+      reset();
+      const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
+      const r = await run(dir, 'critical', ['watch', '--now', at(-10 * M)]);
+      expect(r.code, r.err).toBe(4);
+      expect(stateOf(dir).stage).toBe('canary_1');
+      // apply first (after the state was written), then the three notifications.
+      const flags = seen.filter((q) => q.path.startsWith('/flags'));
+      expect(flags).toHaveLength(1);
+      expect(flags[0]).toMatchObject({ method: 'PUT', path: '/flags/rollouts/chat' });
+      expect(flags[0]!.headers.authorization).toBe(`Bearer ${FLAGS_TOKEN}`);
+      expect(JSON.parse(flags[0]!.body)).toEqual({ rollout: 'chat', stage: 'canary_1', traffic: 1, flags: { newComposer: true, percentage: 1 }, killSwitch: false, reason: expect.stringMatching(/^rolled back canary_10 → canary_1: error_ratio/) });
+
+      const slack = seen.find((q) => q.path.startsWith('/services/'))!;
+      const slackBody = JSON.parse(slack.body);
+      expect(blockKitProblems(slackBody)).toEqual([]);
+      expect(JSON.stringify(slackBody)).toContain('error_ratio');
+      expect(JSON.stringify(slackBody)).toContain('canary_10');
+      const teams = seen.find((q) => q.path.startsWith('/teams/'))!;
+      expect(teamsProblems(JSON.parse(teams.body))).toEqual([]);
+      const hook = seen.find((q) => q.path === '/hook')!;
+      expect(hook.headers['x-rollout-gate-signature-256']).toBe(`sha256=${createHmac('sha256', HOOK_SECRET).update(hook.body).digest('hex')}`);
+      expect(JSON.parse(hook.body)).toMatchObject({ rollout: 'chat', command: 'watch', decision: 'ROLLBACK', from: 'canary_10', to: 'canary_1', stateChanged: true, failedGates: ['error_ratio'] });
+      // The payloads carry no secret (the receiver's own URL path aside).
+      for (const q of seen) expect(secretsIn(q.body)).toEqual([]);
+      expect(secretsIn(r.out + r.err)).toEqual([]);
+
+      // A minute later: warming up, PROCEED, nothing changed: no notification (default on), no apply.
+      seen = [];
+      const again = await run(dir, 'critical', ['watch', '--now', at(-9 * M)]);
+      expect(again.code).toBe(0);
+      expect(seen).toEqual([]);
+    });
+
+    it('receivers that answer 500 or hang cost at most their bound and change neither the decision nor the exit code', async () => {
+      reset();
+      const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
+      mode = '500';
+      const failing = await run(dir, 'critical', ['watch', '--now', at(-10 * M)]);
+      expect(failing.code).toBe(4);
+      expect(failing.snap.decision).toBe('ROLLBACK');
+      expect(stateOf(dir).stage).toBe('canary_1');
+      // Three targets, three attempts each.
+      expect(seen.filter((q) => !q.path.startsWith('/flags'))).toHaveLength(9);
+      expect(failing.err).toMatch(/warning: notification to \*\*\*\/services\/\*\*\* failed: HTTP 500: nope \(after 3 attempts\)/);
+      expect(secretsIn(failing.err + failing.out)).toEqual([]);
+
+      reset();
+      const dir2 = notifyWorkspace('canary_10', fx.endMs - 60 * M);
+      mode = 'hang';
+      const hung = await run(dir2, 'critical', ['watch', '--now', at(-10 * M)]);
+      expect(hung.code).toBe(4);
+      expect(stateOf(dir2).stage).toBe('canary_1');
+      // The bound is 10 s for all attempts; the three targets wait in parallel.
+      expect(hung.elapsedMs).toBeLessThan(10_000 + 5_000);
+      expect(hung.err).toContain('failed');
+    }, 30_000);
+
+    it('a failing apply on promote leaves the state unchanged and exits 1 naming the URL without its secrets', async () => {
+      reset();
+      const dir = notifyWorkspace('canary_10', fx.endMs - 120 * M);
+      applyMode = '403';
+      const r = await run(dir, 'healthy', ['promote', '--now', at(0)]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/apply: PUT .*\/flags\/rollouts\/chat answered HTTP 403.*; the state was not changed/);
+      expect(secretsIn(r.err + r.out)).toEqual([]);
+      expect(stateOf(dir)).toMatchObject({ stage: 'canary_10', history: [] });
+      expect(r.snap.stateChanged).toBe(false);
+      // The attempt is on record.
+      expect(logOf(dir).at(-1)).toMatchObject({ command: 'promote', decision: 'PROCEED', stateChanged: false });
+
+      // With the flag service back, the promotion applies first and then writes the state.
+      applyMode = 'ok';
+      seen = [];
+      const ok = await run(dir, 'healthy', ['promote', '--now', at(0)]);
+      expect(ok.code, ok.err).toBe(0);
+      expect(stateOf(dir).stage).toBe('full');
+      expect(JSON.parse(seen.find((q) => q.path.startsWith('/flags'))!.body)).toMatchObject({ stage: 'full', traffic: 100, flags: {} });
+      // A promotion is a state change: notified.
+      expect(JSON.parse(seen.find((q) => q.path === '/hook')!.body)).toMatchObject({ decision: 'PROCEED', stateChanged: true, from: 'canary_10', to: 'full' });
+    });
+
+    it('a failing apply on rollback: the rollback stands, the run exits 1, and the notification says so', async () => {
+      reset();
+      const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
+      applyMode = '500';
+      const r = await run(dir, 'critical', ['watch', '--now', at(-10 * M)]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/apply: PUT .*answered HTTP 500.*; the rollback stands/);
+      expect(stateOf(dir).stage).toBe('canary_1');
+      expect(seen.filter((q) => q.path.startsWith('/flags'))).toHaveLength(3);
+      const hook = JSON.parse(seen.find((q) => q.path === '/hook')!.body);
+      expect(hook).toMatchObject({ decision: 'ROLLBACK', stateChanged: true });
+      expect(JSON.stringify(seen.find((q) => q.path.startsWith('/services/'))!.body)).toContain('apply');
+      expect(secretsIn(r.err + r.out)).toEqual([]);
+    });
+  });
+
   describe('the bundled Action against the GitHub stand-in', () => {
     let standin: GitHubStandin;
     beforeAll(async () => {
@@ -255,25 +423,45 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
       return { repo, dir };
     }
 
-    const action = (dir: string, repo: string, scenario: string, inputs: Record<string, string>) =>
+    const action = (dir: string, repo: string, scenario: string, inputs: Record<string, string>, env: Record<string, string> = {}) =>
       runAction({
         inputs: { config: 'rollout-gate.yml', 'github-token': ACTIONS_TOKEN, ...inputs },
-        env: { PROM_URL: server.url, SCENARIO: scenario, GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: `acme/${repo}`, GITHUB_EVENT_NAME: 'schedule', GITHUB_SHA: '3'.repeat(40) },
+        env: { ...env, PROM_URL: server.url, SCENARIO: scenario, GITHUB_API_URL: standin.url, GITHUB_REPOSITORY: `acme/${repo}`, GITHUB_EVENT_NAME: 'schedule', GITHUB_SHA: '3'.repeat(40) },
         event: { schedule: '*/5 * * * *' },
         workspace: dir,
       });
 
-    it('watch on a schedule: rolls back on the ledger once, in one commit; a second watch changes nothing', async () => {
+    it('watch on a schedule: rolls back on the ledger once, in one commit, notifies with the evidence link; a second watch changes nothing', async () => {
       // The data ends a minute or two ago; the breach was 17–20 minutes before that.
       const { repo, dir } = ledgerRepo('watch-critical', 'canary_10', Date.now() - 40 * M);
+      const hooks: { body: string; signature: string }[] = [];
+      const hookServer = createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          hooks.push({ body, signature: String(req.headers['x-rollout-gate-signature-256']) });
+          res.end('ok');
+        });
+      });
+      await new Promise<void>((r) => hookServer.listen(0, '127.0.0.1', r));
+      const hookUrl = `http://127.0.0.1:${(hookServer.address() as AddressInfo).port}/hook`;
+      writeFileSync(join(dir, 'rollout-gate.yml'), `${readFileSync(join(dir, 'rollout-gate.yml'), 'utf8').replace('    - { name: canary_1,  traffic: 1,  minDuration: 1h }', '    - { name: canary_1,  traffic: 1,  minDuration: 1h, flags: { composer: v1 } }')}notify:\n  - { type: webhook, url: "${hookUrl}", secret: "\${HOOK_SECRET}" }\n`);
+      const env = { HOOK_SECRET: 'action-hook-secret' };
+      const watchRun = () => action(dir, repo.name, 'critical', { command: 'watch' }, env);
       const commits = () => standin.history(repo, 'rollout-ledger').length;
       const before = commits();
-      const first = await action(dir, repo.name, 'critical', { command: 'watch' });
+      const first = await watchRun();
       expect(first.outputs.decision, first.stdout).toBe('ROLLBACK');
       expect(first.outputs['current-stage']).toBe('canary_10');
       expect(first.outputs['target-stage']).toBe('canary_1');
       expect(first.outputs.traffic).toBe('1');
+      expect(first.outputs.flags).toBe('{"composer":"v1"}');
       expect(first.outputs['failed-gates']).toBe('error_ratio');
+      expect(hooks).toHaveLength(1);
+      expect(hooks[0]!.signature).toBe(`sha256=${createHmac('sha256', env.HOOK_SECRET).update(hooks[0]!.body).digest('hex')}`);
+      const event = JSON.parse(hooks[0]!.body);
+      expect(event).toMatchObject({ command: 'watch', decision: 'ROLLBACK', from: 'canary_10', to: 'canary_1', stateChanged: true, runUrl: 'https://github.com/acme/watch-critical/actions/runs/4242' });
+      expect(event.evidence).toBe(`https://github.com/acme/watch-critical/commit/${standin.headOf(repo, 'rollout-ledger')}`);
       expect(first.code).toBe(1);
       expect(commits()).toBe(before + 1);
       const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
@@ -281,8 +469,10 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
       expect(state.history).toHaveLength(1);
       expect(first.summary).toContain('ROLLBACK');
 
-      const second = await action(dir, repo.name, 'critical', { command: 'watch' });
+      const second = await watchRun();
+      await new Promise((r) => hookServer.close(r));
       expect(second.code, second.stdout).toBe(0);
+      expect(hooks).toHaveLength(1);
       expect(second.outputs.decision).toBe('PROCEED');
       expect(second.outputs.traffic).toBe('1');
       expect(commits()).toBe(before + 2);
