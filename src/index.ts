@@ -10,7 +10,9 @@ export { mannWhitney, sigmaTest, type MannWhitneyResult, type SigmaResult } from
 export { parseDuration, formatDuration } from './engine/duration.js';
 export { calendarVerdict, nextOpening, inWindow } from './engine/calendar.js';
 export { resolveTransition, rampChecks, type Transition, type RampCheck } from './engine/ramp.js';
-export type { CompareSpec, Gate, RolloutPlan, RolloutState, Sample, Stage, HistoryEntry, DecisionKind, Severity } from './engine/model.js';
+export { judgeWatch, watchedGates, DEFAULT_WATCH_POLICY, type WatchPolicy, type WatchAction, type WatchDecision, type WatchInput } from './engine/watch.js';
+export type { CompareSpec, Gate, Pause, RolloutPlan, RolloutState, Sample, Stage, HistoryEntry, DecisionKind, Severity } from './engine/model.js';
+export { notifyAll, notifyWarning, applyStage, ApplyError, type NotifyEvent, type NotifyTarget, type NotifyOutcome, type ApplyTarget, type ApplyBody } from './notify/index.js';
 export { collectObservations, defaultFactories, type ProviderFactories } from './providers/index.js';
 export { ProviderError, lazyFactory, type Provider, type ProviderAnswer, type ProviderRequest, type ProviderFactory } from './providers/types.js';
 export { fileStateStore } from './state/file.js';

@@ -213,6 +213,16 @@ describe('http provider and state against a local gates service', () => {
       expect(JSON.parse(service.state.body!).killSwitch).toBe(true);
     });
 
+    it('a pause round-trips: PUT as part of the document, read back as the state', async () => {
+      service.setState(started);
+      const store = storeOf();
+      const read = await store.read();
+      const pause = { at: '2026-11-30T10:00:00.000Z', reason: 'holiday traffic', actor: 'erin' };
+      await store.write(change({ ...read.state!, paused: pause }, read.version, 'pause'));
+      expect(JSON.parse(service.state.body!).paused).toEqual(pause);
+      expect((await store.read()).state?.paused).toEqual(pause);
+    });
+
     it('a wrong token is a clear StateError without the token', async () => {
       service.setState(started);
       const wrong = 'not-the-token-42';
