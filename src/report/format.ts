@@ -79,6 +79,21 @@ export function formatTime(at: string | number | null | undefined): string {
 
 export { formatDuration };
 
+/** A span of time for people: to the minute once it is 10 minutes or longer (3h1s reads as 3h). */
+export function formatSpan(ms: number): string {
+  return formatDuration(Math.abs(ms) >= 600_000 ? Math.round(ms / 60_000) * 60_000 : ms);
+}
+
+const ISO_INSTANT = /\b(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z\b/g;
+
+/**
+ * Engine text (a reason, a ramp check's detail) as the reports show it: instants it names read
+ * like every other time of the report (`2026-11-30 15:36 UTC`); snapshot.json keeps the text as is.
+ */
+export function proseText(text: string): string {
+  return text.replace(ISO_INSTANT, '$1 $2 UTC');
+}
+
 /** The groups gates are shown in, what decides first. */
 export type GateGroup = 'rollback' | 'hold' | 'no_data' | 'warning' | 'shadow' | 'pass' | 'skipped';
 export const GATE_GROUPS: readonly GateGroup[] = ['rollback', 'hold', 'no_data', 'warning', 'shadow', 'pass', 'skipped'];
@@ -121,7 +136,7 @@ export function valueText(g: GateResult): string {
   const baseline = g.baselineValue !== null ? ` (baseline ${formatNumber(g.baselineValue)})` : '';
   if (g.status === 'fail' && g.window && g.worst) {
     const w = g.worst;
-    const run = w.runMs > 0 ? `, broken for ${formatDuration(w.runMs)}` : '';
+    const run = w.runMs > 0 ? `, broken for ${formatSpan(w.runMs)}` : '';
     return `worst ${show(w.value)} at ${formatTime(w.at)}${run} (now ${show(g.value)})${baseline}`;
   }
   let v = show(g.value);

@@ -1,13 +1,13 @@
 import type { RampCheck } from '../engine/ramp.js';
 import { mermaidChart } from './charts.js';
 import { codeBlock, inlineMarkdown as md } from './escape.js';
-import { DECISION_ICON, formatTime, orderGates, rampRuleText, rampSummary, statusBadge, transitionText, trendText, valueText, windowText } from './format.js';
+import { DECISION_ICON, formatTime, proseText, orderGates, rampRuleText, rampSummary, statusBadge, transitionText, trendText, valueText, windowText } from './format.js';
 import type { Snapshot } from './snapshot.js';
 
 export { DECISION_ICON, transitionText, trendText, valueText, windowText };
 
 function rampRow(c: RampCheck): string {
-  return `| ${rampRuleText(c)} | ${c.ok ? '✅' : '❌'} | ${md(c.detail)} |`;
+  return `| ${rampRuleText(c)} | ${c.ok ? '✅' : '❌'} | ${md(proseText(c.detail))} |`;
 }
 
 export interface MarkdownOptions {
@@ -41,9 +41,9 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   if (s.forced) head.push(`**Forced** by ${md(s.forced.actor ?? 'unknown')}: ${md(s.forced.reason)}`);
   if (s.approvers.length) head.push(`**Approved by:** ${s.approvers.map(md).join(', ')}`);
   head.push('');
-  for (const r of s.reasons.slice(0, 20)) head.push(`- ${md(r)}`);
+  for (const r of s.reasons.slice(0, 20)) head.push(`- ${md(proseText(r))}`);
   if (s.reasons.length > 20) head.push(`- … and ${s.reasons.length - 20} more`);
-  for (const w of s.warnings.slice(0, 20)) head.push(`- ⚠️ ${md(w)}`);
+  for (const w of s.warnings.slice(0, 20)) head.push(`- ⚠️ ${md(proseText(w))}`);
   head.push('');
   // Ramp checks: a failing one in full (it decides), the passing ones as one line.
   const ramp = rampSummary(s.ramp);
@@ -70,7 +70,7 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   if (queried.length) {
     details.push('<details><summary>Queries and reasons</summary>', '');
     for (const g of queried) {
-      details.push(`**${md(g.name)}** (${md(g.provider)}, ${g.severity}, ${g.samples} sample${g.samples === 1 ? '' : 's'}): ${md(g.reason)}`, '');
+      details.push(`**${md(g.name)}** (${md(g.provider)}, ${g.severity}, ${g.samples} sample${g.samples === 1 ? '' : 's'}): ${md(proseText(g.reason))}`, '');
       if (g.query) details.push(codeBlock(g.query), '');
       if (g.baselineQuery) details.push('baseline:', '', codeBlock(g.baselineQuery), '');
     }

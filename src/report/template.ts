@@ -1,6 +1,6 @@
 import Mustache from 'mustache';
 import { inlineMarkdown } from './escape.js';
-import { formatNumber, formatTime, orderGates, rampRuleText, rampSummary, statusText, statusWord, transitionText, trendText, valueText, windowText } from './format.js';
+import { formatNumber, formatTime, proseText, orderGates, rampRuleText, rampSummary, statusText, statusWord, transitionText, trendText, valueText, windowText } from './format.js';
 import { mermaidSection } from './markdown.js';
 import { judgesGates, type Snapshot } from './snapshot.js';
 
@@ -28,8 +28,8 @@ export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
     fromTraffic: s.transition.fromTraffic,
     toTraffic: s.transition.toTraffic ?? '',
     transition: transitionText(s),
-    reasons: s.reasons,
-    warnings: s.warnings,
+    reasons: s.reasons.map(proseText),
+    warnings: s.warnings.map(proseText),
     hasWarnings: s.warnings.length > 0,
     forced: s.forced !== null,
     forcedBy: s.forced?.actor ?? '',
@@ -39,8 +39,8 @@ export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
     hasApprovers: s.approvers.length > 0,
     dryRun: s.dryRun,
     /** Every ramp check; `rampFailing` only the failing ones, `rampPassing` the rest as one line ("ramp: 4 checks pass (…)"). */
-    ramp: s.ramp.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: r.ok ? 'ok' : 'FAIL', detail: r.detail })),
-    rampFailing: ramp.failing.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: 'FAIL', detail: r.detail })),
+    ramp: s.ramp.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: r.ok ? 'ok' : 'FAIL', detail: proseText(r.detail) })),
+    rampFailing: ramp.failing.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: 'FAIL', detail: proseText(r.detail) })),
     hasRampFailing: ramp.failing.length > 0,
     rampPassing: ramp.line,
     /** In the order that decides: ROLLBACK, HOLD, no data, warnings, shadow, pass; config order within each. */
@@ -59,7 +59,7 @@ export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
       /** The status with its effect: "fail → ROLLBACK", "no data (warning)". */
       verdict: statusText(g),
       effect: g.effect,
-      reason: g.reason,
+      reason: proseText(g.reason),
       query: g.query ?? '',
     })),
     failedGates: s.failedGates.join(', '),

@@ -1,6 +1,6 @@
 import { fmt } from '../engine/windows.js';
 import { terminalText as t } from './escape.js';
-import { formatTime, orderGates, rampSummary, statusText, transitionText, trendText, valueText, windowText } from './format.js';
+import { formatTime, orderGates, proseText, rampSummary, statusText, transitionText, trendText, valueText, windowText } from './format.js';
 import type { Snapshot } from './snapshot.js';
 
 export { statusText };
@@ -15,12 +15,12 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
   const lines: string[] = [];
   lines.push(`${c('bold', 'rollout-gate')} ${t(s.rollout)}: ${c(decisionColour, c('bold', s.decision))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
   lines.push(`  ${t(transitionText(s))}   at ${formatTime(s.at)}   command ${s.command}`);
-  for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${t(r)}`);
-  for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${t(w)}`);
+  for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${t(proseText(r))}`);
+  for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${t(proseText(w))}`);
   const ramp = rampSummary(s.ramp);
   if (ramp.failing.length) {
     lines.push('', c('bold', 'Ramp checks'));
-    for (const r of ramp.failing) lines.push(`  ${c('red', 'FAIL')}  ${r.rule.padEnd(14)} ${t(r.detail)}`);
+    for (const r of ramp.failing) lines.push(`  ${c('red', 'FAIL')}  ${r.rule.padEnd(14)} ${t(proseText(r.detail))}`);
   }
   if (ramp.line) lines.push(...(ramp.failing.length ? [] : ['']), c('dim', ramp.line));
   const gates = orderGates(s.gates);
@@ -29,7 +29,7 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
     const rows = gates.map((g) => [t(g.name), t(valueText(g)), trendText(g) || '—', t(g.condition ?? '—'), t(windowText(g)), statusText(g)]);
     const header = ['gate', 'value', 'trend', 'condition', 'window', 'status'];
     // Two sparklines side by side ("▁▂▅█ vs ▁▁▂▂") are never cut.
-    const widths = header.map((h, i) => Math.min(h === 'trend' ? 60 : 48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
+    const widths = header.map((h, i) => Math.min(h === 'trend' ? 60 : h === 'value' ? 72 : 48, Math.max(h.length, ...rows.map((r) => r[i]!.length))));
     const cell = (t: string, i: number) => (t.length > widths[i]! ? `${t.slice(0, widths[i]! - 1)}…` : t.padEnd(widths[i]!));
     lines.push(`  ${c('dim', header.map(cell).join('  '))}`);
     gates.forEach((g, idx) => {
@@ -42,7 +42,7 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
     const explained = gates.filter((g) => g.status === 'fail' || g.status === 'no_data' || (g.stats && g.status !== 'skipped'));
     if (explained.length) {
       lines.push('');
-      for (const g of explained) lines.push(`  ${t(g.name)}: ${t(g.reason)}`);
+      for (const g of explained) lines.push(`  ${t(g.name)}: ${t(proseText(g.reason))}`);
     }
   }
   if (s.evidencePath) lines.push('', `evidence: ${t(s.evidencePath)}`);
