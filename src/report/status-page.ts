@@ -211,5 +211,5 @@ export function renderStatusPage(sections: ReadonlyMap<string, string>): string 
     '',
   ];
   const body = names.map((name) => sections.get(name)!.trimEnd()).join('\n\n---\n\n');
-  return `${parts.join('\n')}${body || 'No rollout yet.'}\n`;
+  return `${parts.join('\n')}\n${body || 'No rollout yet.'}\n`;
 }
