@@ -134,7 +134,7 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(ack.max).toBeGreaterThan(0);
     const worstText = `worst ${formatNumber(ack.max)} at ${formatTime(ack.worst.at)}, broken for `;
     const firstGateRow = (md: string) => md.split('\n')[md.split('\n').findIndex((l) => l.startsWith('| gate | value |')) + 2]!;
-    for (const [where, md] of [['comment', repo.comments.get(7)!.at(-1)!.body], ['summary', rb.summary], ['check run', repo.checkRuns.at(-1)!.summary]] as const) {
+    for (const [where, md] of [['comment', repo.comments.get(7)!.at(-1)!.body], ['summary', rb.summary], ['check run', repo.checkRuns.at(-1)!.summary ?? '']] as const) {
       expect(firstGateRow(md), where).toMatch(/^\| ack\\_without\\_receipt\\_rate \| /);
       expect(firstGateRow(md), where).toContain(worstText);
       expect(firstGateRow(md), where).toContain('| ❌ fail → ROLLBACK |');

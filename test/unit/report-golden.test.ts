@@ -94,4 +94,12 @@ describe('golden reports', () => {
     const searchSection = renderStatusSection({ plan: search, state: searchState, decisionLog: searchLog, nowMs: NOW });
     golden('status-page.md', renderStatusPage(new Map([['search-v2', searchSection], ['chat-v1.1', chatSection]])));
   });
+
+  it('docs/reports.md shows the golden comment as the source of its picture', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/reports.md'), 'utf8');
+    const m = /<!-- comment-source:start[^\n]*-->\n````markdown\n([\s\S]*)\n````\n<!-- comment-source:end -->/.exec(doc);
+    expect(m, 'the comment-source block of docs/reports.md').not.toBeNull();
+    expect(m![1]).toBe(readFileSync(join(GOLDEN, 'comment-rollback.md'), 'utf8'));
+    expect(existsSync(join(import.meta.dirname, '../../docs/images/comment.png'))).toBe(true);
+  });
 });
