@@ -371,8 +371,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 10 modules
-var run = __webpack_require__(9036);
+// EXTERNAL MODULE: ./lib/run.js + 9 modules
+var run = __webpack_require__(6683);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

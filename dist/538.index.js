@@ -563,6 +563,8 @@ var snapshot = __webpack_require__(1948);
 var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./lib/report/status-page.js
+var status_page = __webpack_require__(3116);
 // EXTERNAL MODULE: ./lib/state/document.js
 var state_document = __webpack_require__(6392);
 // EXTERNAL MODULE: ./lib/state/types.js
@@ -574,6 +576,10 @@ var state_types = __webpack_require__(2836);
 
 
 
+
+/** The status page at the ledger's root, and the directory of the per-rollout sections it is built from. */
+const STATUS_PAGE = 'README.md';
+const STATUS_DIR = 'status';
 const LEDGER_FILES = `
   fragment LedgerFile on TreeEntry {
     type
@@ -589,9 +595,13 @@ const LEDGER_FILES = `
       tree { oid }
       state: file(path: $state) { ...LedgerFile }
       log: file(path: $log) { ...LedgerFile }
+      status: file(path: "${STATUS_DIR}") {
+        type
+        object { ... on Tree { entries { name ...LedgerFile } } }
+      }
     }
   }`;
-/** The branch head, its tree, and the two files a run needs: one request instead of three. */
+/** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
 const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) {
@@ -672,6 +682,8 @@ function githubLedgerStore(opts) {
     };
     /** commit SHA → path → the file there (null: none), as the last query returned it. */
     const files = new Map();
+    /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
+    const statusEntries = new Map();
     const remember = (commit, file, f) => {
         let known = files.get(commit);
         if (!known)
@@ -738,6 +750,12 @@ function githubLedgerStore(opts) {
         }
         const h = { sha: node.oid, tree: node.tree.oid };
         trees.set(h.sha, h.tree);
+        const sections = new Map();
+        if (node.status?.type === 'tree')
+            for (const e of node.status.object?.entries ?? [])
+                if (e.type === 'blob' && e.name.endsWith('.md'))
+                    sections.set(e.name, e);
+        statusEntries.set(h.sha, sections);
         const [state, log] = await Promise.all([
             node.state ? contentOf(path, node.state) : null,
             logPath !== path && node.log ? contentOf(logPath, node.log) : null,
@@ -768,6 +786,41 @@ function githubLedgerStore(opts) {
             return stateBlobs.get(commit);
         return (await fileAt(commit, path))?.blobSha ?? null;
     }
+    /** The state in force at a commit, for the status page: null when there is none or it cannot be read. */
+    async function stateAt(commit) {
+        const f = await fileAt(commit, path);
+        if (!f)
+            return null;
+        try {
+            return (0,state_document/* parseStateDocument */.e)(JSON.parse(f.content), where, rollout);
+        }
+        catch {
+            return null;
+        }
+    }
+    /**
+     * This rollout's section of the status page and the page rebuilt from every rollout's section,
+     * as the commit on `parent` will hold them (the state written, else the state there).
+     */
+    async function statusFiles(parent, change, logText) {
+        const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
+        const own = `${rollout}.md`;
+        const sections = new Map();
+        sections.set(rollout, change.statusPage({ state, decisionLog: logText }));
+        if (parent) {
+            if (!statusEntries.has(parent.sha))
+                await snapshot({ commit: parent.sha }, defaultLog);
+            for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
+                if (name === own)
+                    continue;
+                sections.set(name.slice(0, -'.md'.length), (await contentOf(`${STATUS_DIR}/${name}`, entry)).content);
+            }
+        }
+        return [
+            { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: sections.get(rollout) },
+            { path: STATUS_PAGE, content: (0,status_page/* renderStatusPage */.EP)(sections) },
+        ];
+    }
     /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
     async function buildCommit(parent, change, stateText, logPath, line) {
         const current = parent ? await fileAt(parent.sha, logPath) : null;
@@ -777,6 +830,7 @@ function githubLedgerStore(opts) {
             ...(stateText !== null ? [{ path, content: stateText }] : []),
             ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
             { path: logPath, content: logText },
+            ...(change.statusPage ? await statusFiles(parent, change, logText) : []),
         ];
         const entries = [];
         for (const f of files) {

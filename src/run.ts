@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { collectObservations, type ProviderFactories } from './providers/index.js';
 import { snapshotJson, TOOL_VERSION, type Command, type RunContext, type Snapshot } from './report/snapshot.js';
 import { renderGoNoGo } from './report/template.js';
+import { renderStatusSection } from './report/status-page.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from './report/default-template.js';
 import type { Redactor } from './secrets.js';
 import { applyStage, notifyAll, notifyWarning, type NotifyEvent, type NotifyOutcome, type StateChange } from './notify/index.js';
@@ -269,6 +270,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
         message: secretFree.command === 'resume' || secretFree.command === 'pause'
           ? `rollout-gate: ${config.rollout.name} ${secretFree.command} at ${secretFree.transition.from ?? 'none'}: ${oneLine(secretFree.reasons[0] ?? '')}`
           : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
+        // The ledger's status page (README.md), from what the commit will hold.
+        statusPage: (view) => opts.redactor.redact(renderStatusSection({ plan: config.rollout, ...view, nowMs: opts.nowMs })),
       });
       secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
       return result({ write, writeError: null, attempts: attempt });

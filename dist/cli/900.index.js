@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var promises_ = __webpack_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/engine/decide.js + 1 modules
-var decide = __webpack_require__(603);
+// EXTERNAL MODULE: ./lib/engine/decide.js
+var decide = __webpack_require__(4252);
 // EXTERNAL MODULE: ./lib/engine/duration.js
 var duration = __webpack_require__(1168);
 // EXTERNAL MODULE: ./lib/engine/model.js
@@ -125,8 +125,8 @@ var report_escape = __webpack_require__(2527);
 var snapshot = __webpack_require__(1948);
 // EXTERNAL MODULE: ./lib/report/terminal.js
 var terminal = __webpack_require__(1488);
-// EXTERNAL MODULE: ./lib/run.js + 8 modules
-var run = __webpack_require__(8229);
+// EXTERNAL MODULE: ./lib/run.js + 10 modules
+var run = __webpack_require__(5548);
 ;// CONCATENATED MODULE: ./lib/backtest.js
 
 

@@ -369,8 +369,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 8 modules
-var run = __webpack_require__(8229);
+// EXTERNAL MODULE: ./lib/run.js + 10 modules
+var run = __webpack_require__(5548);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

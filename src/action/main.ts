@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { inlineMarkdown, logLine } from '../report/escape.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { renderTerminal } from '../report/terminal.js';
 import { judgesGates, snapshotJson, type Snapshot } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
 import { Redactor } from '../secrets.js';
@@ -150,6 +151,8 @@ export async function run(): Promise<void> {
     if (warnings.length) summary += `\n\n${warnings.map((w) => `> ⚠️ ${inlineMarkdown(redactor.redact(w))}`).join('\n')}\n`;
     workflow.appendSummary(redactor.redact(summary));
 
+    // The same table the CLI prints, in the step's log: what decides first.
+    workflow.info(logLine(redactor.redact(renderTerminal(snap, false)).trimEnd()));
     const line = `${config.rollout.name}: ${snap.decision}${snap.forced ? ' (forced)' : ''} for ${snap.transition.from ?? '(not started)'} → ${snap.transition.to ?? '(none)'}`;
     for (const o of result.notifications) if (!o.ok) workflow.warning(`notification to ${o.target} failed: ${o.error}`);
     if (result.applyError) {

@@ -55,6 +55,23 @@ export interface GateResult {
   /** Judged and reported, never part of the decision: a failure is a warning at most. */
   shadow: boolean;
   elapsedMs: number | null;
+  /**
+   * A failing windowed gate: the value that broke the rule worst, when, the threshold it broke,
+   * and the unbroken violation run around it (for failAfter, the run that failed the gate).
+   * Absent in snapshots written before it existed, and for every other gate.
+   */
+  worst?: GateBreach;
+}
+
+export interface GateBreach {
+  value: Value;
+  /** ISO-8601 instant of the worst sample. */
+  at: string;
+  /** The threshold it broke, resolved (a relative condition's is a number); null when unknown. */
+  threshold: number | boolean | null;
+  /** When the violation run began (ISO-8601) and how long it lasted (ms, one step per sample). */
+  runFrom: string;
+  runMs: number;
 }
 
 export function appliesTo(gate: Gate, target: string | null): boolean {
@@ -169,8 +186,21 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (verdict.kind === 'no_data') return done('no_data', verdict.detail + nanNote, stats);
   const baselineNote = stats.baselineValue !== undefined && stats.baselineValue !== null ? ` (baseline ${fmt(stats.baselineValue)})` : '';
   const reason = governanceReason(gate, obs, verdict.kind === 'pass') ?? verdict.detail + baselineNote + nanNote;
-  return done(verdict.kind, reason, { ...stats, violations: verdict.violations });
+  const breach: Partial<GateResult> = verdict.kind === 'fail' && gate.overMs !== null
+    ? {
+        worst: {
+          value: verdict.breach.worst[1],
+          at: isoOf(verdict.breach.worst[0]),
+          threshold: verdict.breach.threshold,
+          runFrom: isoOf(verdict.breach.runFromTs),
+          runMs: verdict.breach.runMs,
+        },
+      }
+    : {};
+  return done(verdict.kind, reason, { ...stats, violations: verdict.violations, ...breach });
 }
+
+const isoOf = (ts: number) => new Date(ts * 1000).toISOString();
 
 function lastFinite(samples: readonly Sample[]): Sample | undefined {
   for (let i = samples.length - 1; i >= 0; i--) if (Number.isFinite(num(samples[i]![1]))) return samples[i];

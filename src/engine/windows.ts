@@ -1,17 +1,30 @@
-import { describeConditions, holds, type Condition } from './conditions.js';
+import { describeConditions, holds, resolveOperand, type Condition } from './conditions.js';
 import { formatDuration } from './duration.js';
 import type { Sample } from './model.js';
 
 /** The verdict of a gate's conditions over its samples (instant, `over`, or `over` + `failAfter`). */
 export type WindowVerdict =
   | { kind: 'pass'; detail: string; violations: number }
-  | { kind: 'fail'; detail: string; violations: number; worst: Sample }
+  | { kind: 'fail'; detail: string; violations: number; worst: Sample; breach: Breach }
   | { kind: 'no_data'; detail: string };
 
 export interface WindowSpec {
   overMs: number | null;
   failAfterMs: number | null;
   stepMs: number | null;
+}
+
+/**
+ * What broke the rule in a failing verdict: the sample furthest past its threshold, the threshold
+ * it broke (resolved, so a relative one is a number), and the unbroken run of violations around it
+ * (for failAfter, the longest run, the one that failed the gate).
+ */
+export interface Breach {
+  worst: Sample;
+  threshold: number | boolean | null;
+  runFromTs: number;
+  /** The run's length: from its first sample to its last, plus one step (one sample is one step long); 0 for an instant gate. */
+  runMs: number;
 }
 
 const iso = (ts: number) => new Date(ts * 1000).toISOString().replace('.000Z', 'Z');
@@ -78,7 +91,7 @@ export function judgeSamples(
     const [, value] = judged[0]!;
     return ok[0]
       ? { kind: 'pass', detail: `${fmt(value)} meets ${text}`, violations: 0 }
-      : { kind: 'fail', detail: `${fmt(value)} breaks ${text}`, violations: 1, worst: judged[0]! };
+      : { kind: 'fail', detail: `${fmt(value)} breaks ${text}`, violations: 1, worst: judged[0]!, breach: breachOf(judged, 0, 0, conditions, baselineAt, 0) };
   }
 
   let violations = 0;
@@ -88,20 +101,28 @@ export function judgeSamples(
   if (violations === 0) {
     return { kind: 'pass', detail: `all ${judged.length} samples over ${window} meet ${text}`, violations };
   }
+  const stepS = (spec.stepMs ?? 15_000) / 1000;
+  const maxGapS = stepS * 1.5;
   if (spec.failAfterMs === null) {
     const [ts, v] = judged[firstBad]!;
+    const worst = worstOf(judged, ok, 0, judged.length - 1, conditions, baselineAt);
+    // The run around the worst sample: neighbours that also break the rule, with no gap between.
+    let from = worst;
+    while (from > 0 && !ok[from - 1] && judged[from]![0] - judged[from - 1]![0] <= maxGapS) from--;
+    let to = worst;
+    while (to < judged.length - 1 && !ok[to + 1] && judged[to + 1]![0] - judged[to]![0] <= maxGapS) to++;
     return {
       kind: 'fail',
       detail: `${violations} of ${judged.length} samples over ${window} break ${text} (first ${fmt(v)} at ${iso(ts)})`,
       violations,
-      worst: judged[firstBad]!,
+      worst: judged[worst]!,
+      breach: breachOf(judged, worst, from, conditions, baselineAt, (judged[to]![0] - judged[from]![0] + stepS) * 1000),
     };
   }
 
-  const stepS = (spec.stepMs ?? 15_000) / 1000;
-  const maxGapS = stepS * 1.5;
   let longestS = 0;
   let longestStart = -1;
+  let longestEnd = -1;
   let runStart = -1;
   for (let i = 0; i < ok.length; i++) {
     const brokenByGap = i > 0 && judged[i]![0] - judged[i - 1]![0] > maxGapS;
@@ -112,6 +133,9 @@ export function judgeSamples(
       if (lenS > longestS) {
         longestS = lenS;
         longestStart = runStart;
+        longestEnd = i;
+      } else if (runStart === longestStart) {
+        longestEnd = i;
       }
     } else {
       runStart = -1;
@@ -121,11 +145,13 @@ export function judgeSamples(
   const need = formatDuration(spec.failAfterMs);
   if (longestS * 1000 >= spec.failAfterMs) {
     const [ts, v] = judged[longestStart]!;
+    const worst = worstOf(judged, ok, longestStart, longestEnd, conditions, baselineAt);
     return {
       kind: 'fail',
       detail: `${text} broken without a break for ${longest} (failAfter ${need}), from ${iso(ts)} (${fmt(v)})`,
       violations,
-      worst: judged[longestStart]!,
+      worst: judged[worst]!,
+      breach: breachOf(judged, worst, longestStart, conditions, baselineAt, longestS * 1000),
     };
   }
   return {
@@ -133,6 +159,43 @@ export function judgeSamples(
     detail: `${violations} of ${judged.length} samples over ${window} break ${text}, but the longest unbroken violation is ${longest} (< failAfter ${need})`,
     violations,
   };
+}
+
+/**
+ * How far a sample is past the first condition it breaks, relative to that condition's threshold
+ * (so samples judged against different baseline values compare fairly), and that threshold.
+ */
+function excess(sample: Sample, conditions: readonly Condition[], baselineAt: (ts: number) => number | null): { score: number; threshold: number | boolean | null } {
+  const a = typeof sample[1] === 'boolean' ? (sample[1] ? 1 : 0) : sample[1];
+  for (const c of conditions) {
+    const base = baselineAt(sample[0]);
+    if (holds(c, sample[1], base) !== false) continue;
+    const operand = resolveOperand(c, base);
+    if (operand === null) break;
+    const b = typeof operand === 'boolean' ? (operand ? 1 : 0) : operand;
+    const past = c.op === '<' || c.op === '<=' ? a - b : c.op === '>' || c.op === '>=' ? b - a : c.op === '==' ? Math.abs(a - b) : 0;
+    return { score: past / (Math.abs(b) || 1), threshold: typeof operand === 'boolean' ? operand : b };
+  }
+  return { score: 0, threshold: null };
+}
+
+/** The index of the violating sample in [from, to] furthest past its threshold (the earliest of equals). */
+function worstOf(judged: readonly Sample[], ok: readonly boolean[], from: number, to: number, conditions: readonly Condition[], baselineAt: (ts: number) => number | null): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  for (let i = from; i <= to; i++) {
+    if (ok[i]) continue;
+    const { score } = excess(judged[i]!, conditions, baselineAt);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best < 0 ? from : best;
+}
+
+function breachOf(judged: readonly Sample[], worst: number, runFrom: number, conditions: readonly Condition[], baselineAt: (ts: number) => number | null, runMs: number): Breach {
+  return { worst: judged[worst]!, threshold: excess(judged[worst]!, conditions, baselineAt).threshold, runFromTs: judged[runFrom]![0], runMs };
 }
 
 export function fmt(v: number | boolean): string {

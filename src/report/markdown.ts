@@ -1,55 +1,13 @@
-import { percent } from '../engine/compare.js';
-import type { GateResult } from '../engine/gates.js';
 import type { RampCheck } from '../engine/ramp.js';
-import { fmt } from '../engine/windows.js';
-import { gateSparklines, mermaidChart } from './charts.js';
+import { mermaidChart } from './charts.js';
 import { codeBlock, inlineMarkdown as md } from './escape.js';
+import { DECISION_ICON, formatTime, proseText, orderGates, rampRuleText, rampSummary, statusBadge, transitionText, trendText, valueText, windowText } from './format.js';
 import type { Snapshot } from './snapshot.js';
 
-export const DECISION_ICON = { PROCEED: '✅', HOLD: '⏸️', ROLLBACK: '🛑' } as const;
-const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', skipped: '➖ n/a' };
-
-export function transitionText(s: Pick<Snapshot, 'transition'>): string {
-  const t = s.transition;
-  const from = t.from === null ? '(not started)' : `${t.from} (${t.fromTraffic}%)`;
-  const to = t.to === null ? '(none)' : `${t.to}${t.toTraffic !== null ? ` (${t.toTraffic}%)` : ''}`;
-  return `${from} → ${to}`;
-}
-
-export function valueText(g: GateResult): string {
-  if (g.stats) {
-    // A comparison: the two means and how far apart, as the judge saw them.
-    const { meanX, meanY } = g.stats;
-    return `mean ${fmt(meanX)} vs ${fmt(meanY)}${meanY !== 0 ? ` (${percent((meanX - meanY) / Math.abs(meanY))})` : ''}`;
-  }
-  if (g.value === null) return '—';
-  let v = fmt(g.value);
-  if (g.window && g.min !== null && g.max !== null && g.min !== g.max) v += ` (min ${fmt(g.min)}, max ${fmt(g.max)})`;
-  if (g.baselineValue !== null) v += ` (baseline ${fmt(g.baselineValue)})`;
-  return v;
-}
-
-/** A windowed gate's series as a sparkline, and its baseline's on the same scale: "▁▂▅█ vs ▁▁▂▂". */
-export function trendText(g: GateResult): string {
-  if (!g.window) return '';
-  const lines = gateSparklines(g.series, g.baselineSeries ?? []);
-  if (!lines) return '';
-  return lines.baseline ? `${lines.series} vs ${lines.baseline}` : lines.series;
-}
-
-export function windowText(g: GateResult): string {
-  if (!g.window) return 'instant';
-  return `${g.window.over}${g.window.failAfter ? `, failAfter ${g.window.failAfter}` : ''}`;
-}
-
-function gateStatus(g: GateResult): string {
-  if (g.shadow) return `${STATUS_ICON[g.status]} (shadow: does not decide)`;
-  const effect = g.effect === 'rollback' ? ' → ROLLBACK' : g.effect === 'hold' ? ' → HOLD' : g.effect === 'warning' ? ' (warning)' : '';
-  return `${STATUS_ICON[g.status]}${effect}`;
-}
+export { DECISION_ICON, transitionText, trendText, valueText, windowText };
 
 function rampRow(c: RampCheck): string {
-  return `| ${c.rule.replace(/_/g, ' ')} | ${c.ok ? '✅' : '❌'} | ${md(c.detail)} |`;
+  return `| ${rampRuleText(c)} | ${c.ok ? '✅' : '❌'} | ${md(proseText(c.detail))} |`;
 }
 
 export interface MarkdownOptions {
@@ -64,7 +22,7 @@ export interface MarkdownOptions {
 /** A Mermaid line chart per gate with a baseline series (canary and baseline), in a collapsed block. */
 export function mermaidSection(s: Pick<Snapshot, 'gates'>): string[] {
   const charts: string[] = [];
-  for (const g of s.gates) {
+  for (const g of orderGates(s.gates)) {
     if (!g.baselineSeries?.length) continue;
     const chart = mermaidChart(g.name, g.series, g.baselineSeries);
     if (chart) charts.push(`**${md(g.name)}**: first line ${g.shadow ? '(shadow) ' : ''}canary, second line baseline`, '', '```mermaid', chart, '```', '');
@@ -79,26 +37,28 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   const forced = s.forced ? ' (forced)' : '';
   head.push(`### ${DECISION_ICON[s.decision]} rollout-gate: **${s.decision}**${forced} · ${md(s.rollout)}`);
   head.push('');
-  head.push(`**Transition:** ${md(transitionText(s))} · **command:** ${s.command}${s.dryRun ? ' (dry run)' : ''} · **at:** ${s.at}`);
+  head.push(`**Transition:** ${md(transitionText(s))} · **command:** ${s.command}${s.dryRun ? ' (dry run)' : ''} · **at:** ${formatTime(s.at)}`);
   if (s.forced) head.push(`**Forced** by ${md(s.forced.actor ?? 'unknown')}: ${md(s.forced.reason)}`);
   if (s.approvers.length) head.push(`**Approved by:** ${s.approvers.map(md).join(', ')}`);
   head.push('');
-  for (const r of s.reasons.slice(0, 20)) head.push(`- ${md(r)}`);
+  for (const r of s.reasons.slice(0, 20)) head.push(`- ${md(proseText(r))}`);
   if (s.reasons.length > 20) head.push(`- … and ${s.reasons.length - 20} more`);
-  for (const w of s.warnings.slice(0, 20)) head.push(`- ⚠️ ${md(w)}`);
+  for (const w of s.warnings.slice(0, 20)) head.push(`- ⚠️ ${md(proseText(w))}`);
   head.push('');
-  if (s.ramp.length) {
-    head.push('#### Ramp checks', '', '| check | ok | detail |', '| --- | --- | --- |', ...s.ramp.map(rampRow), '');
-  }
-  const hasTrends = s.gates.some((g) => trendText(g) !== '');
+  // Ramp checks: a failing one in full (it decides), the passing ones as one line.
+  const ramp = rampSummary(s.ramp);
+  if (ramp.failing.length) head.push('#### Ramp checks', '', '| check | ok | detail |', '| --- | --- | --- |', ...ramp.failing.map(rampRow), '');
+  if (ramp.line) head.push(`_${md(ramp.line)}_`, '');
+  const gates = orderGates(s.gates);
+  const hasTrends = gates.some((g) => trendText(g) !== '');
   const gateTable = (trends: boolean): string[] => {
-    if (!s.gates.length) return [];
+    if (!gates.length) return [];
     const rows = ['#### Gates', ''];
     rows.push(trends ? '| gate | value | trend | condition | window | status |' : '| gate | value | condition | window | status |');
     rows.push(trends ? '| --- | --- | --- | --- | --- | --- |' : '| --- | --- | --- | --- | --- |');
-    for (const g of s.gates) {
+    for (const g of gates) {
       const trend = trends ? ` ${trendText(g) || '—'} |` : '';
-      rows.push(`| ${md(g.name)} | ${md(valueText(g))} |${trend} ${md(g.condition ?? '—')} | ${md(windowText(g))} | ${gateStatus(g)} |`);
+      rows.push(`| ${md(g.name)} | ${md(valueText(g))} |${trend} ${md(g.condition ?? '—')} | ${md(windowText(g))} | ${statusBadge(g)} |`);
     }
     rows.push('');
     return rows;
@@ -106,11 +66,11 @@ export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string 
   const table = gateTable(hasTrends);
   const charts = opts.charts === 'mermaid' ? mermaidSection(s) : [];
   const details: string[] = [];
-  const queried = s.gates.filter((g) => g.status !== 'skipped');
+  const queried = gates.filter((g) => g.status !== 'skipped');
   if (queried.length) {
     details.push('<details><summary>Queries and reasons</summary>', '');
     for (const g of queried) {
-      details.push(`**${md(g.name)}** (${md(g.provider)}, ${g.severity}, ${g.samples} sample${g.samples === 1 ? '' : 's'}): ${md(g.reason)}`, '');
+      details.push(`**${md(g.name)}** (${md(g.provider)}, ${g.severity}, ${g.samples} sample${g.samples === 1 ? '' : 's'}): ${md(proseText(g.reason))}`, '');
       if (g.query) details.push(codeBlock(g.query), '');
       if (g.baselineQuery) details.push('baseline:', '', codeBlock(g.baselineQuery), '');
     }

@@ -1,7 +1,7 @@
 import Mustache from 'mustache';
-import { fmt } from '../engine/windows.js';
 import { inlineMarkdown } from './escape.js';
-import { mermaidSection, transitionText, trendText, valueText, windowText } from './markdown.js';
+import { formatNumber, formatTime, proseText, orderGates, rampRuleText, rampSummary, statusText, statusWord, transitionText, trendText, valueText, windowText } from './format.js';
+import { mermaidSection } from './markdown.js';
 import { judgesGates, type Snapshot } from './snapshot.js';
 
 export interface GoNoGoOptions {
@@ -10,6 +10,7 @@ export interface GoNoGoOptions {
 
 /** The data a Go/No-Go template sees. Plain values only: a template cannot run code. */
 export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
+  const ramp = rampSummary(s.ramp);
   return {
     /** Markdown of the Mermaid charts (`report.charts: mermaid`), else empty; `{{{charts}}}` in a template. */
     charts: opts.charts === 'mermaid' ? mermaidSection(s).join('\n') : '',
@@ -19,14 +20,16 @@ export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
     /** False for rollback and resume: operator actions, not a verdict on gates. */
     judged: judgesGates(s.command),
     command: s.command,
-    at: s.at,
+    /** `2026-11-30 15:36 UTC`; `atIso` is the instant as recorded. */
+    at: formatTime(s.at),
+    atIso: s.at,
     from: s.transition.from ?? '(not started)',
     to: s.transition.to ?? '(none)',
     fromTraffic: s.transition.fromTraffic,
     toTraffic: s.transition.toTraffic ?? '',
     transition: transitionText(s),
-    reasons: s.reasons,
-    warnings: s.warnings,
+    reasons: s.reasons.map(proseText),
+    warnings: s.warnings.map(proseText),
     hasWarnings: s.warnings.length > 0,
     forced: s.forced !== null,
     forcedBy: s.forced?.actor ?? '',
@@ -35,21 +38,28 @@ export function goNoGoView(s: Snapshot, opts: GoNoGoOptions = {}) {
     approvers: s.approvers.join(', '),
     hasApprovers: s.approvers.length > 0,
     dryRun: s.dryRun,
-    ramp: s.ramp.map((r) => ({ rule: r.rule.replace(/_/g, ' '), ok: r.ok, status: r.ok ? 'ok' : 'FAIL', detail: r.detail })),
-    gates: s.gates.map((g) => ({
+    /** Every ramp check; `rampFailing` only the failing ones, `rampPassing` the rest as one line ("ramp: 4 checks pass (…)"). */
+    ramp: s.ramp.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: r.ok ? 'ok' : 'FAIL', detail: proseText(r.detail) })),
+    rampFailing: ramp.failing.map((r) => ({ rule: rampRuleText(r), ok: r.ok, status: 'FAIL', detail: proseText(r.detail) })),
+    hasRampFailing: ramp.failing.length > 0,
+    rampPassing: ramp.line,
+    /** In the order that decides: ROLLBACK, HOLD, no data, warnings, shadow, pass; config order within each. */
+    gates: orderGates(s.gates).map((g) => ({
       name: g.name,
       provider: g.provider,
       severity: g.severity,
       value: valueText(g),
       trend: trendText(g),
       shadow: g.shadow === true,
-      baseline: g.baselineValue === null ? '' : fmt(g.baselineValue),
+      baseline: g.baselineValue === null ? '' : formatNumber(g.baselineValue),
       condition: g.condition ?? '',
       window: windowText(g),
       samples: g.samples,
-      status: `${g.status === 'no_data' ? 'no data' : g.status === 'skipped' ? 'n/a' : g.status}${g.shadow ? ' (shadow)' : ''}`,
+      status: `${statusWord(g.status)}${g.shadow ? ' (shadow)' : ''}`,
+      /** The status with its effect: "fail → ROLLBACK", "no data (warning)". */
+      verdict: statusText(g),
       effect: g.effect,
-      reason: g.reason,
+      reason: proseText(g.reason),
       query: g.query ?? '',
     })),
     failedGates: s.failedGates.join(', '),

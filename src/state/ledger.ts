@@ -3,8 +3,13 @@ import { posix } from 'node:path';
 import { describeGitHubError, githubFailure, type GitHubClient } from '../github/octokit.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
+import { renderStatusPage } from '../report/status-page.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
+
+/** The status page at the ledger's root, and the directory of the per-rollout sections it is built from. */
+export const STATUS_PAGE = 'README.md';
+export const STATUS_DIR = 'status';
 
 export interface LedgerOptions {
   octokit: GitHubClient;
@@ -51,6 +56,7 @@ interface CommitNode {
   tree?: { oid: string };
   state?: FileEntry | null;
   log?: FileEntry | null;
+  status?: { type: string; object: { entries?: (FileEntry & { name: string })[] } | null } | null;
 }
 
 const LEDGER_FILES = `
@@ -68,10 +74,14 @@ const LEDGER_FILES = `
       tree { oid }
       state: file(path: $state) { ...LedgerFile }
       log: file(path: $log) { ...LedgerFile }
+      status: file(path: "${STATUS_DIR}") {
+        type
+        object { ... on Tree { entries { name ...LedgerFile } } }
+      }
     }
   }`;
 
-/** The branch head, its tree, and the two files a run needs: one request instead of three. */
+/** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
 const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) {
@@ -158,6 +168,8 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
 
   /** commit SHA → path → the file there (null: none), as the last query returned it. */
   const files = new Map<string, Map<string, FileAt | null>>();
+  /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
+  const statusEntries = new Map<string, Map<string, FileEntry>>();
 
   const remember = (commit: string, file: string, f: FileAt | null) => {
     let known = files.get(commit);
@@ -215,6 +227,9 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     }
     const h = { sha: node.oid, tree: node.tree.oid };
     trees.set(h.sha, h.tree);
+    const sections = new Map<string, FileEntry>();
+    if (node.status?.type === 'tree') for (const e of node.status.object?.entries ?? []) if (e.type === 'blob' && e.name.endsWith('.md')) sections.set(e.name, e);
+    statusEntries.set(h.sha, sections);
     const [state, log] = await Promise.all([
       node.state ? contentOf(path, node.state) : null,
       logPath !== path && node.log ? contentOf(logPath, node.log) : null,
@@ -245,6 +260,39 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     return (await fileAt(commit, path))?.blobSha ?? null;
   }
 
+  /** The state in force at a commit, for the status page: null when there is none or it cannot be read. */
+  async function stateAt(commit: string): Promise<StateWrite['state']> {
+    const f = await fileAt(commit, path);
+    if (!f) return null;
+    try {
+      return parseStateDocument(JSON.parse(f.content), where, rollout);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * This rollout's section of the status page and the page rebuilt from every rollout's section,
+   * as the commit on `parent` will hold them (the state written, else the state there).
+   */
+  async function statusFiles(parent: Head | null, change: StateWrite, logText: string): Promise<{ path: string; content: string }[]> {
+    const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
+    const own = `${rollout}.md`;
+    const sections = new Map<string, string>();
+    sections.set(rollout, change.statusPage!({ state, decisionLog: logText }));
+    if (parent) {
+      if (!statusEntries.has(parent.sha)) await snapshot({ commit: parent.sha }, defaultLog);
+      for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
+        if (name === own) continue;
+        sections.set(name.slice(0, -'.md'.length), (await contentOf(`${STATUS_DIR}/${name}`, entry)).content);
+      }
+    }
+    return [
+      { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: sections.get(rollout)! },
+      { path: STATUS_PAGE, content: renderStatusPage(sections) },
+    ];
+  }
+
   /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
   async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string, line: string): Promise<string> {
     const current = parent ? await fileAt(parent.sha, logPath) : null;
@@ -254,6 +302,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
       ...(stateText !== null ? [{ path, content: stateText }] : []),
       ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
       { path: logPath, content: logText },
+      ...(change.statusPage ? await statusFiles(parent, change, logText) : []),
     ];
     const entries = [];
     for (const f of files) {

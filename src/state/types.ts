@@ -23,6 +23,18 @@ export interface StateWrite {
   decisionLog: { path: string; line: string };
   /** A one-line summary (the commit message on a ledger). */
   message: string;
+  /**
+   * Renders this rollout's section of the ledger's status page from the state and decision log
+   * the commit will hold (so a ledger that rebuilds the commit on a moved branch renders it again).
+   * Stores without a status page ignore it.
+   */
+  statusPage?: (view: StatusView) => string;
+}
+
+/** What a store hands `StateWrite.statusPage`: the state in force after the write, and the whole decision log. */
+export interface StatusView {
+  state: RolloutState | null;
+  decisionLog: string;
 }
 
 export interface WriteResult {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { demoDir } from '../support/demo.js';
 import { pullRequestEvent as prEvent } from '../support/events.js';
 import { runAction, type ActionRun } from '../support/runner.js';
+import { formatNumber, formatTime } from '../../src/report/format.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 
 const OWNER = 'acme';
@@ -125,6 +126,28 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(rb.code).toBe(1);
     expect(rb.outputs).toMatchObject({ decision: 'ROLLBACK', 'failed-gates': 'ack_without_receipt_rate' });
     expect(repo.checkRuns.at(-1)).toMatchObject({ conclusion: 'failure', title: 'ROLLBACK: canary_10 → canary_50' });
+    // What decides comes first: the ROLLBACK gate is the first row of the comment, the job summary,
+    // the check run and the terminal table in the log, with the worst value that broke its rule.
+    const snap = JSON.parse(readFileSync(rb.outputs['report-json']!, 'utf8'));
+    const ack = snap.gates.find((g: { name: string }) => g.name === 'ack_without_receipt_rate');
+    expect(ack.worst).toMatchObject({ value: ack.max, threshold: 0 });
+    expect(ack.max).toBeGreaterThan(0);
+    const worstText = `worst ${formatNumber(ack.max)} at ${formatTime(ack.worst.at)}, broken for `;
+    const firstGateRow = (md: string) => md.split('\n')[md.split('\n').findIndex((l) => l.startsWith('| gate | value |')) + 2]!;
+    for (const [where, md] of [['comment', repo.comments.get(7)!.at(-1)!.body], ['summary', rb.summary], ['check run', repo.checkRuns.at(-1)!.summary ?? '']] as const) {
+      expect(firstGateRow(md), where).toMatch(/^\| ack\\_without\\_receipt\\_rate \| /);
+      expect(firstGateRow(md), where).toContain(worstText);
+      expect(firstGateRow(md), where).toContain('| ❌ fail → ROLLBACK |');
+    }
+    const log = rb.stdout.split('\n');
+    const header = log.findIndex((l) => /^ {2}gate +value +trend/.test(l));
+    expect(header).toBeGreaterThan(0);
+    expect(log[header + 1]).toMatch(/^ {2}ack_without_receipt_rate +worst /);
+    expect(log[header + 1]).toContain(worstText);
+    expect(log[header + 1]).toMatch(/fail → ROLLBACK$/);
+    // Passing ramp checks are one line, not a table.
+    expect(rb.summary).toContain('_ramp: 4 checks pass (kill switch, target, min duration, step factor)_');
+    expect(rb.summary).not.toContain('#### Ramp checks');
   });
 
   it('promote on workflow_dispatch moves the state on the ledger; no comment without a PR', async () => {
@@ -135,6 +158,22 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(state.history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'alice' });
     expect(repo.comments.get(7) ?? []).toHaveLength(0);
     expect(r.summary).toContain('rollout-gate: **PROCEED**');
+
+    // The status page is in the same commit as the state: one commit for the run, on the seed.
+    const commits = standin.history(repo, 'rollout-ledger');
+    expect(commits).toHaveLength(2);
+    expect(standin.files(repo, commits[1]!).has('README.md')).toBe(false);
+    const head = standin.files(repo, commits[0]!);
+    const readme = head.get('README.md')!;
+    const evidence = decisionLog().at(-1).evidence as string;
+    expect(evidence).toMatch(/^evidence\/chat-v1\.1\/\d{8}T\d{6}Z-canary_10-to-canary_50-4242\.1$/);
+    expect(head.has(`${evidence}/go-no-go.md`)).toBe(true);
+    expect(readme).toContain('## chat-v1.1');
+    expect(readme).toContain('| Stage | **canary\\_50** (50% of traffic) |');
+    expect(readme).toContain(`| Last evidence | [${evidence.split('/').at(-1)!.replace(/_/g, '\\_')}](${evidence}/go-no-go.md) |`);
+    expect(readme).toMatch(/\| \d{4}-\d\d-\d\d \d\d:\d\d UTC \| promote \| canary\\_10 → canary\\_50 \| PROCEED \| alice \| \[evidence\]\(evidence\/chat-v1\.1\/[^)]+\/go-no-go\.md\) \|/);
+    expect(readme).toMatch(/\| canary\\_50 \| 50% \| [^|]+ \| current \| /);
+    expect(head.get('status/chat-v1.1.md')).toBe(readme.slice(readme.indexOf('## chat-v1.1')).trimEnd() + '\n');
   });
 
   it('rollback with the kill switch; the next evaluate is a ROLLBACK', async () => {
