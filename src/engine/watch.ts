@@ -144,7 +144,10 @@ export function judgeWatch(input: WatchInput): WatchDecision {
     const note = state.paused ? ' (already paused)' : ' (watch.onMajor: report: nothing changed)';
     return { ...base, decision: 'HOLD', transition: stay, reasons: hold.map((r, i) => (i === 0 ? r + note : r)), action: none };
   }
-  const judged = gates.some((g) => !g.shadow && g.status !== 'skipped');
-  const reasons = [judged ? `${state.stage} is healthy: every gate passed` : `${state.stage}: no gate judged yet (warming up or none applies)`];
+  const decisive = gates.filter((g) => !g.shadow);
+  const judged = decisive.filter((g) => g.status !== 'skipped').length;
+  const warm = decisive.length - judged;
+  const waiting = warm ? `; ${warm} warming up (too few samples since ${state.stage} was entered)` : '';
+  const reasons = [judged ? `${state.stage} is healthy: ${judged === decisive.length ? 'every gate passed' : `${judged} gate${judged === 1 ? '' : 's'} passed`}${waiting}` : `${state.stage}: no gate judged yet${warm ? ` (${warm} warming up)` : ' (none applies)'}`];
   return { ...base, decision: 'PROCEED', transition: stay, reasons, action: none };
 }

@@ -161,13 +161,17 @@ export function windowText(g: Pick<GateResult, 'window'>): string {
   return `${g.window.over}${g.window.failAfter ? `, failAfter ${g.window.failAfter}` : ''}`;
 }
 
-export function statusWord(status: GateResult['status']): string {
+/** A watch's gate with too few samples since the stage was entered: skipped, and why. */
+const warming = (g: { status: GateResult['status']; reason?: string }) => g.status === 'skipped' && g.reason?.startsWith('warming up') === true;
+
+export function statusWord(status: GateResult['status'], reason?: string): string {
+  if (warming({ status, reason })) return 'warming up';
   return status === 'no_data' ? 'no data' : status === 'skipped' ? 'n/a' : status;
 }
 
 /** A gate's status and what it does to the decision: "fail → HOLD", "no data (warning)", "pass (shadow)". */
-export function statusText(g: Pick<GateResult, 'status' | 'effect' | 'shadow'>): string {
-  const base = statusWord(g.status);
+export function statusText(g: Pick<GateResult, 'status' | 'effect' | 'shadow'> & { reason?: string }): string {
+  const base = statusWord(g.status, g.reason);
   if (g.shadow) return `${base} (shadow)`;
   if (g.effect === 'rollback') return `${base} → ROLLBACK`;
   if (g.effect === 'hold') return `${base} → HOLD`;
@@ -179,10 +183,11 @@ export const DECISION_ICON = { PROCEED: '✅', HOLD: '⏸️', ROLLBACK: '🛑' 
 const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', skipped: '➖ n/a' };
 
 /** The status with an icon, for Markdown: "❌ fail → ROLLBACK", "✅ pass (shadow: does not decide)". */
-export function statusBadge(g: Pick<GateResult, 'status' | 'effect' | 'shadow'>): string {
-  if (g.shadow) return `${STATUS_ICON[g.status]} (shadow: does not decide)`;
+export function statusBadge(g: Pick<GateResult, 'status' | 'effect' | 'shadow'> & { reason?: string }): string {
+  const icon = warming(g) ? '⏳ warming up' : STATUS_ICON[g.status];
+  if (g.shadow) return `${icon} (shadow: does not decide)`;
   const effect = g.effect === 'rollback' ? ' → ROLLBACK' : g.effect === 'hold' ? ' → HOLD' : g.effect === 'warning' ? ' (warning)' : '';
-  return `${STATUS_ICON[g.status]}${effect}`;
+  return `${icon}${effect}`;
 }
 
 export function rampRuleText(c: Pick<RampCheck, 'rule'>): string {

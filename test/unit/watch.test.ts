@@ -202,3 +202,18 @@ describe('watch after a rollback', () => {
     expect(w.action).toMatchObject({ kind: 'rollback', to: 'canary_1' });
   });
 });
+
+describe('how a watch reads', () => {
+  it('says how many gates passed and how many are warming up, and reports them as warming up', async () => {
+    const { statusText, statusBadge } = await import('../../src/report/format.js');
+    const st = state({ enteredAt: new Date(NOW - 3 * M).toISOString() });
+    const short = windowed({ name: 'slow', minSamples: 10 });
+    const quick = windowed({ name: 'quick', minSamples: 1 });
+    const w = watch(st, [[short, recent(30, () => 0)], [quick, recent(30, () => 0)]]);
+    expect(w.reasons).toEqual(['canary_10 is healthy: 1 gate passed; 1 warming up (too few samples since canary_10 was entered)']);
+    const slow = w.gates.find((g) => g.name === 'slow')!;
+    expect(statusText(slow)).toBe('warming up');
+    expect(statusBadge(slow)).toBe('⏳ warming up');
+    expect(statusText({ ...slow, reason: 'not applicable to target full' })).toBe('n/a');
+  });
+});
