@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { Config } from './config/load.js';
 import { decide, type ForceRequest } from './engine/decide.js';
 import { appliesTo } from './engine/gates.js';
-import { initialState, type HistoryEntry, type RolloutState } from './engine/model.js';
+import { initialState, type Gate, type HistoryEntry, type RolloutState } from './engine/model.js';
 import { pauseDetail, stageIndex } from './engine/ramp.js';
 import { judgeWatch, watchedGates, type WatchAction } from './engine/watch.js';
 import type { Logger } from './logger.js';
@@ -377,15 +377,11 @@ function baseSnapshot(opts: RunOptions, state: RolloutState): Omit<Snapshot, key
   };
 }
 
-async function evaluateSnapshot(opts: RunOptions, state: RolloutState, deadlineAt: number | null): Promise<Snapshot> {
+/** Asks the providers about `gates` for `target`, within the run's deadline. */
+function observe(opts: RunOptions, gates: Gate[], target: string | null, deadlineAt: number | null) {
   const { config } = opts;
-  // Ask the providers only for gates that apply to where this run is going.
-  const probe = decide({ plan: config.rollout, gates: [], state, target: opts.target, observations: new Map(), nowMs: opts.nowMs });
-  const target = probe.transition.to;
-  const applicable = probe.transition.problem === null ? config.gates.filter((g) => appliesTo(g, target)) : [];
-  opts.logger.info(`${config.rollout.name}: ${state.stage ?? '(not started)'} → ${target ?? '(none)'}; querying ${applicable.length} gate${applicable.length === 1 ? '' : 's'}`);
-  const collection = await collectObservations({
-    gates: applicable,
+  return collectObservations({
+    gates,
     providers: config.providers,
     factories: opts.factories,
     nowMs: opts.nowMs,
@@ -398,6 +394,16 @@ async function evaluateSnapshot(opts: RunOptions, state: RolloutState, deadlineA
     concurrency: config.defaults.concurrency,
     deadlineAt,
   });
+}
+
+async function evaluateSnapshot(opts: RunOptions, state: RolloutState, deadlineAt: number | null): Promise<Snapshot> {
+  const { config } = opts;
+  // Ask the providers only for gates that apply to where this run is going.
+  const probe = decide({ plan: config.rollout, gates: [], state, target: opts.target, observations: new Map(), nowMs: opts.nowMs });
+  const target = probe.transition.to;
+  const applicable = probe.transition.problem === null ? config.gates.filter((g) => appliesTo(g, target)) : [];
+  opts.logger.info(`${config.rollout.name}: ${state.stage ?? '(not started)'} → ${target ?? '(none)'}; querying ${applicable.length} gate${applicable.length === 1 ? '' : 's'}`);
+  const collection = await observe(opts, applicable, target, deadlineAt);
   const decision = decide({
     plan: config.rollout,
     gates: config.gates,
@@ -510,20 +516,7 @@ async function watchSnapshot(opts: RunOptions, state: RolloutState, deadlineAt: 
   const { config } = opts;
   const { gates, clipped } = watchedGates(config.gates, state, opts.nowMs);
   opts.logger.info(`${config.rollout.name}: watching ${state.stage ?? '(not started)'}; querying ${gates.length} gate${gates.length === 1 ? '' : 's'}${clipped.size ? ` (${clipped.size} window${clipped.size === 1 ? '' : 's'} clipped to the time since the stage was entered)` : ''}`);
-  const collection = await collectObservations({
-    gates,
-    providers: config.providers,
-    factories: opts.factories,
-    nowMs: opts.nowMs,
-    target: state.stage,
-    cwd: opts.cwd,
-    logger: opts.logger,
-    redactor: opts.redactor,
-    fetch: opts.fetch,
-    defaultTimeoutMs: config.defaults.timeoutMs,
-    concurrency: config.defaults.concurrency,
-    deadlineAt,
-  });
+  const collection = await observe(opts, gates, state.stage, deadlineAt);
   const { action, ...decision } = judgeWatch({
     plan: config.rollout,
     gates,
