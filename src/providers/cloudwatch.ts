@@ -165,7 +165,9 @@ function failure(e: unknown): { message: string; status: number | null } {
   const err = e as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: number } };
   const status = err.$metadata?.httpStatusCode ?? null;
   const name = typeof err.name === 'string' && err.name !== 'Error' ? `${err.name}: ` : '';
-  const message = typeof err.message === 'string' && err.message ? err.message : 'no message';
+  // The SDK's messages may run on with advice about its own fields: the first line says it.
+  const message = typeof err.message === 'string' && err.message ? err.message.split('\n')[0]!.trim() : 'no message';
+  if (status !== null && status >= 200 && status < 300) return { message: `the answer (HTTP ${status}) is not a CloudWatch response: ${name}${message}`, status };
   return { message: `${status !== null ? `HTTP ${status} ` : ''}${name}${message}`, status };
 }
 
