@@ -133,7 +133,17 @@ const fileProvider = obj({
 });
 const githubProvider = obj({ type: z.literal('github') });
 
-export const DATADOG_SITES = ['datadoghq.com', 'us3.datadoghq.com', 'us5.datadoghq.com', 'datadoghq.eu', 'ap1.datadoghq.com', 'ap2.datadoghq.com', 'ddog-gov.com'] as const;
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'ddog-gov.com',
+  'us2.ddog-gov.com',
+] as const;
 const datadogProvider = obj({
   type: z.literal('datadog'),
   site: z.enum(DATADOG_SITES).optional().describe('The Datadog site of the organisation (default datadoghq.com).'),
