@@ -19,16 +19,16 @@ const ROW_KEYS = new Set(['beginTimeSeconds', 'endTimeSeconds', 'facet', 'timest
 
 const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
 
-/** The NRQL without its quoted strings, for finding clauses (a WHERE value may say "since"). */
-const unquoted = (nrql: string) => nrql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`/g, "''");
+/** The NRQL with its quoted strings blanked (same length), for finding clauses: a WHERE value may say "since". */
+const unquoted = (nrql: string) => nrql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`/g, (m) => `${m[0]}${' '.repeat(m.length - 2)}${m[0]}`);
 
 /**
  * The NRQL to send: the gate's query anchored at `now` (SINCE/UNTIL as epoch milliseconds, so a
  * replay with --now reads the same window), with TIMESERIES at the gate's step for `over`.
  */
 export function anchorNrql(nrql: string, req: Pick<ProviderRequest, 'nowMs' | 'range'>): string {
-  const plain = unquoted(nrql);
   const base = nrql.trim().replace(/;$/, '');
+  const plain = unquoted(base);
   if (/\b(UNTIL|TIMESERIES|COMPARE\s+WITH)\b/i.test(plain)) {
     throw new ProviderError('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
   }
@@ -47,7 +47,7 @@ export function anchorNrql(nrql: string, req: Pick<ProviderRequest, 'nowMs' | 'r
     return `${base} SINCE ${Math.round(startMs)} UNTIL ${Math.round(endMs)} TIMESERIES ${Math.max(1, Math.round(stepMs / 1000))} seconds`;
   }
   const windowMs = since ? Number(since[1]) * UNIT_MS[since[2]!.toLowerCase()]! : DEFAULT_SINCE_MS;
-  const stripped = since ? base.slice(0, since.index) + base.slice(since.index + since[0].length) : base;
+  const stripped = since ? `${base.slice(0, since.index).trimEnd()} ${base.slice(since.index + since[0].length).trimStart()}` : base;
   return `${stripped.trim()} SINCE ${Math.round(req.nowMs - windowMs)} UNTIL ${Math.round(req.nowMs)}`;
 }
 
