@@ -251,7 +251,7 @@ describe.each(targets)('provider contract: $name', (t) => {
     expect(gap.samples).toBeLessThan(120);
   });
 
-  it.skipIf(!t.available)('a server that does not answer is no data after the timeout', async () => {
+  it.skipIf(!t.available)('[fault] a server that does not answer is no data after the timeout', async () => {
     proxy.script(['hang', 'hang', 'hang']);
     const r = await run(`- { name: g, provider: p, query: ${yaml(t.q.value)}, pass: "< 1" }`, { timeout: '1s' });
     const g = gateResult(r, 'g');
@@ -260,7 +260,7 @@ describe.each(targets)('provider contract: $name', (t) => {
     expect(proxy.seen.length).toBe(1);
   });
 
-  it.skipIf(!t.available)('a 5xx is retried, and the retry answers', async () => {
+  it.skipIf(!t.available)('[fault] a 5xx is retried, and the retry answers', async () => {
     proxy.script([{ status: 503, body: '{"errors":["unavailable"],"status":"error","error":"unavailable"}' }]);
     const r = await run(`- { name: g, provider: p, query: ${yaml(t.q.value)}, pass: "< 0.01" }`);
     const g = gateResult(r, 'g');
@@ -269,7 +269,7 @@ describe.each(targets)('provider contract: $name', (t) => {
     expect(proxy.seen.length).toBe(2);
   });
 
-  it.skipIf(!t.available)('past the deadline the run holds with "deadline exceeded"', async () => {
+  it.skipIf(!t.available)('[fault] past the deadline the run holds with "deadline exceeded"', async () => {
     proxy.script(['hang', 'hang', 'hang']);
     const r = await run(`- { name: g, provider: p, query: ${yaml(t.q.value)}, pass: "< 1" }`, { timeout: '30s', deadlineMs: 1000 });
     expect(r.decision.decision).toBe('HOLD');

@@ -226,7 +226,13 @@ export function startStsStandin(opts: { token: string; credentials: { accessKeyI
  * NRQL (without the SINCE/UNTIL/TIMESERIES the provider appends) to a table entry and the result
  * column. Unknown NRQL is refused as NerdGraph does: HTTP 200 with `errors`.
  */
-export function startNewRelicStandin(opts: { table: Record<string, TableSeries[]>; queries: Record<string, { entry: string; column: string }>; apiKey: string; accountId: number }): Promise<Standin> {
+export function startNewRelicStandin(opts: {
+  table: Record<string, TableSeries[]>;
+  /** `key`: the column holds an object, as percentile() answers ({ "95": 0.4 }). */
+  queries: Record<string, { entry: string; column: string; key?: string }>;
+  apiKey: string;
+  accountId: number;
+}): Promise<Standin> {
   return serve((req, body, res) => {
     if (req.method !== 'POST' || req.url !== '/graphql') return json(res, 404, { errors: [{ message: 'not found' }] });
     if (req.headers['api-key'] !== opts.apiKey) return json(res, 401, { errors: [{ message: 'Invalid API key', extensions: { errorClass: 'UNAUTHORIZED' } }] });
@@ -249,12 +255,13 @@ export function startNewRelicStandin(opts: { table: Record<string, TableSeries[]
     const bucket = m[4] ? Number(m[4]) : null;
     const series = seriesFor(opts.table, known.entry);
     const facet = (s: TableSeries) => (Object.keys(s.labels).length ? { facet: Object.values(s.labels).join(', '), ...s.labels } : {});
+    const cell = (v: number | null) => ({ [known.column]: known.key === undefined ? v : { [known.key]: v } });
     const results: Record<string, unknown>[] = [];
     if (bucket === null) {
-      for (const s of series) results.push({ ...facet(s), [known.column]: s.value(until) });
+      for (const s of series) results.push({ ...facet(s), ...cell(s.value(until)) });
     } else {
       for (const s of series) {
-        for (let b = since; b < until; b += bucket) results.push({ beginTimeSeconds: b, endTimeSeconds: Math.min(b + bucket, until), ...facet(s), [known.column]: s.value(b) });
+        for (let b = since; b < until; b += bucket) results.push({ beginTimeSeconds: b, endTimeSeconds: Math.min(b + bucket, until), ...facet(s), ...cell(s.value(b)) });
       }
     }
     json(res, 200, { data: { actor: { account: { nrql: { results } } } } });
