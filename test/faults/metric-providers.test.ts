@@ -1,10 +1,15 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../src/config/schema.js';
 import type { GateObservation } from '../../src/engine/gates.js';
 import { collectObservations, defaultFactories } from '../../src/providers/index.js';
 import { Redactor } from '../../src/secrets.js';
 import { gate, NOW, NOW_S } from '../support/fixtures.js';
-import { closedPort, startFaultServer, type Fault, type FaultServer } from './fault-server.js';
+import { ROOT } from '../support/demo.js';
+import { closedPort, startFaultServer, startSilentServer, type Fault, type FaultServer } from './fault-server.js';
 
 // Datadog, CloudWatch and New Relic against a server that fails on cue (issue 7's faults, as for
 // Prometheus): every failure ends as "no data" with the reason, within the timeout, without the key.
@@ -207,5 +212,49 @@ describe('[fault] cloudwatch status codes', () => {
     server.script([answer(200, JSON.stringify({ MetricDataResults: [{ Id: 'q', Label: 'q', Timestamps: [], Values: [], StatusCode: 'Forbidden', Messages: [{ Code: 'Forbidden', Value: 'not authorized to read AWS/EC2' }] }] }))]);
     const { obs, logs } = await observe(cw, server.url);
     expectNoDataWithout(obs, /status is Forbidden: Forbidden not authorized to read AWS\/EC2/, logs);
+  });
+});
+
+describe('[fault] the run deadline with the hosted providers', () => {
+  let silent: { port: number; stop(): Promise<void> };
+  let dir: string;
+  beforeAll(async () => {
+    silent = await startSilentServer();
+    dir = mkdtempSync(join(tmpdir(), 'rg-deadline-hosted-'));
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ rollout: 'chat', stage: 'canary_10', enteredAt: '2026-11-20T00:00:00Z', killSwitch: false, lastRollbackAt: null, history: [] }));
+  });
+  afterAll(async () => {
+    await silent.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // The gate's timeout is a minute: only the 1s deadline can end the run, and a socket left open
+  // (an SDK's keep-alive agent) would keep the process from exiting at all.
+  it.each(kinds)('[fault] deadline: the installed CLI with a $type provider that never answers ends HOLD "deadline exceeded" and exits', async (kind) => {
+    const provider = JSON.stringify({ ...kind.config(`http://127.0.0.1:${silent.port}`), timeout: '60s', retries: 0 });
+    writeFileSync(
+      join(dir, `${kind.type}.yml`),
+      `version: 1
+rollout: { name: chat, stages: [{ name: canary_10, traffic: 10 }, { name: canary_50, traffic: 50 }] }
+state: { type: file, path: state.json }
+providers:
+  stuck: ${provider}
+gates:
+  - { name: g, provider: stuck, query: ${JSON.stringify(kind.query)}, pass: "< 1" }
+`,
+    );
+    const child = spawn(process.execPath, [join(ROOT, 'bin/rollout-gate.js'), 'evaluate', '--config', `${kind.type}.yml`, '--timeout', '1s'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ...(kind.providerEnv ?? {}) },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(3);
+    expect(stdout).toMatch(/HOLD/);
+    expect(stdout).toMatch(/deadline exceeded/);
+    expect(stdout + stderr).not.toContain(TOKEN);
   });
 });
