@@ -67,9 +67,10 @@ function periodOf(query: MetricDataQuery): number {
 
 /**
  * Results (all pages merged, one per Id and Label) as series, each datapoint at the end of its
- * period: CloudWatch stamps a period's start, a gate judges what was known at the instant.
+ * period: CloudWatch stamps a period's start, a gate judges what was known at the instant. A
+ * period still running at `endS` is left out: its Sum or SampleCount is only part of the period.
  */
-export function resultsToSeries(results: readonly MetricDataResult[], periodS: number): PointSeries[] {
+export function resultsToSeries(results: readonly MetricDataResult[], periodS: number, endS = Infinity): PointSeries[] {
   const out = new Map<string, PointSeries>();
   for (const r of results) {
     if (r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError') {
@@ -83,7 +84,8 @@ export function resultsToSeries(results: readonly MetricDataResult[], periodS: n
     const vs = r.Values ?? [];
     for (let i = 0; i < ts.length; i++) {
       const v = vs[i];
-      s.points.push([ts[i]!.getTime() / 1000 + periodS, typeof v === 'number' ? v : null]);
+      const at = ts[i]!.getTime() / 1000 + periodS;
+      if (at <= endS) s.points.push([at, typeof v === 'number' ? v : null]);
     }
   }
   for (const s of out.values()) s.points.sort((a, b) => a[0] - b[0]);
@@ -268,7 +270,7 @@ export function cloudwatchProvider(config: CloudWatchConfig, ctx: ProviderContex
     if (nextToken) throw new ProviderError(`${label}: more than ${MAX_PAGES} pages of datapoints; narrow the query or set a larger step`);
     let answer: ProviderAnswer;
     try {
-      answer = interpretPoints(resultsToSeries(results, periodS), req, AGGREGATE_HINT);
+      answer = interpretPoints(resultsToSeries(results, periodS, endMs / 1000), req, AGGREGATE_HINT);
     } catch (e) {
       if (e instanceof ProviderError) throw new ProviderError(ctx.redactor.redact(`${label}: ${e.message}`));
       throw e;

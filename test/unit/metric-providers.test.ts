@@ -172,6 +172,8 @@ describe('cloudwatch queries', () => {
     const page = (ts: number[], vs: number[]) => ({ Id: 'q', Label: 'cpu', Timestamps: ts.map((t) => new Date(t * 1000)), Values: vs, StatusCode: 'PartialData' as const });
     expect(cloudwatchSeries([page([0, 60], [1, 2]), page([120], [3])], 60)).toEqual([{ labels: { label: 'cpu' }, points: [[60, 1], [120, 2], [180, 3]] }]);
     expect(() => cloudwatchSeries([{ Id: 'q', StatusCode: 'Forbidden', Messages: [{ Code: 'Forbidden', Value: 'no' }] }], 60)).toThrow(/Forbidden/);
+    // The period 120–180 is still running at 150: its partial Sum is not a value yet.
+    expect(cloudwatchSeries([page([0, 60, 120], [1, 2, 0.1])], 60, 150)).toEqual([{ labels: { label: 'cpu' }, points: [[60, 1], [120, 2]] }]);
   });
 });
 
