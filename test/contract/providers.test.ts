@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { requireBinary } from '../servers/common.js';
 import { configText, gateResult, runGates, type GateRun } from '../servers/gates.js';
 import {
@@ -286,5 +290,29 @@ describe.each(targets)('provider contract: $name', (t) => {
     expect(g.error).toMatch(/403/);
     expect(g.error).toContain('***');
     expectNoSecret(r);
+
+    // The same through the CLI: the snapshot document (--json) and everything printed.
+    const dir = mkdtempSync(join(tmpdir(), 'rg-contract-secret-'));
+    try {
+      writeFileSync(join(dir, 'rollout-gate.yml'), configText(t.provider(proxy.url, '10s'), `- { name: g, provider: p, query: ${yaml(t.q.value)}, pass: "< 1" }`));
+      for (const [k, v] of Object.entries(t.providerEnv ?? {})) vi.stubEnv(k, v);
+      proxy.script([{ status: 403, body: JSON.stringify({ status: 'error', error: echo, errors: [echo], message: echo }) }]);
+      let out = '';
+      let err = '';
+      const code = await main(['evaluate', '--config', 'rollout-gate.yml', '--json', '--dry-run', '--now', new Date(backend!.nowMs).toISOString()], {
+        stdout: (x) => void (out += x),
+        stderr: (x) => void (err += x),
+        env,
+        cwd: dir,
+        isTTY: false,
+      });
+      expect(code, err).toBe(3);
+      const snapshot = JSON.parse(out) as { gates: { name: string; error: string | null }[] };
+      expect(snapshot.gates[0]!.error).toMatch(/403/);
+      expect(out + err).not.toContain(SECRET);
+    } finally {
+      vi.unstubAllEnvs();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
