@@ -51,6 +51,14 @@ export function anchorNrql(nrql: string, req: Pick<ProviderRequest, 'nowMs' | 'r
   return `${stripped.trim()} SINCE ${Math.round(req.nowMs - windowMs)} UNTIL ${Math.round(req.nowMs)}`;
 }
 
+/** [start, end] cut into consecutive ranges of at most `maxBuckets` steps each. */
+export function splitRange(range: NonNullable<ProviderRequest['range']>, maxBuckets: number): NonNullable<ProviderRequest['range']>[] {
+  const out: NonNullable<ProviderRequest['range']>[] = [];
+  const span = range.stepMs * maxBuckets;
+  for (let start = range.startMs; start < range.endMs; start += span) out.push({ startMs: start, endMs: Math.min(start + span, range.endMs), stepMs: range.stepMs });
+  return out.length ? out : [range];
+}
+
 /** A result column by name; a name with dots (`percentile.duration.95`) may be a column and a key inside it. */
 export function column(row: Record<string, unknown>, name: string): unknown {
   if (Object.hasOwn(row, name)) return row[name];
@@ -147,10 +155,11 @@ export function newrelicProvider(config: NewRelicConfig, ctx: ProviderContext): 
   const accountId = Number(config.accountId);
   const limiter = new Limiter(4);
 
-  const run = async (req: ProviderRequest): Promise<ProviderAnswer> => {
+  /** One NRQL question; its result rows. */
+  const ask = async (req: ProviderRequest, range: ProviderRequest['range']): Promise<{ nrql: string; rows: unknown }> => {
     let nrql: string;
     try {
-      nrql = anchorNrql(req.query, req);
+      nrql = anchorNrql(req.query, { nowMs: req.nowMs, range });
     } catch (e) {
       throw new ProviderError(api.redact(`${api.label}: ${(e as Error).message}`));
     }
@@ -167,10 +176,24 @@ export function newrelicProvider(config: NewRelicConfig, ctx: ProviderContext): 
     if (!nrqlResult || typeof nrqlResult !== 'object') {
       throw new ProviderError(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${snippet(res.text)}` : ''}`));
     }
+    return { nrql, rows: nrqlResult.results };
+  };
+
+  const run = async (req: ProviderRequest): Promise<ProviderAnswer> => {
+    // A window of more than 366 buckets (calibrate reads days) is asked in consecutive parts.
+    const parts = req.range ? splitRange(req.range, MAX_BUCKETS) : [null];
+    const rows: unknown[] = [];
+    let nrql = '';
+    for (const range of parts) {
+      const part = await ask(req, range);
+      if (!Array.isArray(part.rows)) throw new ProviderError(api.redact(`${api.label}: nrql.results is not a list`));
+      rows.push(...(part.rows as unknown[]));
+      nrql ||= part.nrql;
+    }
     try {
-      const answer = interpretPoints(resultsToSeries(nrqlResult.results, req.gate.select, req.nowMs, req.range !== null), req, AGGREGATE_HINT);
+      const answer = interpretPoints(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null), req, AGGREGATE_HINT);
       if (answer.noDataReason) answer.noDataReason = api.redact(answer.noDataReason);
-      return { ...answer, detail: { ...(answer.detail ?? {}), nrql } };
+      return { ...answer, detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
     } catch (e) {
       if (e instanceof ProviderError) throw new ProviderError(api.redact(`${api.label}: ${e.message}`));
       throw e;

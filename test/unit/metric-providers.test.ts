@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { cloudwatchPeriod, metricDataQuery, resultsToSeries as cloudwatchSeries } from '../../src/providers/cloudwatch.js';
 import { datadogBaseUrl, parseDatadogQuery, parseTimeseries, rateLimitWaitMs, timeseriesBody } from '../../src/providers/datadog.js';
-import { anchorNrql, column, MAX_BUCKETS, resultsToSeries as nrqlSeries } from '../../src/providers/newrelic.js';
+import { anchorNrql, column, MAX_BUCKETS, resultsToSeries as nrqlSeries, splitRange } from '../../src/providers/newrelic.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { configText, gateResult, runGates } from '../servers/gates.js';
-import { scenarioTable, startDatadogStandin, type Standin } from '../servers/metric-standins.js';
+import { scenarioTable, startDatadogStandin, startNewRelicStandin, type Standin } from '../servers/metric-standins.js';
 import { NOW, NOW_S } from '../support/fixtures.js';
 
 describe('datadog queries', () => {
@@ -121,6 +121,11 @@ describe('newrelic NRQL', () => {
     expect(() => anchorNrql(nrql, { nowMs: 1e12, range })).toThrow(message);
   });
 
+  it('a longer window is asked in parts of at most 366 buckets, edge to edge', () => {
+    const parts = splitRange({ startMs: 0, endMs: 1000 * 15_000, stepMs: 15_000 }, MAX_BUCKETS);
+    expect(parts.map((p) => [p.startMs / 15_000, p.endMs / 15_000])).toEqual([[0, 366], [366, 732], [732, 1000]]);
+  });
+
   it('a column by name, dots inside names included (percentile.duration.95)', () => {
     const row = { 'percentile.duration': { '95': 0.42, '99': 0.9 }, count: 3 };
     expect(column(row, 'percentile.duration.95')).toBe(0.42);
@@ -140,6 +145,29 @@ describe('newrelic NRQL', () => {
     ]);
     expect(() => nrqlSeries([{ count: 1, sum: 2 }], null, 0, false)).toThrow(/columns count, sum: set select/);
     expect(nrqlSeries([{ count: 1, sum: 2 }], 'sum', 5_000, false)).toEqual([{ labels: {}, points: [[5, 2]] }]);
+  });
+});
+
+describe('newrelic windows longer than one TIMESERIES', () => {
+  let standin: Standin;
+  beforeAll(async () => {
+    standin = await startNewRelicStandin({ table: scenarioTable(NOW_S), apiKey: 'NRAK-unit', accountId: 5, queries: { 'SELECT average(errorRatio) FROM Metric': { entry: 'error_ratio', column: 'average.errorRatio' } } });
+  });
+  afterAll(() => standin.stop());
+
+  it('4 hours at 30s (480 buckets) is read in two NRQL questions, every bucket once', async () => {
+    const r = await runGates(
+      configText(`nr: { type: newrelic, url: "${standin.url}/graphql", accountId: 5, apiKey: NRAK-unit }`, '- { name: g, provider: nr, query: "SELECT average(errorRatio) FROM Metric", pass: "< 0.01", over: 4h, step: 30s }'),
+      { nowMs: NOW },
+    );
+    const g = gateResult(r, 'g');
+    expect(g.status, g.reason).toBe('pass');
+    expect(g.samples).toBe(480);
+    const asked = standin.requests.map((q) => (q.body as { variables: { nrql: string } }).variables.nrql);
+    expect(asked).toEqual([
+      `SELECT average(errorRatio) FROM Metric SINCE ${NOW - 4 * 3_600_000} UNTIL ${NOW - 4 * 3_600_000 + 366 * 30_000} TIMESERIES 30 seconds`,
+      `SELECT average(errorRatio) FROM Metric SINCE ${NOW - 4 * 3_600_000 + 366 * 30_000} UNTIL ${NOW} TIMESERIES 30 seconds`,
+    ]);
   });
 });
 
