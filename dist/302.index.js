@@ -566,8 +566,8 @@ async function writeCalibration(dir, c, config) {
 
 // EXTERNAL MODULE: ./lib/action/constants.js
 var constants = __webpack_require__(3895);
-// EXTERNAL MODULE: ./lib/action/workflow-commands.js + 1 modules
-var workflow_commands = __webpack_require__(424);
+// EXTERNAL MODULE: ./lib/action/workflow-commands.js
+var workflow_commands = __webpack_require__(4988);
 ;// CONCATENATED MODULE: ./lib/action/calibrate.js
 
 

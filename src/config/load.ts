@@ -41,15 +41,18 @@ export interface Config {
 /** Providers every run has without an entry in `providers`. */
 export const BUILTIN_PROVIDERS: Record<string, ProviderConfig> = { github: { type: 'github' } };
 
+/** Providers whose queries answer with time series (labelled, possibly several). */
+const METRIC_STORES = ['prometheus', 'datadog', 'cloudwatch', 'newrelic'];
+
 const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = {
-  reduce: ['prometheus'],
-  staleAfter: ['prometheus'],
+  reduce: METRIC_STORES,
+  staleAfter: METRIC_STORES,
   activeFor: ['alertmanager'],
-  select: ['http', 'postgres'],
+  select: ['http', 'postgres', 'newrelic'],
   approvals: ['github'],
   checklist: ['github'],
   // A comparison needs a series from each side; alertmanager and github answer with a count.
-  compare: ['prometheus', 'postgres', 'http', 'file'],
+  compare: [...METRIC_STORES, 'postgres', 'http', 'file'],
 };
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
@@ -214,7 +217,11 @@ function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssu
           out.push({ path: formatPath([...issue.path, 'type']), message: `unknown type ${JSON.stringify(got.type)}; ${issue.message}` });
         } else if (issue.errors.length > 0) {
           // Report the branch that got furthest: for a condition, the string branch's message.
-          const best = issue.errors.find((branch) => branch.some((i) => i.code === 'custom')) ?? issue.errors[0]!;
+          // Else the branch of the value's own kind (a mapping's fields, not "expected string").
+          const best =
+            issue.errors.find((branch) => branch.some((i) => i.code === 'custom')) ??
+            issue.errors.find((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0)) ??
+            issue.errors[0]!;
           out.push(...zodIssues(best.map((i) => ({ ...i, path: [...issue.path, ...i.path] })) as z.core.$ZodIssue[], input));
         } else {
           out.push({ path, message: issue.message });
@@ -273,6 +280,11 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     for (const [field, types] of Object.entries(PROVIDER_ONLY_FIELDS)) {
       if ((g as Record<string, unknown>)[field] !== undefined && type && !types.includes(type)) {
         issues.push({ path: at(field), message: `only valid for ${types.join('/')} providers; "${g.provider}" is ${type}` });
+      }
+    }
+    for (const key of ['query', 'baseline'] as const) {
+      if (typeof g[key] === 'object' && type && type !== 'cloudwatch') {
+        issues.push({ path: at(key), message: `a MetricStat mapping is a cloudwatch query; "${g.provider}" is ${type}: write the query as text` });
       }
     }
     const special = g.approvals !== undefined || g.checklist !== undefined;
@@ -345,6 +357,14 @@ function crossCheckPartial(value: unknown, known: readonly ConfigIssue[]): Confi
   return found.filter((c) => !known.some((k) => within(c.path, k.path) || within(k.path, c.path)));
 }
 
+/** A gate's query as the text the provider reads: a cloudwatch MetricStat as canonical JSON. */
+function queryText(q: RawConfig['gates'][number]['query']): string | null {
+  if (q === undefined) return null;
+  if (typeof q === 'string') return q;
+  const { namespace, metric, dimensions, stat, period } = q;
+  return JSON.stringify({ namespace, metric, ...(dimensions ? { dimensions } : {}), stat, ...(period !== undefined ? { period } : {}) });
+}
+
 function ms(d: string | undefined): number | null {
   return d === undefined ? null : parseDuration(d);
 }
@@ -372,6 +392,9 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
   const secrets = new Set(envSecrets);
   for (const p of [...Object.values(cfg.providers), ...(cfg.state ? [cfg.state] : [])]) {
     if ('basicAuth' in p && p.basicAuth) secrets.add(p.basicAuth.password);
+    // Datadog and New Relic keys, even when written in the file instead of read from ${VAR}.
+    if ('apiKey' in p && p.apiKey) secrets.add(p.apiKey);
+    if ('appKey' in p && p.appKey) secrets.add(p.appKey);
     if ('url' in p && p.url) {
       const pw = urlPassword(p.url);
       if (pw) for (const form of passwordForms(pw)) secrets.add(form);
@@ -395,8 +418,8 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     name: g.name,
     provider: g.provider,
     providerType: providers[g.provider]!.type,
-    query: g.query ?? null,
-    baseline: g.baseline ?? null,
+    query: queryText(g.query),
+    baseline: queryText(g.baseline),
     pass: conditions(g.pass),
     thresholds: Object.fromEntries(Object.entries(g.thresholds ?? {}).map(([k, v]) => [k, conditions(v)!])),
     appliesTo: g.appliesTo ?? null,

@@ -134,6 +134,43 @@ const fileProvider = obj({
 });
 const githubProvider = obj({ type: z.literal('github') });
 
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'ddog-gov.com',
+  'us2.ddog-gov.com',
+] as const;
+const datadogProvider = obj({
+  type: z.literal('datadog'),
+  site: z.enum(DATADOG_SITES).optional().describe('The Datadog site of the organisation (default datadoghq.com).'),
+  url: httpUrl.optional().describe('The API root instead of https://api.<site> (a proxy, a stand-in).'),
+  apiKey: z.string().min(1).describe('Sent as DD-API-KEY.'),
+  appKey: z.string().min(1).describe('Sent as DD-APPLICATION-KEY (needs the timeseries_query scope).'),
+  timeout: duration.optional(),
+  retries: retries.optional(),
+});
+const cloudwatchProvider = obj({
+  type: z.literal('cloudwatch'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like "eu-central-1"'),
+  endpoint: httpUrl.optional().describe('The CloudWatch endpoint instead of the region\'s (a VPC endpoint, LocalStack).'),
+  timeout: duration.optional(),
+  retries: retries.optional(),
+});
+const newrelicProvider = obj({
+  type: z.literal('newrelic'),
+  accountId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'expected a numeric account id')]),
+  apiKey: z.string().min(1).describe('A User key, sent as API-Key.'),
+  region: z.enum(['US', 'EU']).optional().describe('The data centre of the account (default US).'),
+  url: httpUrl.optional().describe('The NerdGraph endpoint instead of the region\'s (a proxy, a stand-in).'),
+  timeout: duration.optional(),
+  retries: retries.optional(),
+});
+
 export const providerSchema = z.discriminatedUnion('type', [
   prometheusProvider,
   alertmanagerProvider,
@@ -141,7 +178,25 @@ export const providerSchema = z.discriminatedUnion('type', [
   httpProvider,
   fileProvider,
   githubProvider,
+  datadogProvider,
+  cloudwatchProvider,
+  newrelicProvider,
 ]);
+
+/** cloudwatch: one metric, read with one statistic per period (CloudWatch's MetricStat). */
+export const metricStatSchema = obj({
+  namespace: z.string().min(1),
+  metric: z.string().min(1),
+  dimensions: z.record(z.string(), z.string()).optional(),
+  stat: z.string().min(1).describe('Average, Sum, Minimum, Maximum, SampleCount, p99, tm90, …'),
+  period: z
+    .number()
+    .int()
+    .refine((p) => [1, 5, 10, 30].includes(p) || (p > 0 && p % 60 === 0), { message: 'expected 1, 5, 10, 30 or a multiple of 60 (seconds)' })
+    .optional()
+    .describe('Seconds per datapoint; default the gate\'s step (60 without `over`).'),
+}).describe('cloudwatch: a MetricStat instead of a metric-math expression.');
+const queryText = z.union([z.string().min(1), metricStatSchema]);
 
 const approvals = obj({
   min: z.number().int().min(1),
@@ -165,8 +220,8 @@ const compare = obj({
 export const gateSchema = obj({
   name: z.string().min(1).max(200),
   provider: z.string().min(1),
-  query: z.string().min(1).optional(),
-  baseline: z.string().min(1).optional().describe('A query for the baseline value that relative conditions (+N%/-N%) compare against.'),
+  query: queryText.optional(),
+  baseline: queryText.optional().describe('A query for the baseline value that relative conditions (+N%/-N%) compare against.'),
   pass: condition.optional(),
   thresholds: z.record(z.string(), condition).optional().describe('Per target stage: replaces `pass` when promoting to that stage.'),
   appliesTo: z.array(z.string()).min(1).optional().describe('Target stages this gate applies to; default all.'),
@@ -176,9 +231,9 @@ export const gateSchema = obj({
   over: duration.optional().describe('Every sample in this window must hold (a range query).'),
   failAfter: duration.optional().describe('Within `over`, only an unbroken violation at least this long fails.'),
   step: duration.optional().describe('Range-query resolution; default over/120, at least 15s.'),
-  select: z.string().min(1).optional().describe('http: dotted path into the JSON body; postgres: the column.'),
-  reduce: z.enum(['max', 'min', 'avg', 'sum']).optional().describe('prometheus: how several series become one.'),
-  staleAfter: duration.optional().describe('prometheus: the newest sample older than this is no data (default 5m).'),
+  select: z.string().min(1).optional().describe('http: dotted path into the JSON body; postgres: the column; newrelic: the result column.'),
+  reduce: z.enum(['max', 'min', 'avg', 'sum']).optional().describe('prometheus, datadog, cloudwatch, newrelic: how several series become one.'),
+  staleAfter: duration.optional().describe('prometheus, datadog, cloudwatch, newrelic: the newest sample older than this is no data (default 5m).'),
   activeFor: duration.optional().describe('alertmanager: count only alerts active at least this long.'),
   approvals: approvals.optional(),
   checklist: z.array(z.string().min(1)).min(1).optional(),
@@ -259,6 +314,7 @@ export type RawConfig = z.infer<typeof configSchema>;
 export type GateConfig = z.infer<typeof gateSchema>;
 export type CompareConfig = z.infer<typeof compare>;
 export type ProviderConfig = z.infer<typeof providerSchema>;
+export type MetricStatConfig = z.infer<typeof metricStatSchema>;
 export type StateConfig = z.infer<typeof stateSchema>;
 export type NotifyTargetConfig = z.infer<typeof notifyTarget>;
 export type ApplyConfig = z.infer<typeof apply>;

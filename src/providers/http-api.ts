@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { httpRequest, HttpRequestError, withCredentials } from './http-request.js';
+import { httpRequest, HttpRequestError, withCredentials, type HttpRequest } from './http-request.js';
 import { ProviderError, type ProviderContext } from './types.js';
 
 /** Connection settings shared by the Prometheus and Alertmanager providers. */
@@ -102,19 +102,30 @@ export class HttpApi {
    * oversized answers; any status (retryable ones after the retries) is returned to the caller,
    * which knows the API's error format.
    */
-  async request(path: string, params: URLSearchParams, signal: AbortSignal, opts: { form?: boolean; what: string }): Promise<ApiResponse> {
+  async request(
+    path: string,
+    params: URLSearchParams,
+    signal: AbortSignal,
+    opts: { form?: boolean; json?: unknown; what: string; retryAfterOf?: HttpRequest['retryAfterOf']; maxRetryAfterMs?: number },
+  ): Promise<ApiResponse> {
     const url = new URL(path.replace(/^\//, ''), this.base);
     const headers = { ...this.headers };
     let body: string | undefined;
     let method = 'GET';
-    if (opts.form) {
+    if (opts.json !== undefined) {
+      // JSON APIs (Datadog, NerdGraph): the parameters stay in the URL, the question in the body.
+      method = 'POST';
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(opts.json);
+      url.search = params.toString();
+    } else if (opts.form) {
       method = 'POST';
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       body = params.toString();
     } else {
       url.search = params.toString();
     }
-    const shown = `${method} ${url.pathname}${opts.form ? ' (form)' : ''} ${opts.what}`;
+    const shown = `${method} ${url.pathname}${opts.form && opts.json === undefined ? ' (form)' : ''} ${opts.what}`;
     let res;
     try {
       res = await httpRequest({
@@ -124,7 +135,8 @@ export class HttpApi {
         body,
         signal,
         retries: this.retries,
-        maxRetryAfterMs: RETRY_AFTER_CAP_MS,
+        maxRetryAfterMs: opts.maxRetryAfterMs ?? RETRY_AFTER_CAP_MS,
+        ...(opts.retryAfterOf ? { retryAfterOf: opts.retryAfterOf } : {}),
         fetch: await this.fetcher(),
         onAttempt: ({ attempt, status, error, elapsedMs }) =>
           this.ctx.logger.debug(

@@ -21,6 +21,8 @@ export interface HttpRequest {
   maxBytes?: number;
   /** A longer Retry-After is not waited for: the answer is returned as it is. */
   maxRetryAfterMs?: number;
+  /** How long a 429/503 asks to wait, when the API says it in its own header (Datadog's X-RateLimit-Reset); default Retry-After. */
+  retryAfterOf?: (status: number, headers: Headers, nowMs: number) => number | null;
   fetch: typeof fetch;
   /** Told about every attempt (for debug logs): its HTTP status or its network error. */
   onAttempt?: (attempt: { attempt: number; status: number | null; error: string | null; elapsedMs: number }) => void;
@@ -237,7 +239,10 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     clearTimeout(timer);
     req.onAttempt?.({ attempt: attempts, status: res.status, error: null, elapsedMs: Date.now() - started });
     if (!last && isRetryableStatus(res.status)) {
-      const asked = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after'), Date.now()) : null;
+      const asked =
+        res.status === 429 || res.status === 503
+          ? (req.retryAfterOf ?? ((_, h, now) => parseRetryAfter(h.get('retry-after'), now)))(res.status, res.headers, Date.now())
+          : null;
       if (asked === null || asked <= maxRetryAfter) {
         await sleep(asked ?? backoffMs(attempt, random), req.signal).catch(() => {
           throw new HttpRequestError(`cancelled (timeout or deadline) while waiting to retry after HTTP ${res.status}`, attempts, 'cancelled');

@@ -10,7 +10,7 @@ import { httpProvider } from './http.js';
 import { postgresProvider } from './postgres.js';
 import { prometheusProvider } from './prometheus.js';
 import { alertmanagerProvider } from './alertmanager.js';
-import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
+import { lazyFactory, ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
 
 export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
 
@@ -21,6 +21,10 @@ export const defaultFactories: ProviderFactories = {
   http: httpProvider as ProviderFactory<never>,
   prometheus: prometheusProvider as ProviderFactory<never>,
   alertmanager: alertmanagerProvider as ProviderFactory<never>,
+  // Loaded only when a config uses them: a run without them neither parses nor starts their code.
+  datadog: lazyFactory(async () => (await import('./datadog.js')).datadogProvider) as ProviderFactory<never>,
+  cloudwatch: lazyFactory(async () => (await import('./cloudwatch.js')).cloudwatchProvider) as ProviderFactory<never>,
+  newrelic: lazyFactory(async () => (await import('./newrelic.js')).newrelicProvider) as ProviderFactory<never>,
 };
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -40,6 +44,8 @@ export interface CollectOptions {
   concurrency?: number | null;
   /** Wall-clock instant (ms) after which unanswered gates are given up. */
   deadlineAt?: number | null;
+  /** The environment credential chains read (cloudwatch); default process.env. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface Collection {
@@ -120,6 +126,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
       redactor: opts.redactor,
       fetch: opts.fetch ?? globalThis.fetch,
       defaultTimeoutMs: fallbackTimeout,
+      ...(opts.env ? { env: opts.env } : {}),
     };
     try {
       return await (factory as ProviderFactory)(config, ctx);

@@ -118,7 +118,12 @@ const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z'
  * result, only NaN/±Inf, or the newest sample older than `staleAfter`. More than one series is
  * an error naming them unless the gate sets `reduce`.
  */
-export function interpretResult(result: QueryResult, gate: Pick<Gate, 'reduce' | 'staleAfterMs'>, nowMs: number): ProviderAnswer {
+export function interpretResult(
+  result: QueryResult,
+  gate: Pick<Gate, 'reduce' | 'staleAfterMs'>,
+  nowMs: number,
+  aggregateHint = 'aggregate them in PromQL (sum, max, …)',
+): ProviderAnswer {
   const listed = result.series.slice(0, MAX_LISTED_SERIES).map((s) => labelsText(s.labels));
   const more = result.series.length > MAX_LISTED_SERIES ? ` and ${result.series.length - MAX_LISTED_SERIES} more` : '';
   const detail: Record<string, unknown> = { resultType: result.resultType, seriesCount: result.series.length, series: listed };
@@ -130,7 +135,7 @@ export function interpretResult(result: QueryResult, gate: Pick<Gate, 'reduce' |
   if (nonEmpty.length > 1) {
     if (!gate.reduce) {
       throw new ProviderError(
-        `the query returned ${nonEmpty.length} series, a gate needs one: aggregate them in PromQL (sum, max, …) or set reduce: max|min|avg|sum on the gate. Series: ${listed.join(', ')}${more}`,
+        `the query returned ${nonEmpty.length} series, a gate needs one: ${aggregateHint} or set reduce: max|min|avg|sum on the gate. Series: ${listed.join(', ')}${more}`,
       );
     }
     samples = reduceSeries(nonEmpty, gate.reduce);

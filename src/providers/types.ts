@@ -48,6 +48,8 @@ export interface ProviderContext {
   fetch: typeof fetch;
   /** The default per-query timeout when the provider sets none. */
   defaultTimeoutMs: number;
+  /** Where credential chains read from (AWS_*): the process' environment unless a caller passes its own. */
+  env?: Record<string, string | undefined>;
 }
 
 /** Builds a provider; may load its client library lazily (so a run loads only what it uses). */

@@ -35,7 +35,10 @@ ${gates.replace(/^/gm, '  ')}
  * The real path of a run minus state and reports: parse the config, collect observations from
  * the providers, decide. The rollout has been in canary_1 for 3 hours at `nowMs`.
  */
-export async function runGates(text: string, opts: { env?: Record<string, string>; nowMs: number; timeoutMs?: number; deadlineMs?: number }): Promise<GateRun> {
+export async function runGates(
+  text: string,
+  opts: { env?: Record<string, string>; nowMs: number; timeoutMs?: number; deadlineMs?: number; providerEnv?: Record<string, string> },
+): Promise<GateRun> {
   const config = parseConfig(text, 'rollout-gate.yml', opts.env ?? {});
   const logs: string[] = [];
   const logger: Logger = {
@@ -56,6 +59,7 @@ export async function runGates(text: string, opts: { env?: Record<string, string
     redactor,
     defaultTimeoutMs: opts.timeoutMs ?? 10_000,
     deadlineAt: opts.deadlineMs ? Date.now() + opts.deadlineMs : null,
+    ...(opts.providerEnv ? { env: opts.providerEnv } : {}),
   });
   const elapsedMs = Date.now() - started;
   const state: RolloutState = {

@@ -133,9 +133,9 @@ describe('config: every problem names its path and what was expected', () => {
     ['failAfter without over', yaml(gate('failAfter: 5m')), [['gates[1].failAfter', 'needs `over`']]],
     ['failAfter longer than over', yaml(gate('over: 60m, failAfter: 2h')), [['gates[1].failAfter', '2h is longer than over (60m)']]],
     ['step without over', yaml(gate('step: 30s')), [['gates[1].step', 'needs `over`']]],
-    ['reduce on a file provider', yaml(gate('reduce: max')), [['gates[1].reduce', 'only valid for prometheus providers; "m" is file']]],
+    ['reduce on a file provider', yaml(gate('reduce: max')), [['gates[1].reduce', 'only valid for prometheus/datadog/cloudwatch/newrelic providers; "m" is file']]],
     ['activeFor on a file provider', yaml(gate('activeFor: 2m')), [['gates[1].activeFor', 'only valid for alertmanager providers']]],
-    ['select on a file provider', yaml(gate('select: data.ratio')), [['gates[1].select', 'only valid for http/postgres providers']]],
+    ['select on a file provider', yaml(gate('select: data.ratio')), [['gates[1].select', 'only valid for http/postgres/newrelic providers']]],
     ['approvals on a file provider', yaml({ gates: '  - { name: g2, provider: m, approvals: { min: 1 } }' }), [['gates[1].approvals', 'only valid for github providers']]],
     ['approvals gate with a pass and a query', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, query: q, pass: "== 0" }' }), [['gates[1].query', 'not used by an approvals gate'], ['gates[1].pass', 'not used by an approvals gate']]],
     ['approvals and checklist together', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, checklist: [a] }' }), [['gates[1].checklist', 'either approvals or checklist']]],
@@ -453,8 +453,8 @@ describe('config: compare and shadow gates', () => {
   });
 
   it.each<[string, string]>([
-    ['am', 'only valid for prometheus/postgres/http/file providers; "am" is alertmanager'],
-    ['github', 'only valid for prometheus/postgres/http/file providers; "github" is github'],
+    ['am', 'only valid for prometheus/datadog/cloudwatch/newrelic/postgres/http/file providers; "am" is alertmanager'],
+    ['github', 'only valid for prometheus/datadog/cloudwatch/newrelic/postgres/http/file providers; "github" is github'],
   ])('a compare gate on %s is refused', (provider, message) => {
     expectIssues(issuesOf(yaml({ providers, gates: `  - { name: lat, provider: ${provider}, query: q, over: 30m, baseline: b, compare: {} }` })), [['gates[1].compare', message]]);
   });

@@ -1,0 +1,204 @@
+import type { ProviderConfig } from '../config/schema.js';
+import { formatDuration } from '../engine/duration.js';
+import { interpretPoints, type PointSeries } from './points.js';
+import { HttpApi, Limiter } from './http-api.js';
+import { credentialHint, snippet } from './http-request.js';
+import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
+
+type NewRelicConfig = Extract<ProviderConfig, { type: 'newrelic' }>;
+
+export const NERDGRAPH_URLS = { US: 'https://api.newrelic.com/graphql', EU: 'https://api.eu.newrelic.com/graphql' } as const;
+export const NRQL_QUERY = 'query RolloutGateNrql($accountId: Int!, $nrql: Nrql!) { actor { account(id: $accountId) { nrql(query: $nrql) { results } } } }';
+/** NRQL refuses a TIMESERIES of more buckets than this. */
+export const MAX_BUCKETS = 366;
+/** NRQL's own window when a query names none. */
+const DEFAULT_SINCE_MS = 3_600_000;
+const AGGREGATE_HINT = 'drop FACET from the NRQL';
+/** Columns that describe a row rather than measure something. */
+const ROW_KEYS = new Set(['beginTimeSeconds', 'endTimeSeconds', 'facet', 'timestamp']);
+
+const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
+
+/** The NRQL with its quoted strings blanked (same length), for finding clauses: a WHERE value may say "since". */
+const unquoted = (nrql: string) => nrql.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`]*`/g, (m) => `${m[0]}${' '.repeat(m.length - 2)}${m[0]}`);
+
+/**
+ * The NRQL to send: the gate's query anchored at `now` (SINCE/UNTIL as epoch milliseconds, so a
+ * replay with --now reads the same window), with TIMESERIES at the gate's step for `over`.
+ */
+export function anchorNrql(nrql: string, req: Pick<ProviderRequest, 'nowMs' | 'range'>): string {
+  const base = nrql.trim().replace(/;$/, '');
+  const plain = unquoted(base);
+  if (/\b(UNTIL|TIMESERIES|COMPARE\s+WITH)\b/i.test(plain)) {
+    throw new ProviderError('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
+  }
+  const since = /\bSINCE\s+(\d+)\s+(second|minute|hour|day|week)s?\s+AGO\b/i.exec(plain);
+  if (/\bSINCE\b/i.test(plain) && (!since || req.range)) {
+    throw new ProviderError(
+      req.range ? 'leave SINCE out of the NRQL of a gate with `over`: the window sets it' : 'SINCE must be relative ("SINCE 30 minutes ago") so the gate reads the window before its own time',
+    );
+  }
+  if (req.range) {
+    const { startMs, endMs, stepMs } = req.range;
+    const buckets = Math.ceil((endMs - startMs) / stepMs);
+    if (buckets > MAX_BUCKETS) {
+      throw new ProviderError(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${formatDuration(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
+    }
+    return `${base} SINCE ${Math.round(startMs)} UNTIL ${Math.round(endMs)} TIMESERIES ${Math.max(1, Math.round(stepMs / 1000))} seconds`;
+  }
+  const windowMs = since ? Number(since[1]) * UNIT_MS[since[2]!.toLowerCase()]! : DEFAULT_SINCE_MS;
+  const stripped = since ? `${base.slice(0, since.index).trimEnd()} ${base.slice(since.index + since[0].length).trimStart()}` : base;
+  return `${stripped.trim()} SINCE ${Math.round(req.nowMs - windowMs)} UNTIL ${Math.round(req.nowMs)}`;
+}
+
+/** [start, end] cut into consecutive ranges of at most `maxBuckets` steps each. */
+export function splitRange(range: NonNullable<ProviderRequest['range']>, maxBuckets: number): NonNullable<ProviderRequest['range']>[] {
+  const out: NonNullable<ProviderRequest['range']>[] = [];
+  const span = range.stepMs * maxBuckets;
+  for (let start = range.startMs; start < range.endMs; start += span) out.push({ startMs: start, endMs: Math.min(start + span, range.endMs), stepMs: range.stepMs });
+  return out.length ? out : [range];
+}
+
+/** A result column by name; a name with dots (`percentile.duration.95`) may be a column and a key inside it. */
+export function column(row: Record<string, unknown>, name: string): unknown {
+  if (Object.hasOwn(row, name)) return row[name];
+  const keys = Object.keys(row)
+    .filter((k) => name.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length);
+  for (const k of keys) {
+    const inner = row[k];
+    if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
+      const v = column(inner as Record<string, unknown>, name.slice(k.length + 1));
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}
+
+/** The measured columns of a row (a percentile's object counts as one per percentile). */
+function valueColumns(row: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(row)) {
+    if (ROW_KEYS.has(k) || typeof v === 'string' || typeof v === 'boolean') continue;
+    if (v && typeof v === 'object' && !Array.isArray(v)) for (const inner of Object.keys(v)) out.push(`${k}.${inner}`);
+    else out.push(k);
+  }
+  return out;
+}
+
+function toPoint(v: unknown, where: string): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return v;
+  throw new ProviderError(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
+}
+
+/** NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). */
+export function resultsToSeries(results: unknown, select: string | null, nowMs: number, windowed: boolean): PointSeries[] {
+  if (!Array.isArray(results)) throw new ProviderError('nrql.results is not a list');
+  const bySeries = new Map<string, PointSeries>();
+  let name = select;
+  results.forEach((raw: unknown, i) => {
+    if (!raw || typeof raw !== 'object') throw new ProviderError(`results[${i}] is not an object`);
+    const row = raw as Record<string, unknown>;
+    if (name === null) {
+      const cols = valueColumns(row);
+      if (cols.length !== 1) throw new ProviderError(`the result has ${cols.length === 0 ? 'no numeric column' : `columns ${cols.join(', ')}`}: set select on the gate to the one to read`);
+      name = cols[0]!;
+    }
+    const value = column(row, name);
+    if (value === undefined) throw new ProviderError(`the result has no column "${name}"; columns: ${valueColumns(row).join(', ') || 'none'}`);
+    const facet = row.facet;
+    const labels: Record<string, string> = facet === undefined ? {} : { facet: Array.isArray(facet) ? facet.map(String).join(', ') : String(facet) };
+    const key = JSON.stringify(labels);
+    let series = bySeries.get(key);
+    if (!series) bySeries.set(key, (series = { labels, points: [] }));
+    let ts = nowMs / 1000;
+    if (windowed) {
+      if (typeof row.endTimeSeconds !== 'number') throw new ProviderError(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
+      ts = row.endTimeSeconds;
+    }
+    series.points.push([ts, toPoint(value, `results[${i}].${name}`)]);
+  });
+  for (const s of bySeries.values()) s.points.sort((a, b) => a[0] - b[0]);
+  return [...bySeries.values()];
+}
+
+interface GraphQlAnswer {
+  data?: { actor?: { account?: { nrql?: { results?: unknown } | null } | null } | null } | null;
+  errors?: unknown;
+}
+
+function graphqlErrors(body: unknown): string | null {
+  const errors = (body as GraphQlAnswer | null)?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return null;
+  return errors
+    .map((e: unknown) => {
+      const err = (e ?? {}) as { message?: unknown; extensions?: { errorClass?: unknown } };
+      const cls = typeof err.extensions?.errorClass === 'string' ? `${err.extensions.errorClass}: ` : '';
+      return `${cls}${typeof err.message === 'string' ? err.message : JSON.stringify(e)}`;
+    })
+    .join('; ');
+}
+
+/**
+ * `type: newrelic`: NRQL through NerdGraph. An instant gate reads the query's aggregate over its
+ * SINCE window ending now; a gate with `over` adds TIMESERIES at its step. NerdGraph answers
+ * failures as HTTP 200 with `errors`: those are errors, never data.
+ */
+export function newrelicProvider(config: NewRelicConfig, ctx: ProviderContext): Provider {
+  ctx.redactor.add(config.apiKey);
+  const url = config.url ?? NERDGRAPH_URLS[config.region ?? 'US'];
+  const endpoint = new URL(url);
+  const path = endpoint.pathname.replace(/^\//, '');
+  endpoint.pathname = '/';
+  const api = new HttpApi('newrelic', { url: endpoint.toString(), headers: { 'API-Key': config.apiKey }, retries: config.retries }, ctx);
+  const accountId = Number(config.accountId);
+  const limiter = new Limiter(4);
+
+  /** One NRQL question; its result rows. */
+  const ask = async (req: ProviderRequest, range: ProviderRequest['range']): Promise<{ nrql: string; rows: unknown }> => {
+    let nrql: string;
+    try {
+      nrql = anchorNrql(req.query, { nowMs: req.nowMs, range });
+    } catch (e) {
+      throw new ProviderError(api.redact(`${api.label}: ${(e as Error).message}`));
+    }
+    const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${nrql}`;
+    const res = await api.request(path, new URLSearchParams(), req.signal, { json: { query: NRQL_QUERY, variables: { accountId, nrql } }, what });
+    const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
+    const errors = graphqlErrors(res.body);
+    if (res.status < 200 || res.status >= 300) {
+      const why = errors ?? (snippet(res.text) || 'no body');
+      throw new ProviderError(api.redact(`${api.label}: HTTP ${res.status} from /${path}${credentialHint(res.status, 'apiKey (a User key)')}: ${why}${tries}`), res.status === 429 || res.status >= 500);
+    }
+    if (errors !== null) throw new ProviderError(api.redact(`${api.label}: NerdGraph refused the query: ${errors}`));
+    const nrqlResult = (res.body as GraphQlAnswer | undefined)?.data?.actor?.account?.nrql;
+    if (!nrqlResult || typeof nrqlResult !== 'object') {
+      throw new ProviderError(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${snippet(res.text)}` : ''}`));
+    }
+    return { nrql, rows: nrqlResult.results };
+  };
+
+  const run = async (req: ProviderRequest): Promise<ProviderAnswer> => {
+    // A window of more than 366 buckets (calibrate reads days) is asked in consecutive parts.
+    const parts = req.range ? splitRange(req.range, MAX_BUCKETS) : [null];
+    const rows: unknown[] = [];
+    let nrql = '';
+    for (const range of parts) {
+      const part = await ask(req, range);
+      if (!Array.isArray(part.rows)) throw new ProviderError(api.redact(`${api.label}: nrql.results is not a list`));
+      rows.push(...(part.rows as unknown[]));
+      nrql ||= part.nrql;
+    }
+    try {
+      const answer = interpretPoints(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null), req, AGGREGATE_HINT);
+      if (answer.noDataReason) answer.noDataReason = api.redact(answer.noDataReason);
+      return { ...answer, detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
+    } catch (e) {
+      if (e instanceof ProviderError) throw new ProviderError(api.redact(`${api.label}: ${e.message}`));
+      throw e;
+    }
+  };
+
+  return { query: (req) => limiter.run(() => run(req)), close: () => api.close() };
+}
