@@ -132,7 +132,7 @@ describe('bounded and retried, never throwing', () => {
     expect(hits.get('/flaky/x')).toBe(3);
   });
 
-  it('500 every time: a failed outcome after 3 attempts, naming the status', async () => {
+  it('[fault] 500 every time: a failed outcome after 3 attempts, naming the status', async () => {
     const [o] = await notifyAll([target('slack', '/always-500/services/T/B/XXXXXXXX')], sampleEvent(), opts({ sleep: noSleep }));
     expect(o).toMatchObject({ ok: false, attempts: 3 });
     expect(o!.error).toMatch(/HTTP 500.*after 3 attempts/);
@@ -153,7 +153,7 @@ describe('bounded and retried, never throwing', () => {
     expect(o!.error).toMatch(/HTTP 429 \(asked to retry after 3600, beyond the 10 s bound\)/);
   });
 
-  it('429 on every attempt: a failed outcome after 3 attempts, each Retry-After waited for', async () => {
+  it('[fault] 429 on every attempt: a failed outcome after 3 attempts, each Retry-After waited for', async () => {
     const waits: number[] = [];
     const [o] = await notifyAll([target('webhook', '/throttled-always/x')], sampleEvent(), opts({ sleep: async (ms) => void waits.push(ms) }));
     expect(o).toMatchObject({ ok: false, attempts: 3, error: 'HTTP 429: no (429) (after 3 attempts)' });
@@ -166,7 +166,7 @@ describe('bounded and retried, never throwing', () => {
     expect(o!.error).toContain('HTTP 400: no (400)');
   });
 
-  it('a receiver that hangs costs at most the bound: notifyAll resolves with ok=false, the other target still succeeds', async () => {
+  it('[fault] a receiver that hangs costs at most the bound: notifyAll resolves with ok=false, the other target still succeeds', async () => {
     const boundMs = 1_500;
     const started = Date.now();
     const outcomes = await notifyAll([target('slack', '/hang/services/T/B/XXXXXXXX'), target('webhook', '/ok/fine')], sampleEvent(), opts({ boundMs }));
@@ -178,7 +178,7 @@ describe('bounded and retried, never throwing', () => {
     expect(elapsed).toBeLessThan(boundMs + 2_000);
   });
 
-  it('a refused connection is retried, then a failed outcome naming the cause', async () => {
+  it('[fault] a refused connection is retried, then a failed outcome naming the cause', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
@@ -222,7 +222,7 @@ apply:
     );
   }
 
-  it('a ${VAR} webhook URL, a literal Teams sig and a token in a reason are redacted everywhere', async () => {
+  it('[secret] a ${VAR} webhook URL, a literal Teams sig and a token in a reason are redacted everywhere', async () => {
     const env = { SLACK_WEBHOOK_URL: `${base}/ok/services/${SLACK_TOKEN_PATH}`, HOOK_SECRET: 'hook-secret-123456', FLAGS_API: `${base}/apply-ok`, FLAGS_TOKEN: TOKEN };
     const cfg = loaded(env);
     const redactor = new Redactor(cfg.secrets);
@@ -240,7 +240,7 @@ apply:
     expect(hook.headers[SIGNATURE_HEADER.toLowerCase()]).toBe(`sha256=${createHmac('sha256', 'hook-secret-123456').update(hook.body).digest('hex')}`);
   });
 
-  it('apply sends the configured header, and a failed apply names the URL without its secrets', async () => {
+  it('[secret] apply sends the configured header, and a failed apply names the URL without its secrets', async () => {
     const env = { SLACK_WEBHOOK_URL: `${base}/ok/s/x/y`, HOOK_SECRET: 'hook-secret-123456', FLAGS_API: `${base}/forbidden`, FLAGS_TOKEN: TOKEN };
     const cfg = loaded(env);
     const redactor = new Redactor(cfg.secrets);
@@ -276,7 +276,7 @@ describe('apply', () => {
     await expect(applyStage(applyTarget('/flaky/apply'), body, aopts())).resolves.toEqual({ status: 200, attempts: 3 });
   });
 
-  it('500 three times: ApplyError naming the status and attempts', async () => {
+  it('[fault] 500 three times: ApplyError naming the status and attempts', async () => {
     const e = (await applyStage(applyTarget('/always-500/apply'), body, aopts()).catch((x: unknown) => x)) as ApplyError;
     expect(e).toBeInstanceOf(ApplyError);
     expect(e.message).toBe(`apply: PUT 127.0.0.1:${new URL(base).port}/always-500/apply answered HTTP 500: no (500) (after 3 attempts)`);
@@ -294,7 +294,7 @@ describe('apply', () => {
     expect(received[0]!.headers.authorization).toBe(`Basic ${Buffer.from('deploy:pa55word-xyz').toString('base64')}`);
   });
 
-  it('a hanging receiver: ApplyError within the timeout', async () => {
+  it('[fault] a hanging receiver: ApplyError within the timeout', async () => {
     const started = Date.now();
     const e = (await applyStage(applyTarget('/hang/apply', { timeoutMs: 1_000 }), body, aopts()).catch((x: unknown) => x)) as ApplyError;
     expect(e).toBeInstanceOf(ApplyError);

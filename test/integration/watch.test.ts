@@ -225,7 +225,7 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
     expect(stateOf(reportOnly)).toMatchObject({ stage: 'canary_10', paused: null, history: [] });
   });
 
-  it('CLI: two watches at once roll back once (the second re-reads and finds the new stage warming up)', async () => {
+  it('[race] CLI: two watches at once roll back once (the second re-reads and finds the new stage warming up)', async () => {
     const dir = workspace('canary_10', fx.endMs - 60 * M);
     const [a, b] = await Promise.all([
       cli(dir, 'critical', ['watch', '--now', at(-10 * M), '--json']),
@@ -303,7 +303,7 @@ apply:
     }
     const secretsIn = (text: string) => [SLACK_TOKEN, HOOK_SECRET, FLAGS_TOKEN, 'slacksecretpart42'].filter((x) => text.includes(x));
 
-    it('a watch rollback applies the previous stage, then notifies Slack, Teams and the signed webhook; the next watch stays quiet', async () => {
+    it('[secret] a watch rollback applies the previous stage, then notifies Slack, Teams and the signed webhook (no secret in any payload); the next watch stays quiet', async () => {
       reset();
       const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
       const r = await run(dir, 'critical', ['watch', '--now', at(-10 * M)]);
@@ -337,7 +337,7 @@ apply:
       expect(seen).toEqual([]);
     });
 
-    it('receivers that answer 500 or hang cost at most their bound and change neither the decision nor the exit code', async () => {
+    it('[fault] receivers that answer 500 or hang cost at most their bound and change neither the decision nor the exit code', async () => {
       reset();
       const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
       mode = '500';
@@ -361,7 +361,7 @@ apply:
       expect(hung.err).toContain('failed');
     }, 30_000);
 
-    it('a failing apply on promote leaves the state unchanged and exits 1 naming the URL without its secrets', async () => {
+    it('[fault] a failing apply on promote leaves the state unchanged and exits 1 naming the URL without its secrets', async () => {
       reset();
       const dir = notifyWorkspace('canary_10', fx.endMs - 120 * M);
       applyMode = '403';
@@ -385,7 +385,7 @@ apply:
       expect(JSON.parse(seen.find((q) => q.path === '/hook')!.body)).toMatchObject({ decision: 'PROCEED', stateChanged: true, from: 'canary_10', to: 'full' });
     });
 
-    it('a failing apply on rollback: the rollback stands, the run exits 1, and the notification says so', async () => {
+    it('[fault] a failing apply on rollback: the rollback stands, the run exits 1, and the notification says so', async () => {
       reset();
       const dir = notifyWorkspace('canary_10', fx.endMs - 60 * M);
       applyMode = '500';
@@ -482,7 +482,7 @@ apply:
       expect(log.map((l: { command: string; decision: string }) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
     });
 
-    it("two watches at once on one ledger roll back once: the ledger's compare-and-swap makes the race harmless", async () => {
+    it("[race] two watches at once on one ledger roll back once: the ledger's compare-and-swap makes the race harmless", async () => {
       const { repo, dir } = ledgerRepo('watch-race', 'canary_10', Date.now() - 40 * M);
       const runs = await Promise.all([0, 1].map(() => action(dir, repo.name, 'critical', { command: 'watch', 'fail-on': 'never' })));
       expect(runs.map((r) => r.code)).toEqual([0, 0]);
