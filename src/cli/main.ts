@@ -190,7 +190,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const shown: Config = { ...config, file: configFile, deadlineMs };
     for (const s of config.secrets) redactor.add(s);
     if (command === 'validate') {
-      io.stdout(renderPlan(shown));
+      io.stdout(redactor.redact(renderPlan(shown)));
       return EXIT.ok;
     }
     let nowMs = Date.now();
@@ -271,6 +271,9 @@ export function renderPlan(config: Config): string {
   if (p.windows.length) ramp.push(`${p.windows.length} release window${p.windows.length === 1 ? '' : 's'}`);
   if (p.freezes.length) ramp.push(`${p.freezes.length} freeze${p.freezes.length === 1 ? '' : 's'}`);
   lines.push(`  ramp: ${ramp.join(', ')}`);
+  lines.push(`  watch: a failing critical gate → ${config.watch.onCritical}, a failing major gate → ${config.watch.onMajor}`);
+  if (config.notify.length) lines.push(`  notify: ${config.notify.map((n) => `${n.type} on ${n.on.join(', ')}`).join('; ')}`);
+  if (config.apply) lines.push(`  apply: ${config.apply.method} on every promotion and rollback`);
   for (let i = 0; i < p.stages.length; i++) {
     const to = p.stages[i]!;
     const from = i === 0 ? '(not started)' : p.stages[i - 1]!.name;

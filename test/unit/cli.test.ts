@@ -208,6 +208,25 @@ describe('rollout-gate CLI', () => {
     expect(r.out).toMatch(/canary_10 → canary_50: 8 gates/);
     expect(r.out).toMatch(/canary_1 → canary_10: 7 gates/);
     expect(r.out).toContain('major    error_rate [metrics] < 0.005 over 30m');
+    expect(r.out).toContain('  watch: a failing critical gate → rollback, a failing major gate → pause');
+    expect(r.out).not.toContain('notify:');
+  });
+
+  it('validate names the watch policy, the notifications and apply, and no secret', async () => {
+    const { dir, env } = setup();
+    const config = join(dir, 'notify.yml');
+    writeFileSync(config, `${readFileSync(DEMO_CONFIG, 'utf8')}watch: { onCritical: rollback-and-kill, onMajor: report }
+notify:
+  - { type: slack, url: "https://hooks.slack.com/services/\${SLACK_PATH}" }
+  - { type: webhook, url: "https://hooks.internal/rollout", secret: "\${HOOK_SECRET}", on: [HOLD, ROLLBACK] }
+apply: { url: "https://flags.internal/rollouts/chat", headers: { Authorization: "Bearer \${FLAGS_TOKEN}" } }
+`);
+    const r = await cli(['validate', '--config', config], { ...env, SLACK_PATH: 'T1/B2/slack-secret-path', HOOK_SECRET: 'hook-secret-1', FLAGS_TOKEN: 'flags-token-1' });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('  watch: a failing critical gate → rollback-and-kill, a failing major gate → report');
+    expect(r.out).toContain('  notify: slack on ROLLBACK, state-change; webhook on HOLD, ROLLBACK');
+    expect(r.out).toContain('  apply: PUT on every promotion and rollback');
+    for (const secret of ['slack-secret-path', 'hook-secret-1', 'flags-token-1']) expect(r.out + r.err).not.toContain(secret);
   });
 
   it.each([
