@@ -22,8 +22,14 @@ describe('the documented configuration examples load', () => {
   });
 
   it('the main configuration example', () => {
-    const cfg = parseConfig(blockAfter(page('docs/configuration.md'), '# Configuration'), 'configuration.yml', { PROMETHEUS_URL: 'http://127.0.0.1:9090', PROMETHEUS_TOKEN: 't' });
+    const cfg = parseConfig(blockAfter(page('docs/configuration.md'), '# Configuration'), 'configuration.yml', {
+      PROMETHEUS_URL: 'http://127.0.0.1:9090', PROMETHEUS_TOKEN: 't', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', FLAGS_API: 'https://flags.internal', FLAGS_TOKEN: 'f',
+    });
     expect(cfg.charts).toBe('mermaid');
+    expect(cfg.watch).toEqual({ onCritical: 'rollback', onMajor: 'pause' });
+    expect(cfg.notify.map((n) => n.type)).toEqual(['slack']);
+    expect(cfg.apply).toMatchObject({ method: 'PUT', url: 'https://flags.internal/rollouts/chat' });
+    expect(cfg.rollout.stages[0]!.flags).toEqual({ newComposer: true });
     expect(cfg.gates.map((g) => g.name)).toEqual(['error_rate', 'ttfv_p95_ms']);
   });
 
