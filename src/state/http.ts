@@ -96,6 +96,14 @@ export function httpStateStore(config: HttpStateConfig, opts: HttpStateOptions):
         if (res.status < 200 || res.status > 299) throw statusError('PUT', res);
         const etag = res.headers.get('etag');
         version = etag ? `etag:${etag}` : hash(text);
+        if (change.state.paused) {
+          // A service that stores only the fields it knows would drop the pause without a word.
+          const kept = await get();
+          if (!kept.state?.paused) {
+            throw new StateError(`${where}: the service accepted the PUT but its GET returns no "paused": the pause was not kept (the state service must store the whole document)`);
+          }
+          version = kept.version;
+        }
       }
       const evidencePath = await writeEvidence(evidenceRoot, change);
       return { evidencePath, commit: null, version };

@@ -223,6 +223,18 @@ describe('http provider and state against a local gates service', () => {
       expect((await store.read()).state?.paused).toEqual(pause);
     });
 
+    it('a service that drops the pause it was sent makes the pause fail, not vanish', async () => {
+      service.setState(started);
+      const store = storeOf();
+      const read = await store.read();
+      service.state.dropFields = ['paused'];
+      try {
+        await expect(store.write(change({ ...read.state!, paused: { at: '2026-11-30T10:00:00.000Z', reason: 'r', actor: null } }, read.version, 'pause-dropped'))).rejects.toThrow(/its GET returns no "paused": the pause was not kept/);
+      } finally {
+        service.state.dropFields = [];
+      }
+    });
+
     it('a wrong token is a clear StateError without the token', async () => {
       service.setState(started);
       const wrong = 'not-the-token-42';

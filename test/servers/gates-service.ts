@@ -12,7 +12,8 @@ export interface GatesService {
   /** Requests per path (without the query string), to see retries. */
   hits: Map<string, number>;
   /** The rollout state document the service holds (null: 404). */
-  state: { body: string | null; etag: string | null; useEtag: boolean };
+  /** dropFields: top-level fields a PUT loses, as a service that stores only what it knows. */
+  state: { body: string | null; etag: string | null; useEtag: boolean; dropFields: string[] };
   /** Requests as the service saw them, for header assertions. */
   requests: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[];
   /** Answers to serve for the feedback ratio and the canary diff. */
@@ -27,7 +28,7 @@ const etagOf = (body: string) => `"${createHash('sha256').update(body).digest('h
 export async function startGatesService(token: string): Promise<GatesService> {
   const hits = new Map<string, number>();
   const requests: GatesService['requests'] = [];
-  const state: GatesService['state'] = { body: null, etag: null, useEtag: true };
+  const state: GatesService['state'] = { body: null, etag: null, useEtag: true, dropFields: [] };
   const values: GatesService['values'] = { feedbackRatio: 0.86, canaryDiff: 0.04, ackSeries: [] };
   const pending = new Set<ServerResponse>();
 
@@ -108,8 +109,12 @@ export async function startGatesService(token: string): Promise<GatesService> {
             const ifNoneMatch = req.headers['if-none-match'];
             if (ifMatch !== undefined && ifMatch !== state.etag) return json(res, 412, { error: 'precondition failed' });
             if (ifNoneMatch === '*' && state.body !== null) return json(res, 412, { error: 'already exists' });
-            state.body = body;
-            state.etag = etagOf(body);
+            if (state.dropFields.length) {
+              const doc = JSON.parse(body) as Record<string, unknown>;
+              for (const f of state.dropFields) delete doc[f];
+              state.body = JSON.stringify(doc);
+            } else state.body = body;
+            state.etag = etagOf(state.body);
             res.writeHead(200, state.useEtag ? { etag: state.etag } : {});
             return res.end();
           }
