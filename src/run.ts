@@ -183,6 +183,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
   const maxAttempts = opts.maxAttempts ?? 3;
   const deadlineAt = config.deadlineMs === null ? null : Date.now() + config.deadlineMs;
   let writeError: Error | null = null;
+  /** The state whose stage `apply` moved the traffic to, when a promotion applied it. */
+  let applied: RolloutState | null = null;
 
   for (let attempt = 1; ; attempt++) {
     // A re-read after a conflict is bounded by the store alone: the run has a decision to record.
@@ -230,11 +232,23 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     // A promotion moves the traffic before the state says so: a failed apply leaves the state as it was.
     let applyError: Error | null = null;
     if (after && opts.command === 'promote' && config.apply && !opts.dryRun) {
-      applyError = await applyFor(opts, after, snapshot.reasons[0] ?? null);
-      if (applyError) {
-        snapshot.warnings.push(`${applyError.message}; the state was not changed`);
-        after = null;
+      if (applied?.stage !== after.stage) {
+        applyError = await applyFor(opts, after, snapshot.reasons[0] ?? null);
+        if (applyError) {
+          snapshot.warnings.push(`${applyError.message}; the state was not changed`);
+          after = null;
+        } else applied = after;
       }
+    } else if (applied && !opts.dryRun) {
+      // An earlier attempt of this run applied its promotion, then another run changed the state
+      // first: the traffic goes back to where the state in force says.
+      applyError = await applyFor(opts, state, `another run changed the state while this promotion to ${applied.stage} was being written`);
+      snapshot.warnings.push(
+        applyError
+          ? `${applyError.message}: apply had moved the traffic to ${applied.stage} for this promotion before another run changed the state, and it could not be put back`
+          : `apply had moved the traffic to ${applied.stage} for this promotion before another run changed the state; apply was called again with the state in force (${state.stage ?? 'no traffic'})`,
+      );
+      applied = null;
     }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
@@ -271,7 +285,8 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
           ? `rollout-gate: ${config.rollout.name} ${secretFree.command} at ${secretFree.transition.from ?? 'none'}: ${oneLine(secretFree.reasons[0] ?? '')}`
           : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
         // The ledger's status page (README.md), from what the commit will hold.
-        statusPage: (view) => opts.redactor.redact(renderStatusSection({ plan: config.rollout, ...view, nowMs: opts.nowMs })),
+        // Redacted before it is escaped and cut for the table: a secret must be found as it was written.
+        statusPage: (view) => opts.redactor.redact(renderStatusSection({ plan: config.rollout, ...opts.redactor.redactDeep(view), nowMs: opts.nowMs })),
       });
       secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
       return result({ write, writeError: null, attempts: attempt });

@@ -12,6 +12,13 @@ export interface WatchPolicy {
   onMajor: 'pause' | 'report';
 }
 
+/**
+ * For this long after a rollback, a failing critical instant gate pauses instead of rolling back
+ * again: its value may still carry the breach that caused the rollback. After it, a failing
+ * critical gate is a new incident and rolls back as usual.
+ */
+export const INSTANT_GATE_SETTLE_MS = 60 * 60_000;
+
 export const DEFAULT_WATCH_POLICY: WatchPolicy = { onCritical: 'rollback', onMajor: 'pause' };
 
 /** The state change a watch makes: none, a rollback to the previous stage, or a pause. */
@@ -101,7 +108,8 @@ export function judgeWatch(input: WatchInput): WatchDecision {
   // An instant gate has no window to clip: its value (an increase over 30m, an alert) may still
   // carry the breach that caused the rollback into this stage. Rolling back again on it would
   // walk the rollout down every stage on one incident; it freezes the rollout instead.
-  const enteredByRollback = state.lastRollbackAt !== null && state.lastRollbackAt === state.enteredAt;
+  const enteredByRollback =
+    state.lastRollbackAt !== null && state.lastRollbackAt === state.enteredAt && nowMs - Date.parse(state.lastRollbackAt) < INSTANT_GATE_SETTLE_MS;
   for (const g of gates) {
     const line = `${g.name}: ${g.reason}`;
     if (g.shadow) {

@@ -17,8 +17,11 @@ export function displayTarget(kind: NotifyType | 'apply', url: string, redactor:
     const first = u.pathname.split('/').find((s) => s !== '');
     return stripScheme(redactor.redact(`${u.origin}${first ? `/${first}` : ''}`)) + '/***';
   }
-  // An origin read from ${VAR} is redacted whole ("***/rollouts/chat"), as provider errors do.
-  return stripScheme(redactor.redact(`${u.origin}${u.pathname}`));
+  // Redacted as written, before anything is parsed or cut: a ${VAR} value is found only as the
+  // user wrote it (the URL parser lower-cases hosts, drops :443, re-encodes paths). Then the
+  // scheme, the user info, the query and the fragment are left out: "***/rollouts/chat".
+  const shown = redactor.redact(url).replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/^[^/?#]*@/, '').replace(/[?#][\s\S]*$/, '');
+  return shown || '***';
 }
 
 function stripScheme(text: string): string {

@@ -111,6 +111,9 @@ function envCredentials(env: Env): { accessKeyId: string; secretAccessKey: strin
  * A request handler for the AWS SDK that sends through our bounded, retried request (injected
  * fetch, size limit, Retry-After capped, the gate's signal): the SDK only builds and signs.
  */
+/** A request the SDK sends without an abort signal (the STS call of a web identity) gives up after this. */
+const UNSIGNALLED_TIMEOUT_MS = 30_000;
+
 function requestHandler(ctx: ProviderContext, label: string, retries: number) {
   return {
     metadata: { handlerProtocol: 'http/1.1' },
@@ -136,7 +139,8 @@ function requestHandler(ctx: ProviderContext, label: string, retries: number) {
           url: url.toString(),
           headers,
           body,
-          signal: options?.abortSignal as AbortSignal | undefined,
+          // The SDK's own calls (STS for a web identity) come without a signal: bound them anyway.
+          signal: (options?.abortSignal as AbortSignal | undefined) ?? AbortSignal.timeout(UNSIGNALLED_TIMEOUT_MS),
           retries,
           fetch: ctx.fetch,
           maxRetryAfterMs: 10_000,

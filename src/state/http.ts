@@ -4,6 +4,7 @@ import { parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
 import { credentialHint, displayUrl, httpRequest, HttpRequestError, snippet, withCredentials, type HttpResponse } from '../providers/http-request.js';
 import type { Redactor } from '../secrets.js';
+import type { RolloutState } from '../engine/model.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
@@ -71,10 +72,13 @@ export function httpStateStore(config: HttpStateConfig, opts: HttpStateOptions):
     return { state: parseStateDocument(doc, where, opts.rollout), version: etag ? `etag:${etag}` : hash(res.text), etag };
   }
 
+  /** The state of the last read, to tell a write that pauses from one that keeps a pause. */
+  let lastRead: RolloutState | null = null;
   return {
     description: where,
     async read(): Promise<StateRead> {
       const { state, version } = await get();
+      lastRead = state;
       return { state, version };
     },
     async write(change: StateWrite): Promise<WriteResult> {
@@ -96,8 +100,9 @@ export function httpStateStore(config: HttpStateConfig, opts: HttpStateOptions):
         if (res.status < 200 || res.status > 299) throw statusError('PUT', res);
         const etag = res.headers.get('etag');
         version = etag ? `etag:${etag}` : hash(text);
-        if (change.state.paused) {
+        if (change.state.paused && !lastRead?.paused) {
           // A service that stores only the fields it knows would drop the pause without a word.
+          // (Only a write that pauses checks: its PUT changed nothing else, so failing it is true.)
           const kept = await get();
           if (!kept.state?.paused) {
             throw new StateError(`${where}: the service accepted the PUT but its GET returns no "paused": the pause was not kept (the state service must store the whole document)`);

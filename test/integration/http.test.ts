@@ -235,6 +235,20 @@ describe('http provider and state against a local gates service', () => {
       }
     });
 
+    it('a write that keeps a pause it read (a rollback while paused) is not checked again: it lands and says so', async () => {
+      service.setState({ ...started, stage: 'canary_10', paused: { at: '2026-11-30T10:00:00.000Z', reason: 'r', actor: null } });
+      const store = storeOf();
+      const read = await store.read();
+      service.state.dropFields = ['paused'];
+      try {
+        const result = await store.write(change({ ...read.state!, stage: 'canary_1' }, read.version, 'rollback-while-paused'));
+        expect(result.version).not.toBeNull();
+        expect(JSON.parse(service.state.body!).stage).toBe('canary_1');
+      } finally {
+        service.state.dropFields = [];
+      }
+    });
+
     it('a wrong token is a clear StateError without the token', async () => {
       service.setState(started);
       const wrong = 'not-the-token-42';

@@ -191,6 +191,13 @@ describe('watch after a rollback', () => {
     expect(w.reasons[0]).toMatch(/not rolling back again\)$/);
   });
 
+  it('an hour after the rollback, a failing critical instant gate is a new incident: it rolls back', () => {
+    const long = state({ stage: 'canary_10', enteredAt: new Date(NOW - 48 * H).toISOString(), lastRollbackAt: new Date(NOW - 48 * H).toISOString() });
+    expect(watch(long, [[instant(), { samples: [[NOW_S, 3]] }]]).action).toMatchObject({ kind: 'rollback', to: 'canary_1' });
+    const edge = state({ stage: 'canary_10', enteredAt: new Date(NOW - 61 * M).toISOString(), lastRollbackAt: new Date(NOW - 61 * M).toISOString() });
+    expect(watch(edge, [[instant(), { samples: [[NOW_S, 3]] }]]).action.kind).toBe('rollback');
+  });
+
   it('the same instant gate on a stage entered by a promotion rolls back', () => {
     const w = watch(state({ stage: 'canary_10', lastRollbackAt: null }), [[instant(), { samples: [[NOW_S, 3]] }]]);
     expect(w.action).toMatchObject({ kind: 'rollback', to: 'canary_1' });
