@@ -77,7 +77,7 @@ function run(store: StateStore, command: Command, fetchFn: typeof globalThis.fet
 }
 
 describe('apply when the state write loses a race', () => {
-  it('a promotion applied, then a kill-switch rollback landed first: the traffic goes back to the state in force, and the run says so', async () => {
+  it('[race] a promotion applied, then a kill-switch rollback landed first: the traffic goes back to the state in force, and the run says so', async () => {
     const calls: { url: string; body: Record<string, unknown> }[] = [];
     const mem = memStore(stateOf(), (n, s) => {
       if (n === 1) {
@@ -116,7 +116,7 @@ describe('names and pages without secrets', () => {
     ['https://Hooks.Example:443/hook/OTHERTOKEN987654', 'https://Hooks.Example:443/hook/OTHERTOKEN987654'],
     ['https://flags.example/api/APPLY%20TOKEN?x=1', 'APPLY%20TOKEN'],
     ['https://user:pa55word@flags.example/api/x', 'pa55word'],
-  ])('displayTarget(%s) shows no part of the secret', (url, secret) => {
+  ])('[secret] displayTarget(%s) shows no part of the secret', (url, secret) => {
     const redactor = new Redactor([secret]);
     for (const kind of ['webhook', 'apply'] as const) {
       const shown = displayTarget(kind, url, redactor);
@@ -130,7 +130,7 @@ describe('names and pages without secrets', () => {
     expect(displayTarget('apply', 'https://flags.internal:8443/rollouts/chat?token=abc', new Redactor(['https://flags.internal:8443']))).toBe('***/rollouts/chat');
   });
 
-  it('the status page is rendered from the redacted state: a secret with Markdown characters in a pause reason never shows', async () => {
+  it('[secret] the status page is rendered from the redacted state: a secret with Markdown characters in a pause reason never shows', async () => {
     let page = '';
     const mem = memStore(stateOf());
     const store: StateStore = {
