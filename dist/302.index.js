@@ -17,8 +17,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/engine/compare.js + 4 modules
-var compare = __webpack_require__(8635);
+// EXTERNAL MODULE: ./lib/engine/compare.js + 5 modules
+var compare = __webpack_require__(1144);
 // EXTERNAL MODULE: ./lib/engine/conditions.js
 var engine_conditions = __webpack_require__(1170);
 // EXTERNAL MODULE: ./lib/engine/gates.js
@@ -371,8 +371,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 9 modules
-var run = __webpack_require__(6683);
+// EXTERNAL MODULE: ./lib/run.js + 3 modules
+var run = __webpack_require__(6851);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

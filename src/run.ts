@@ -5,7 +5,7 @@ import type { Config } from './config/load.js';
 import { decide, type ForceRequest } from './engine/decide.js';
 import { appliesTo } from './engine/gates.js';
 import { initialState, type Gate, type HistoryEntry, type RolloutState } from './engine/model.js';
-import { pauseDetail, stageIndex } from './engine/ramp.js';
+import { pauseDetail, stageIndex, trafficOf } from './engine/ramp.js';
 import { judgeWatch, watchedGates, type WatchAction } from './engine/watch.js';
 import type { Logger } from './logger.js';
 import { collectObservations, type ProviderFactories } from './providers/index.js';
@@ -14,7 +14,8 @@ import { renderGoNoGo } from './report/template.js';
 import { renderStatusSection } from './report/status-page.js';
 import { DEFAULT_GO_NO_GO_TEMPLATE } from './report/default-template.js';
 import type { Redactor } from './secrets.js';
-import { applyStage, notifyAll, notifyWarning, type NotifyEvent, type NotifyOutcome, type StateChange } from './notify/index.js';
+// The senders load only when a config has `apply` or `notify`: a run without them does not pay for them.
+import type { NotifyEvent, NotifyOutcome, StateChange } from './notify/index.js';
 import { fmt } from './engine/windows.js';
 import { StateConflictError, StateError, type StateStore, type WriteResult } from './state/types.js';
 
@@ -202,32 +203,20 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
 
     // The new state, when this run moves the rollout.
     let after: RolloutState | null = null;
+    const at = snapshot.at;
+    const history = [...state.history];
+    // A rollback by command or by a watch; a pause by command or by a watch.
+    const rollingBack = opts.command === 'rollback' || watchAction.kind === 'rollback';
+    const pauseReason = opts.command === 'pause' ? opts.reason!.trim() : watchAction.kind === 'pause' ? watchAction.reason : null;
     if (opts.command === 'promote' && snapshot.decision === 'PROCEED') {
-      after = { ...state, stage: snapshot.transition.to, enteredAt: snapshot.at, history: [...state.history] };
-    } else if (opts.command === 'rollback') {
-      after = {
-        ...state,
-        stage: snapshot.transition.to,
-        enteredAt: snapshot.at,
-        lastRollbackAt: snapshot.at,
-        killSwitch: state.killSwitch || opts.killSwitch === true,
-        history: [...state.history],
-      };
+      after = { ...state, stage: snapshot.transition.to, enteredAt: at, history };
+    } else if (rollingBack) {
+      const kill = opts.killSwitch === true || (watchAction.kind === 'rollback' && watchAction.killSwitch);
+      after = { ...state, stage: snapshot.transition.to, enteredAt: at, lastRollbackAt: at, killSwitch: state.killSwitch || kill, history };
     } else if (opts.command === 'resume') {
-      after = { ...state, killSwitch: false, paused: null, history: [...state.history] };
-    } else if (opts.command === 'pause') {
-      after = { ...state, paused: { at: snapshot.at, reason: opts.reason!.trim(), actor: opts.actor }, history: [...state.history] };
-    } else if (watchAction.kind === 'rollback') {
-      after = {
-        ...state,
-        stage: watchAction.to,
-        enteredAt: snapshot.at,
-        lastRollbackAt: snapshot.at,
-        killSwitch: state.killSwitch || watchAction.killSwitch,
-        history: [...state.history],
-      };
-    } else if (watchAction.kind === 'pause') {
-      after = { ...state, paused: { at: snapshot.at, reason: watchAction.reason, actor: opts.actor }, history: [...state.history] };
+      after = { ...state, killSwitch: false, paused: null, history };
+    } else if (pauseReason !== null) {
+      after = { ...state, paused: { at, reason: pauseReason, actor: opts.actor }, history };
     }
     // A promotion moves the traffic before the state says so: a failed apply leaves the state as it was.
     let applyError: Error | null = null;
@@ -300,7 +289,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
       secretFree.stateChanged = false;
       secretFree.evidencePath = null;
       if (opts.command === 'promote' && config.apply && after) {
-        secretFree.warnings.push(`apply already moved the traffic to ${after.stage} (${after.stage === null ? 0 : config.rollout.stages.find((st) => st.name === after!.stage)?.traffic ?? 0}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+        secretFree.warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
       }
       return result({ write: null, writeError, attempts: attempt });
     }
@@ -312,6 +301,7 @@ async function applyFor(opts: RunOptions, state: RolloutState, reason: string | 
   const apply = opts.config.apply!;
   const stage = opts.config.rollout.stages.find((s) => s.name === state.stage) ?? null;
   try {
+    const { applyStage } = await import('./notify/apply.js');
     const r = await applyStage(
       apply,
       { rollout: opts.config.rollout.name, stage: state.stage, traffic: stage?.traffic ?? 0, flags: stage?.flags ?? {}, killSwitch: state.killSwitch, reason: reason ?? '' },
@@ -369,6 +359,7 @@ async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, b
     evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,
     runUrl: s.context.runUrl,
   };
+  const { notifyAll, notifyWarning } = await import('./notify/send.js');
   result.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
   for (const o of result.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
 }
@@ -455,13 +446,11 @@ function rollbackSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
   } else {
     throw new UsageError('nothing to roll back: the rollout has not started (use the kill switch to stop it from starting)');
   }
-  const fromTraffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
-  const toIdx = stageIndex(plan, to);
   const reason = `rollback ${state.stage ?? '(not started)'} → ${to ?? '(no traffic)'}${opts.killSwitch ? ' with the kill switch engaged' : ''}${opts.reason?.trim() ? `: ${opts.reason.trim()}` : ''}`;
   return {
     ...baseSnapshot(opts, state),
     decision: 'ROLLBACK',
-    transition: { from: state.stage, to, fromTraffic, toTraffic: toIdx >= 0 ? plan.stages[toIdx]!.traffic : 0, problem: null },
+    transition: { from: state.stage, to, fromTraffic: trafficOf(plan, state.stage), toTraffic: trafficOf(plan, to), problem: null },
     ramp: [],
     gates: [],
     reasons: [reason],
@@ -513,8 +502,7 @@ function pauseSnapshot(opts: RunOptions, state: RolloutState): Snapshot {
 /** The decision fields of a run that judges no gate and does not move the rollout. */
 function stayAt(opts: RunOptions, state: RolloutState): Omit<import('./engine/decide.js').Decision, 'decision' | 'reasons'> {
   const plan = opts.config.rollout;
-  const cur = stageIndex(plan, state.stage);
-  const traffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
+  const traffic = trafficOf(plan, state.stage);
   return {
     transition: { from: state.stage, to: state.stage, fromTraffic: traffic, toTraffic: traffic, problem: null },
     ramp: [],

@@ -125,8 +125,8 @@ var report_escape = __webpack_require__(2527);
 var snapshot = __webpack_require__(1948);
 // EXTERNAL MODULE: ./lib/report/terminal.js
 var terminal = __webpack_require__(1488);
-// EXTERNAL MODULE: ./lib/run.js + 10 modules
-var run = __webpack_require__(5548);
+// EXTERNAL MODULE: ./lib/run.js + 5 modules
+var run = __webpack_require__(5854);
 ;// CONCATENATED MODULE: ./lib/backtest.js
 
 

@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/engine/compare.js + 4 modules
-var compare = __webpack_require__(8635);
+// EXTERNAL MODULE: ./lib/engine/compare.js + 5 modules
+var compare = __webpack_require__(8763);
 // EXTERNAL MODULE: ./lib/engine/conditions.js
 var engine_conditions = __webpack_require__(1170);
 // EXTERNAL MODULE: ./lib/engine/gates.js
@@ -369,8 +369,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 10 modules
-var run = __webpack_require__(5548);
+// EXTERNAL MODULE: ./lib/run.js + 5 modules
+var run = __webpack_require__(5854);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 

@@ -1,6 +1,5 @@
 import { parseDuration } from '../engine/duration.js';
-import { APPLY_TIMEOUT_MS } from '../notify/apply.js';
-import { DEFAULT_NOTIFY_ON, type ApplyTarget, type NotifyTarget } from '../notify/event.js';
+import { APPLY_TIMEOUT_MS, DEFAULT_NOTIFY_ON, type ApplyTarget, type NotifyTarget } from '../notify/event.js';
 import { urlSecrets } from '../notify/target.js';
 import type { ConfigIssue } from './errors.js';
 import type { RawConfig } from './schema.js';

@@ -54,22 +54,14 @@ export function decide(input: DecideInput): Decision {
 
   const rollback: string[] = [];
   const hold: string[] = [];
-  const warnings: string[] = [];
   for (const c of ramp) {
     if (c.ok) continue;
     (c.rule === 'kill_switch' ? rollback : hold).push(c.detail);
   }
-  for (const g of gates) {
-    const line = `${g.name}: ${g.reason}`;
-    if (g.shadow) {
-      // Reported, never decisive: what it would have done is a warning.
-      if (g.status === 'fail') warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
-      else if (g.status === 'no_data') warnings.push(`shadow gate ${g.name}: ${g.reason}`);
-    } else if (g.effect === 'rollback') rollback.push(line);
-    else if (g.effect === 'hold') hold.push(line);
-    else if (g.effect === 'warning') warnings.push(line);
-    for (const w of g.warnings) warnings.push(`${g.name}: ${w}`);
-  }
+  const verdicts = gateVerdicts(gates);
+  rollback.push(...verdicts.rollback);
+  hold.push(...verdicts.hold);
+  const warnings = verdicts.warnings;
   if (input.deadlineExceeded) hold.unshift('deadline exceeded: not every gate answered in time');
 
   let decision: DecisionKind = rollback.length ? 'ROLLBACK' : hold.length ? 'HOLD' : 'PROCEED';
@@ -94,6 +86,36 @@ export function decide(input: DecideInput): Decision {
     }
   }
   if (reasons.length === 0) reasons.push(gates.some((g) => !g.shadow && g.status !== 'skipped') ? 'every applicable gate and ramp rule passed' : 'every ramp rule passed; no gate applies');
-  const failedGates = gates.filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback')).map((g) => g.name);
-  return { decision, transition, ramp, gates, reasons, warnings, failedGates, forced };
+  return { decision, transition, ramp, gates, reasons, warnings, failedGates: verdicts.failedGates, forced };
+}
+
+/** What judged gates do to a decision, each as a line "name: reason". */
+export interface GateVerdicts {
+  rollback: string[];
+  hold: string[];
+  warnings: string[];
+  /** Gates whose failure or missing data blocks (HOLD or ROLLBACK); never a shadow gate. */
+  failedGates: string[];
+}
+
+/**
+ * Sorts judged gates by their effect. Shadow gates are reported, never decisive: what they would
+ * have done is a warning. `demote` may turn a rollback into a hold, with the line it returns.
+ */
+export function gateVerdicts(gates: readonly GateResult[], demote: (g: GateResult, line: string) => string | null = () => null): GateVerdicts {
+  const v: GateVerdicts = { rollback: [], hold: [], warnings: [], failedGates: [] };
+  for (const g of gates) {
+    const line = `${g.name}: ${g.reason}`;
+    if (g.shadow) {
+      if (g.status === 'fail') v.warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
+      else if (g.status === 'no_data') v.warnings.push(`shadow gate ${g.name}: ${g.reason}`);
+    } else if (g.effect === 'rollback') {
+      const held = demote(g, line);
+      (held === null ? v.rollback : v.hold).push(held ?? line);
+    } else if (g.effect === 'hold') v.hold.push(line);
+    else if (g.effect === 'warning') v.warnings.push(line);
+    if (!g.shadow && (g.effect === 'hold' || g.effect === 'rollback')) v.failedGates.push(g.name);
+    for (const w of g.warnings) v.warnings.push(`${g.name}: ${w}`);
+  }
+  return v;
 }

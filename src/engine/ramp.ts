@@ -31,11 +31,16 @@ export function stageIndex(plan: RolloutPlan, name: string | null): number {
   return name === null ? -1 : plan.stages.findIndex((s) => s.name === name);
 }
 
+/** The traffic of a stage by name: 0 before the first stage (null) or for a name the plan lacks. */
+export function trafficOf(plan: RolloutPlan, name: string | null): number {
+  const i = stageIndex(plan, name);
+  return i >= 0 ? plan.stages[i]!.traffic : 0;
+}
+
 /** The target is the requested stage, or the stage after the current one. */
 export function resolveTransition(plan: RolloutPlan, state: RolloutState, requested: string | null): Transition {
   const cur = stageIndex(plan, state.stage);
-  const fromTraffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
-  const base = { from: state.stage, fromTraffic };
+  const base = { from: state.stage, fromTraffic: trafficOf(plan, state.stage) };
   if (state.stage !== null && cur < 0) {
     return { ...base, to: requested, toTraffic: null, problem: `the state's stage "${state.stage}" is not a stage of this rollout (${names(plan)})` };
   }

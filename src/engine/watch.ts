@@ -1,8 +1,8 @@
-import type { Decision } from './decide.js';
+import { gateVerdicts, type Decision } from './decide.js';
 import { formatDuration } from './duration.js';
 import { appliesTo, evaluateGate, type GateObservation, type GateResult } from './gates.js';
 import { effectiveStepMs, type Gate, type RolloutPlan, type RolloutState } from './model.js';
-import { stageIndex, type RampCheck } from './ramp.js';
+import { stageIndex, trafficOf, type RampCheck } from './ramp.js';
 
 /** What a watch does about what it sees (SPEC §7.4, config `watch:`). */
 export interface WatchPolicy {
@@ -82,7 +82,7 @@ function warmingUp(r: GateResult, state: RolloutState, nowMs: number): GateResul
 export function judgeWatch(input: WatchInput): WatchDecision {
   const { plan, state, nowMs } = input;
   const cur = stageIndex(plan, state.stage);
-  const traffic = cur >= 0 ? plan.stages[cur]!.traffic : 0;
+  const traffic = trafficOf(plan, state.stage);
   const stay = { from: state.stage, to: state.stage, fromTraffic: traffic, toTraffic: traffic, problem: null };
   const ramp: RampCheck[] = [{ rule: 'kill_switch', ok: !state.killSwitch, detail: state.killSwitch ? 'the kill switch is engaged' : 'kill switch off' }];
   const warnings: string[] = [];
@@ -102,28 +102,19 @@ export function judgeWatch(input: WatchInput): WatchDecision {
     const r = evaluateGate(g, state.stage, input.observations.get(g.name), nowMs);
     return input.clipped.has(g.name) && r.status === 'no_data' && r.error === null ? warmingUp(r, state, nowMs) : r;
   });
-  const rollback: string[] = [];
-  const hold: string[] = [];
-  if (state.killSwitch) rollback.push('the kill switch is engaged; the rollout stays stopped until it is resumed');
   // An instant gate has no window to clip: its value (an increase over 30m, an alert) may still
   // carry the breach that caused the rollback into this stage. Rolling back again on it would
   // walk the rollout down every stage on one incident; it freezes the rollout instead.
   const enteredByRollback =
     state.lastRollbackAt !== null && state.lastRollbackAt === state.enteredAt && nowMs - Date.parse(state.lastRollbackAt) < INSTANT_GATE_SETTLE_MS;
-  for (const g of gates) {
-    const line = `${g.name}: ${g.reason}`;
-    if (g.shadow) {
-      if (g.status === 'fail') warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
-      else if (g.status === 'no_data') warnings.push(`shadow gate ${g.name}: ${g.reason}`);
-    } else if (g.effect === 'rollback' && g.window === null && enteredByRollback) {
-      hold.push(`${line} (an instant gate, so possibly the breach before the rollback at ${state.lastRollbackAt}: not rolling back again)`);
-    } else if (g.effect === 'rollback') rollback.push(line);
-    else if (g.effect === 'hold') hold.push(line);
-    else if (g.effect === 'warning') warnings.push(line);
-    for (const w of g.warnings) warnings.push(`${g.name}: ${w}`);
-  }
+  const verdicts = gateVerdicts(gates, (g, line) =>
+    g.window === null && enteredByRollback ? `${line} (an instant gate, so possibly the breach before the rollback at ${state.lastRollbackAt}: not rolling back again)` : null,
+  );
+  const rollback = state.killSwitch ? ['the kill switch is engaged; the rollout stays stopped until it is resumed', ...verdicts.rollback] : verdicts.rollback;
+  const hold = verdicts.hold;
   if (input.deadlineExceeded) hold.unshift('deadline exceeded: not every gate answered in time');
-  const failedGates = gates.filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback')).map((g) => g.name);
+  warnings.push(...verdicts.warnings);
+  const failedGates = verdicts.failedGates;
   const base = { ramp, gates, warnings, failedGates, forced: null };
 
   if (rollback.length) {

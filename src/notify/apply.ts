@@ -4,7 +4,7 @@ import type { Redactor } from '../secrets.js';
 import type { ApplyTarget } from './event.js';
 import { displayTarget } from './target.js';
 
-export const APPLY_TIMEOUT_MS = 10_000;
+export { APPLY_TIMEOUT_MS } from './event.js';
 export const APPLY_MAX_ATTEMPTS = 3;
 
 /** What `apply` is sent: the stage the rollout moves to (SPEC §7.4). */

@@ -35,6 +35,9 @@ export type NotifyType = 'slack' | 'teams' | 'webhook';
 /** A decision, or `state-change` for any change of the rollout's state. */
 export type NotifyOn = DecisionKind | 'state-change';
 
+/** `apply.timeout` when the config gives none: all attempts together. */
+export const APPLY_TIMEOUT_MS = 10_000;
+
 export const DEFAULT_NOTIFY_ON: readonly NotifyOn[] = ['ROLLBACK', 'state-change'];
 
 /** One `notify:` entry, normalised. */

@@ -1,4 +1,5 @@
 import { normalQuantile, normalSf } from './normal.js';
+import { mulberry32 } from './random.js';
 
 /** Mann–Whitney U test of a canary sample x against a baseline sample y, with the Hodges–Lehmann shift. */
 export interface MannWhitneyResult {
@@ -154,15 +155,4 @@ function finish(xs: Float64Array, yDesc: Float64Array, lo: Int32Array, hi: Int32
   }
   rest.sort();
   return rest[k - below]!;
-}
-
-/** Small seeded PRNG (mulberry32): the pivot choice needs spread, not security. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
