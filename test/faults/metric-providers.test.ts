@@ -9,7 +9,8 @@ import { collectObservations, defaultFactories } from '../../src/providers/index
 import { Redactor } from '../../src/secrets.js';
 import { gate, NOW, NOW_S } from '../support/fixtures.js';
 import { ROOT } from '../support/demo.js';
-import { closedPort, startFaultServer, startSilentServer, type Fault, type FaultServer } from './fault-server.js';
+import { startFaultServer, startSilentServer, type Fault, type FaultServer } from './fault-server.js';
+import { answer as shared, expectNoDataWithout as expectNoData, providerFaultCases } from './provider-cases.js';
 
 // Datadog, CloudWatch and New Relic against a server that fails on cue (issue 7's faults, as for
 // Prometheus): every failure ends as "no data" with the reason, within the timeout, without the key.
@@ -84,13 +85,8 @@ async function observe(kind: Kind, url: string, opts: { timeout?: string; retrie
   return { obs: observations.get('g')!, elapsedMs: Date.now() - started, logs };
 }
 
-const answer = (status: number, body = '{"errors":["no"]}', headers: Record<string, string> = {}): Fault => ({ kind: 'answer', status, body, headers });
-
-function expectNoDataWithout(obs: GateObservation, pattern: RegExp, logs: string[]): void {
-  expect(obs.samples).toEqual([]);
-  expect(obs.error ?? '').toMatch(pattern);
-  expect(JSON.stringify(obs) + logs.join('\n')).not.toContain(TOKEN);
-}
+const answer = (status: number, body = '{"errors":["no"]}', headers: Record<string, string> = {}): Fault => shared(status, body, headers);
+const expectNoDataWithout = (obs: GateObservation, pattern: RegExp, logs: string[]) => expectNoData(obs, pattern, logs, TOKEN);
 
 describe.each(kinds)('[fault] $type provider', (kind) => {
   it(`[fault] ${kind.type}: the healthy answer is read (the baseline for the faults below)`, async () => {
@@ -101,58 +97,16 @@ describe.each(kinds)('[fault] $type provider', (kind) => {
     expect(kind.credential(server.requests[0]!.headers)).toBe(true);
   });
 
-  it(`[fault] ${kind.type}: connection refused on a closed port is retried, then no data naming ECONNREFUSED`, async () => {
-    const { obs, logs } = await observe(kind, `http://127.0.0.1:${await closedPort()}`, { retries: 1 });
-    expectNoDataWithout(obs, /ECONNREFUSED.*after 2 attempts/, logs);
-  });
-
-  it(`[fault] ${kind.type}: a host name that does not resolve (.invalid) is no data naming ENOTFOUND`, async () => {
-    const { obs, logs } = await observe(kind, 'http://rollout-gate-fault.invalid:9090', { retries: 0 });
-    expectNoDataWithout(obs, /ENOTFOUND|EAI_AGAIN/, logs);
-  });
-
-  it.each([429, 503])(`[fault] ${kind.type}: HTTP %i with Retry-After: 1 is retried after the second it asks for`, async (status) => {
-    server.script([answer(status, '{"errors":["busy"]}', { 'retry-after': '1' }), answer(200, kind.ok)]);
-    const { obs } = await observe(kind, server.url);
-    expect(obs.error ?? null).toBeNull();
-    expect(obs.samples.map((s) => s[1])).toEqual([kind.value]);
-    expect(server.requests).toHaveLength(2);
-    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(950);
-  });
-
-  it(`[fault] ${kind.type}: a Retry-After of an hour is not waited for: no data, one request`, async () => {
-    server.script([answer(429, '{"errors":["slow down"]}', { 'retry-after': '3600' })]);
-    const { obs, logs } = await observe(kind, server.url);
-    expectNoDataWithout(obs, /429/, logs);
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it(`[fault] ${kind.type}: a server that keeps answering 503 is tried retries+1 times, then no data`, async () => {
-    server.script([answer(503, '{"errors":["down"]}')]);
-    const { obs, logs } = await observe(kind, server.url, { retries: 2 });
-    expectNoDataWithout(obs, /503/, logs);
-    expect(server.requests).toHaveLength(3);
-  });
-
-  it(`[fault] ${kind.type}: 401/403 on a bad key is not retried and names the status, never the key`, async () => {
-    const echo = `invalid key ${TOKEN} session-${TOKEN}`;
-    server.script([answer(403, JSON.stringify({ errors: [echo], message: echo, __type: 'AccessDeniedException' }))]);
-    const { obs, logs } = await observe(kind, server.url);
-    expectNoDataWithout(obs, /403.*\(check /, logs);
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it(`[fault] ${kind.type}: a server that accepts and never answers is no data after the timeout, not a hang`, async () => {
-    server.script([{ kind: 'hang' }]);
-    const { obs, logs } = await observe(kind, server.url, { timeout: '1s' });
-    expectNoDataWithout(obs, /timed out after 1s/, logs);
-  });
-
-  it.each([false, true])(`[fault] ${kind.type}: a 50 MB answer is cut off at the size limit (Content-Length declared: %s)`, async (declare) => {
-    server.script([{ kind: 'huge', bytes: 50 * 1024 * 1024, declare }]);
-    const { obs, logs } = await observe(kind, server.url, { retries: 2 });
-    expectNoDataWithout(obs, /larger than 10 MB/, logs);
-    expect(server.requests).toHaveLength(1);
+  providerFaultCases(kind, {
+    server: () => server,
+    observe,
+    secret: TOKEN,
+    errorBody: (message) => JSON.stringify({ errors: [message] }),
+    auth: {
+      status: 403,
+      body: JSON.stringify({ errors: [`invalid key ${TOKEN} session-${TOKEN}`], message: `invalid key ${TOKEN} session-${TOKEN}`, __type: 'AccessDeniedException' }),
+      pattern: /403.*\(check /,
+    },
   });
 
   it(`[fault] ${kind.type}: a 200 whose body is not the API's answer is no data naming it, not a value`, async () => {
