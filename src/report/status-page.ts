@@ -37,12 +37,6 @@ interface LoggedDecision {
   evidence: string | null;
 }
 
-interface Paused {
-  at: string | null;
-  reason: string | null;
-  actor: string | null;
-}
-
 const cell = (text: string | null | undefined, empty = '—'): string => {
   if (text === null || text === undefined || text === '') return empty;
   const t = text.length > CELL ? `${text.slice(0, CELL - 1)}…` : text;
@@ -92,20 +86,12 @@ export function ledgerLink(label: string, path: string | null): string {
   return `[${inlineMarkdown(label)}](${href})`;
 }
 
-function pausedOf(state: RolloutState | null): Paused | null {
-  // `paused` is a newer field of the state document: read it as optional.
-  const p = (state as { paused?: unknown } | null)?.paused;
-  if (!p || typeof p !== 'object') return null;
-  const o = p as Record<string, unknown>;
-  return { at: str(o.at), reason: str(o.reason), actor: str(o.actor) };
-}
-
 /** What the next promotion waits for, each in a few words; empty when only the gates decide. */
 function waitsFor(plan: RolloutPlan, state: RolloutState | null, nowMs: number): string[] {
   const out: string[] = [];
   const cur = stageIndex(plan, state?.stage ?? null);
   if (state?.killSwitch) out.push('the kill switch to be released (resume)');
-  const paused = pausedOf(state);
+  const paused = state?.paused ?? null;
   if (paused) out.push('the rollout to be resumed (paused)');
   const current = cur >= 0 ? plan.stages[cur]! : null;
   if (current?.minDurationMs && state?.enteredAt) {
@@ -156,7 +142,7 @@ export function renderStatusSection(input: StatusInput): string {
   const next = plan.stages[cur + 1] ?? null;
   const decisions = lastDecisions(input.decisionLog);
   const lastEvidence = [...decisions].reverse().find((d) => d.evidence)?.evidence ?? null;
-  const paused = pausedOf(state);
+  const paused = state?.paused ?? null;
 
   lines.push(`## ${inlineMarkdown(plan.name)}`, '');
   lines.push(`_As of ${formatTime(nowMs)}._`, '');
