@@ -34,6 +34,19 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * The store rejected the query itself as invalid (a PromQL parse error, NRQL syntax, an SQL
+ * error, HTTP 400/404): a **query error**, reported apart from "no data". Never retried; the
+ * gate still fails closed.
+ */
+export class QueryError extends ProviderError {
+  readonly kind = 'query' as const;
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'QueryError';
+  }
+}
+
 export interface Provider {
   query(request: ProviderRequest): Promise<ProviderAnswer>;
   /** Releases connections at the end of the run. */
