@@ -1,6 +1,6 @@
 import { decide, type Decision } from './decide.js';
 import type { GateEffect, GateObservation, GateResult, GateStatus } from './gates.js';
-import { formatDuration } from './duration.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { initialState, type DecisionKind, type Gate, type RolloutPlan, type RolloutState } from './model.js';
 
 /** What a re-judgement needs of a recorded run (a snapshot.json is one). */
@@ -52,8 +52,11 @@ function observationFrom(stored: GateResult, gate: Gate): GateObservation | { mi
     // The provider's own reason (an empty result, a stale series): no threshold can turn it into data.
     return { ...common, samples: [], noDataReason: noDataCause(stored) };
   }
+  // The resolution the store reported then (a CloudWatch period, say) is judged again as it was.
+  const resolutionMs = stored.window?.resolution ? parseDuration(stored.window.resolution) : null;
   return {
     ...common,
+    ...(resolutionMs !== null ? { resolutionMs } : {}),
     samples: stored.series,
     baseline: stored.baselineSeries.length > 0 ? stored.baselineSeries : null,
   };

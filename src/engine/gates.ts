@@ -1,8 +1,8 @@
 import { compareSamples, comparisonFails, describeCompareSpec, describeComparison, type CompareStats } from './compare.js';
 import { describeConditions, parseCondition, type Condition, type Value } from './conditions.js';
 import { formatDuration } from './duration.js';
-import { effectiveStepMs, type Gate, type Sample } from './model.js';
-import { fmt, judgeSamples } from './windows.js';
+import { effectiveStepMs, windowEndMs, type Gate, type Sample } from './model.js';
+import { fmt, judgeSamples, medianGapMs } from './windows.js';
 
 /** What a provider saw for one gate. An error or a no-data reason means the value is unknown. */
 export interface GateObservation {
@@ -17,6 +17,11 @@ export interface GateObservation {
   detail?: Record<string, unknown>;
   /** Milliseconds the provider took. */
   elapsedMs?: number;
+  /**
+   * The resolution the store reports for this series (CloudWatch's period, a bucket's length),
+   * when it says; otherwise the engine takes the median gap between the samples it returned.
+   */
+  resolutionMs?: number | null;
 }
 
 export type GateStatus = 'pass' | 'fail' | 'no_data' | 'skipped';
@@ -33,7 +38,11 @@ export interface GateResult {
   severity: Gate['severity'];
   noData: Gate['noData'];
   condition: string | null;
-  window: { over: string; failAfter: string | null; step: string } | null;
+  /**
+   * A windowed gate's window: its length, failAfter, the step asked for, and (when samples came
+   * back) the interval actually judged and the series' own resolution, which the judgment uses.
+   */
+  window: { over: string; failAfter: string | null; step: string; from?: string; to?: string; resolution?: string | null; lag?: string | null } | null;
   status: GateStatus;
   effect: GateEffect;
   /** The newest value (null without data). */
@@ -118,6 +127,10 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
       over: formatDuration(gate.overMs),
       failAfter: gate.failAfterMs === null ? null : formatDuration(gate.failAfterMs),
       step: formatDuration(stepMs!),
+      from: isoOf((windowEndMs(gate, nowMs) - gate.overMs) / 1000),
+      to: isoOf(windowEndMs(gate, nowMs) / 1000),
+      resolution: null,
+      lag: gate.lagMs ? formatDuration(gate.lagMs) : null,
     },
     status: 'skipped',
     effect: 'none',
@@ -152,13 +165,28 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (obs.error) return done('no_data', obs.error, { error: obs.error });
   if (obs.noDataReason) return done('no_data', obs.noDataReason);
 
-  const lowS = gate.overMs === null ? -Infinity : (nowMs - gate.overMs) / 1000;
-  const highS = gate.overMs === null ? Infinity : (nowMs + 60_000) / 1000;
+  // The window judged ends `lag` before now: the store's newest data is not complete yet.
+  const lagMs = gate.lagMs ?? 0;
+  const endMs = windowEndMs(gate, nowMs);
+  const lowS = gate.overMs === null ? -Infinity : (endMs - gate.overMs) / 1000;
+  // Without a lag, a minute of slack past now allows for clock skew; with one, nothing after the window's end counts.
+  const highS = gate.overMs === null ? Infinity : lagMs > 0 ? endMs / 1000 : (nowMs + 60_000) / 1000;
   const canary = inWindow(obs.samples, lowS, highS);
   const baseline = obs.baseline ?? null;
-  // The minute of slack past now is for clock skew; an earlier window's (baselineOffset) later samples are real, and outside it.
-  const baselineHighS = gate.baselineOffsetMs !== null && gate.overMs !== null ? nowMs / 1000 : highS;
+  // An earlier window's (baselineOffset) later samples are real, and outside it.
+  const baselineHighS = gate.baselineOffsetMs !== null && gate.overMs !== null ? endMs / 1000 : highS;
   const baselineSide = baseline ? inWindow(baseline, lowS, baselineHighS) : null;
+  const duplicate = canary.duplicateTs ?? baselineSide?.duplicateTs ?? null;
+  if (duplicate !== null) {
+    const side = canary.duplicateTs !== null ? '' : 'the baseline has ';
+    return done('no_data', `${side}two samples at ${isoOf(duplicate)}: a series needs one value per timestamp (aggregate them in the query, or set select/reduce)`, { series: canary.series, samples: canary.series.length });
+  }
+  // The series' own resolution: what the store reports, else the spacing it returned, else the step asked for.
+  const resolutionMs = gate.overMs === null || canary.series.length === 0 ? null : obs.resolutionMs ?? medianGapMs(canary.series) ?? effectiveStepMs(gate);
+  if (base.window && resolutionMs !== null) base.window = { ...base.window, resolution: formatDuration(resolutionMs) };
+  // Coverage: a series that stopped reporting is no data, never a pass on its old samples.
+  const stopped = gate.overMs === null || resolutionMs === null ? null : coverageGap(canary.series, endMs, resolutionMs);
+  if (stopped) return done('no_data', stopped, { series: canary.series, samples: canary.series.length, value: canary.series.at(-1)?.[1] ?? null });
   if (gate.compare) return judgeComparison(gate, canary, baselineSide, done);
 
   const { series, dropped, min, max } = canary;
@@ -182,7 +210,7 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (conds.some((c) => c.operand.kind === 'relative') && !lastBaseline) {
     return done('no_data', 'the baseline query returned no data', stats);
   }
-  const verdict = judgeSamples(series, conds, { overMs: gate.overMs, failAfterMs: gate.failAfterMs, stepMs }, baseline);
+  const verdict = judgeSamples(series, conds, { overMs: gate.overMs, failAfterMs: gate.failAfterMs, resolutionMs }, baseline);
   if (verdict.kind === 'no_data') return done('no_data', verdict.detail + nanNote, stats);
   const baselineNote = stats.baselineValue !== undefined && stats.baselineValue !== null ? ` (baseline ${fmt(stats.baselineValue)})` : '';
   const reason = governanceReason(gate, obs, verdict.kind === 'pass') ?? verdict.detail + baselineNote + nanNote;
@@ -202,6 +230,19 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
 
 const isoOf = (ts: number) => new Date(ts * 1000).toISOString();
 
+/**
+ * Coverage (SPEC §8.1): when the newest sample is older than the window's end by more than two
+ * resolutions, the series has stopped; says where. Null when it covers the window's end.
+ */
+export function coverageGap(series: readonly Sample[], endMs: number, resolutionMs: number): string | null {
+  const newest = series.at(-1);
+  if (!newest) return null;
+  const behindMs = endMs - newest[0] * 1000;
+  if (behindMs <= 2 * resolutionMs) return null;
+  const at = new Date(newest[0] * 1000).toISOString().slice(11, 16);
+  return `the series stops at ${at} UTC, ${formatDuration(Math.round(behindMs / 1000) * 1000)} before the window's end (${isoOf(endMs / 1000).replace('.000Z', 'Z')}; samples ${formatDuration(resolutionMs)} apart)`;
+}
+
 function lastFinite(samples: readonly Sample[]): Sample | undefined {
   for (let i = samples.length - 1; i >= 0; i--) if (Number.isFinite(num(samples[i]![1]))) return samples[i];
   return undefined;
@@ -214,6 +255,8 @@ interface WindowSide {
   dropped: number;
   min: number;
   max: number;
+  /** The first timestamp that holds two samples (unix seconds), or null. */
+  duplicateTs: number | null;
 }
 
 /**
@@ -247,7 +290,14 @@ function inWindow(all: readonly Sample[], lowS: number, highS: number): WindowSi
   }
   let series = kept ?? (all as Sample[]);
   if (!sorted) series = (kept ?? [...all]).sort((a, b) => a[0] - b[0]);
-  return { series, dropped, min, max };
+  let duplicateTs: number | null = null;
+  for (let i = 1; i < series.length; i++) {
+    if (series[i]![0] === series[i - 1]![0]) {
+      duplicateTs = series[i]![0];
+      break;
+    }
+  }
+  return { series, dropped, min, max, duplicateTs };
 }
 
 /** Mean summed around the first value, as the stats module does, so a constant side gives that value exactly. */

@@ -93,6 +93,12 @@ export interface Gate {
   baselineOffsetMs: number | null;
   /** Judged and reported, but never part of the decision. */
   shadow: boolean;
+  /**
+   * How far behind `now` the judged window ends (`lag:` of the gate, else of its provider, else
+   * the provider type's default): the store's newest data is incomplete until then. 0 or absent:
+   * the window ends at now.
+   */
+  lagMs?: number;
 }
 
 /** One point of a series: unix seconds and the value. */
@@ -123,6 +129,11 @@ export interface RolloutState {
 
 export function initialState(rollout: string): RolloutState {
   return { rollout, stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
+}
+
+/** The end of the window a gate judges: `now − lag`. */
+export function windowEndMs(gate: Pick<Gate, 'lagMs'>, nowMs: number): number {
+  return nowMs - (gate.lagMs ?? 0);
 }
 
 /** The step of a windowed gate: explicit, or over/120 and never below 15 s. */

@@ -11,7 +11,12 @@ export type WindowVerdict =
 export interface WindowSpec {
   overMs: number | null;
   failAfterMs: number | null;
-  stepMs: number | null;
+  /**
+   * The series' own resolution r (the spacing the store returned, or the period it reports),
+   * never the step that was asked for: a run of k violating samples lasts k·r, and a gap of more
+   * than 1.5·r breaks a run. Null: 15 s.
+   */
+  resolutionMs: number | null;
 }
 
 /**
@@ -23,7 +28,7 @@ export interface Breach {
   worst: Sample;
   threshold: number | boolean | null;
   runFromTs: number;
-  /** The run's length: from its first sample to its last, plus one step (one sample is one step long); 0 for an instant gate. */
+  /** The run's length: k violating samples last k·r (r the series' resolution); 0 for an instant gate. */
   runMs: number;
 }
 
@@ -52,8 +57,10 @@ function baselineLookup(baseline: readonly Sample[] | null): (ts: number) => num
 /**
  * Applies the conditions to the samples. Samples must be sorted by time and already limited to
  * the window. Without `over` only the newest sample counts; with `over` every sample must hold;
- * with `failAfter` only an unbroken run of violations lasting at least that long fails, where a
- * gap of more than 1.5 steps between samples breaks a run (missing data is not a violation).
+ * with `failAfter` only an unbroken run of violations lasting at least that long fails. A run of
+ * k samples lasts k·r, r being the series' resolution; a gap of more than 1.5·r between samples
+ * breaks a run (missing data is not a violation). When r > failAfter/2 the window cannot be
+ * judged finer than one sample: one violating sample counts its whole interval and fails.
  */
 export function judgeSamples(
   samples: readonly Sample[],
@@ -101,8 +108,8 @@ export function judgeSamples(
   if (violations === 0) {
     return { kind: 'pass', detail: `all ${judged.length} samples over ${window} meet ${text}`, violations };
   }
-  const stepS = (spec.stepMs ?? 15_000) / 1000;
-  const maxGapS = stepS * 1.5;
+  const rS = (spec.resolutionMs ?? 15_000) / 1000;
+  const maxGapS = rS * 1.5;
   if (spec.failAfterMs === null) {
     const [ts, v] = judged[firstBad]!;
     const worst = worstOf(judged, ok, 0, judged.length - 1, conditions, baselineAt);
@@ -116,11 +123,12 @@ export function judgeSamples(
       detail: `${violations} of ${judged.length} samples over ${window} break ${text} (first ${fmt(v)} at ${iso(ts)})`,
       violations,
       worst: judged[worst]!,
-      breach: breachOf(judged, worst, from, conditions, baselineAt, (judged[to]![0] - judged[from]![0] + stepS) * 1000),
+      breach: breachOf(judged, worst, from, conditions, baselineAt, (to - from + 1) * rS * 1000),
     };
   }
 
-  let longestS = 0;
+  // The longest unbroken run, counted in samples: k samples at resolution r last k·r.
+  let longestK = 0;
   let longestStart = -1;
   let longestEnd = -1;
   let runStart = -1;
@@ -128,37 +136,53 @@ export function judgeSamples(
     const brokenByGap = i > 0 && judged[i]![0] - judged[i - 1]![0] > maxGapS;
     if (!ok[i]) {
       if (runStart < 0 || brokenByGap) runStart = i;
-      // A run of k samples one step apart covers k steps of time.
-      const lenS = judged[i]![0] - judged[runStart]![0] + stepS;
-      if (lenS > longestS) {
-        longestS = lenS;
+      const k = i - runStart + 1;
+      if (k > longestK) {
+        longestK = k;
         longestStart = runStart;
-        longestEnd = i;
-      } else if (runStart === longestStart) {
         longestEnd = i;
       }
     } else {
       runStart = -1;
     }
   }
-  const longest = formatDuration(longestS * 1000);
+  const longestMs = longestK * rS * 1000;
+  const longest = formatDuration(longestMs);
   const need = formatDuration(spec.failAfterMs);
-  if (longestS * 1000 >= spec.failAfterMs) {
+  // Coarser than half of failAfter, two samples already exceed it and one cannot be split: one
+  // violating sample stands for its whole interval, and fails (fail-closed).
+  const coarse = rS * 1000 > spec.failAfterMs / 2;
+  const coarseNote = coarse ? `; samples ${formatDuration(rS * 1000)} apart cannot judge failAfter ${need} finer than one sample, so one violating sample fails` : '';
+  if (longestMs >= spec.failAfterMs || (coarse && longestK >= 1)) {
     const [ts, v] = judged[longestStart]!;
     const worst = worstOf(judged, ok, longestStart, longestEnd, conditions, baselineAt);
     return {
       kind: 'fail',
-      detail: `${text} broken without a break for ${longest} (failAfter ${need}), from ${iso(ts)} (${fmt(v)})`,
+      detail: `${text} broken without a break for ${longest} (${longestK} sample${longestK === 1 ? '' : 's'} at ${formatDuration(rS * 1000)}; failAfter ${need}), from ${iso(ts)} (${fmt(v)})${coarseNote}`,
       violations,
       worst: judged[worst]!,
-      breach: breachOf(judged, worst, longestStart, conditions, baselineAt, longestS * 1000),
+      breach: breachOf(judged, worst, longestStart, conditions, baselineAt, longestMs),
     };
   }
   return {
     kind: 'pass',
-    detail: `${violations} of ${judged.length} samples over ${window} break ${text}, but the longest unbroken violation is ${longest} (< failAfter ${need})`,
+    detail: `${violations} of ${judged.length} samples over ${window} break ${text}, but the longest unbroken violation is ${longest} (${longestK} sample${longestK === 1 ? '' : 's'} at ${formatDuration(rS * 1000)}; < failAfter ${need})`,
     violations,
   };
+}
+
+/**
+ * The resolution of a series: the median gap between consecutive samples (robust to a missing
+ * sample or a late one), or null with fewer than two samples.
+ */
+export function medianGapMs(samples: readonly Sample[]): number | null {
+  if (samples.length < 2) return null;
+  const gaps = new Float64Array(samples.length - 1);
+  for (let i = 1; i < samples.length; i++) gaps[i - 1] = samples[i]![0] - samples[i - 1]![0];
+  gaps.sort();
+  const mid = gaps.length >> 1;
+  const median = gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+  return median > 0 ? median * 1000 : null;
 }
 
 /**

@@ -156,9 +156,16 @@ export function trendText(g: GateResult): string {
   return lines.baseline ? `${lines.series} vs ${lines.baseline}` : lines.series;
 }
 
+/**
+ * A windowed gate's window as judged: its length, failAfter, the series' own resolution (the
+ * spacing the judgment used, not the step asked for) and, when a lag moved it, where it ended.
+ */
 export function windowText(g: Pick<GateResult, 'window'>): string {
   if (!g.window) return 'instant';
-  return `${g.window.over}${g.window.failAfter ? `, failAfter ${g.window.failAfter}` : ''}`;
+  const w = g.window;
+  const ends = w.lag && w.to ? ` to ${formatTime(w.to)} (lag ${w.lag})` : '';
+  const every = w.resolution ? `, every ${w.resolution}` : '';
+  return `${w.over}${ends}${w.failAfter ? `, failAfter ${w.failAfter}` : ''}${every}`;
 }
 
 /** A watch's gate with too few samples since the stage was entered: skipped, and why. */

@@ -94,17 +94,18 @@ const timestamps = fc.array(fc.oneof(fc.integer({ min: 1, max: 45 }), fc.integer
 });
 
 /** The failAfter rule written out on its own: the longest unbroken run of violations, in seconds. */
+/** The longest unbroken violation (s): k violating samples at resolution r last k·r; a gap over 1.5·r breaks a run. */
 function longestRunS(series: readonly Sample[], bad: readonly boolean[], stepS: number): number {
   let best = 0;
-  let start: number | null = null;
+  let count = 0;
   for (let i = 0; i < series.length; i++) {
     const gapBreaks = i > 0 && series[i]![0] - series[i - 1]![0] > 1.5 * stepS;
     if (!bad[i]) {
-      start = null;
+      count = 0;
       continue;
     }
-    if (start === null || gapBreaks) start = series[i]![0];
-    best = Math.max(best, series[i]![0] - start + stepS);
+    count = gapBreaks ? 1 : count + 1;
+    best = Math.max(best, count * stepS);
   }
   return best;
 }
@@ -120,14 +121,16 @@ describe('[fuzz] window logic', () => {
         ([ts, values], conds, failAfterMs, stepMs) => {
           const series: Sample[] = ts.map((t, i) => [t, values[i]!]);
           const bad = series.map(([, v]) => conds.some((c) => !holds(c, v, null)));
-          const verdict = judgeSamples(series, conds, { overMs: 24 * 3_600_000, failAfterMs, stepMs }, null);
+          const verdict = judgeSamples(series, conds, { overMs: 24 * 3_600_000, failAfterMs, resolutionMs: stepMs }, null);
           expect(verdict.kind).not.toBe('no_data');
           if (verdict.kind === 'no_data') return;
           expect(verdict.violations).toBe(bad.filter(Boolean).length);
-          const shouldFail = failAfterMs === null ? bad.some(Boolean) : longestRunS(series, bad, stepMs / 1000) * 1000 >= failAfterMs;
+          // Coarser than failAfter/2, one violating sample stands for its whole interval (fail-closed).
+          const longestMs = longestRunS(series, bad, stepMs / 1000) * 1000;
+          const shouldFail = failAfterMs === null ? bad.some(Boolean) : longestMs >= failAfterMs || (stepMs > failAfterMs / 2 && longestMs > 0);
           expect(verdict.kind).toBe(shouldFail ? 'fail' : 'pass');
           // Without `over` only the newest sample counts.
-          const instant = judgeSamples(series, conds, { overMs: null, failAfterMs: null, stepMs: null }, null);
+          const instant = judgeSamples(series, conds, { overMs: null, failAfterMs: null, resolutionMs: null }, null);
           expect(instant.kind).toBe(bad.at(-1) ? 'fail' : 'pass');
         },
       ),
@@ -214,6 +217,23 @@ describe('[fuzz] compare gates', () => {
         const finite = (s: Sample[], highS: number) => s.filter(([t, v]) => (typeof v === 'boolean' || Number.isFinite(v)) && t >= NOW_S - 1800 && t <= highS).length;
         const n = finite(x, NOW_S + 60);
         const m = y === null ? 0 : finite(y, offset ? NOW_S : NOW_S + 60);
+        // Two samples at one timestamp, or a canary series that stops more than two resolutions
+        // before the window's end, is no data whatever the test would say (SPEC §8.1).
+        const kept = (s: Sample[], highS: number) => s.filter(([t, v]) => (typeof v === 'boolean' || Number.isFinite(v)) && t >= NOW_S - 1800 && t <= highS).map(([t]) => t).sort((a, b) => a - b);
+        const xt = kept(x, NOW_S + 60);
+        const yt = y === null ? [] : kept(y, offset ? NOW_S : NOW_S + 60);
+        const dup = (ts: number[]) => ts.some((t, i) => i > 0 && t === ts[i - 1]);
+        const gaps = xt.slice(1).map((t, i) => t - xt[i]!).sort((a, b) => a - b);
+        const median = gaps.length === 0 ? null : gaps.length % 2 ? gaps[gaps.length >> 1]! : (gaps[gaps.length / 2 - 1]! + gaps[gaps.length / 2]!) / 2;
+        const resS = median !== null && median > 0 ? median : 15;
+        const stopped = xt.length > 0 && NOW_S - xt.at(-1)! > 2 * resS;
+        const special = dup(xt) || (y !== null && dup(yt)) || (!dup(xt) && stopped);
+        expect(/two samples at|the series stops at/.test(r.reason)).toBe(special);
+        if (special) {
+          expect(r.status).toBe('no_data');
+          expect(r.stats).toBeNull();
+          return;
+        }
         expect(r.samples).toBe(n);
         expect(r.baselineSeries).toHaveLength(m);
         if (n < minSamples || m < minSamples) {

@@ -107,7 +107,7 @@ describe('ramp', () => {
 });
 
 describe('the worst value of a failing windowed gate', () => {
-  const over = { overMs: 60 * M, failAfterMs: null, stepMs: 60_000 };
+  const over = { overMs: 60 * M, failAfterMs: null, resolutionMs: 60_000 };
 
   it('is the sample furthest past the threshold, with its run, not the first or the newest', () => {
     const samples = seriesOf(30, 60, (i) => ([10, 11, 12].includes(i) ? [0.2, 0.9, 0.4][i - 10]! : i === 20 ? 0.3 : 0));

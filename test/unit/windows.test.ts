@@ -25,7 +25,7 @@ describe('judgeSamples', () => {
     ['failAfter 5m: a 4.5m spike passes', 60 * M, 5 * M, spike(9), 'pass'],
     ['failAfter 5m: a 20m spike fails', 60 * M, 5 * M, spike(40), 'fail'],
   ] as const)('%s', (_name, overMs, failAfterMs, samples, expected) => {
-    const v = judgeSamples(samples, lt1500, { overMs, failAfterMs, stepMs: 30_000 }, null);
+    const v = judgeSamples(samples, lt1500, { overMs, failAfterMs, resolutionMs: 30_000 }, null);
     expect(v.kind).toBe(expected);
   });
 
@@ -33,29 +33,29 @@ describe('judgeSamples', () => {
     // 6 bad samples, a 5-minute hole, 6 more bad samples: two 3-minute runs, not one 8-minute run.
     const before = seriesOf(6, 30, () => 2000).map(([t, v]) => [t - 600, v] as const);
     const after = seriesOf(6, 30, () => 2000);
-    const v = judgeSamples([...before, ...after], lt1500, { overMs: 60 * M, failAfterMs: 5 * M, stepMs: 30_000 }, null);
+    const v = judgeSamples([...before, ...after], lt1500, { overMs: 60 * M, failAfterMs: 5 * M, resolutionMs: 30_000 }, null);
     expect(v.kind).toBe('pass');
     expect(v.detail).toContain('longest unbroken violation is 3m');
   });
 
   it('a passing sample in between breaks a violation run', () => {
     const s = seriesOf(18, 30, (i) => (i === 9 ? 1000 : 2000)); // 9 + 8 bad samples, 17 in all
-    expect(judgeSamples(s, lt1500, { overMs: 60 * M, failAfterMs: 5 * M, stepMs: 30_000 }, null).kind).toBe('pass');
+    expect(judgeSamples(s, lt1500, { overMs: 60 * M, failAfterMs: 5 * M, resolutionMs: 30_000 }, null).kind).toBe('pass');
   });
 
   it('relative conditions compare each sample with the baseline in force at its time', () => {
     const cond = [parseCondition('<= +10%')];
     const samples = seriesOf(4, 60, () => 105);
     const baseline = seriesOf(4, 60, (i) => (i < 2 ? 100 : 90)); // 105 > 99 once the baseline drops
-    expect(judgeSamples(samples, cond, { overMs: 10 * M, failAfterMs: null, stepMs: 60_000 }, baseline).kind).toBe('fail');
-    expect(judgeSamples(samples, cond, { overMs: 10 * M, failAfterMs: null, stepMs: 60_000 }, seriesOf(4, 60, () => 100)).kind).toBe('pass');
+    expect(judgeSamples(samples, cond, { overMs: 10 * M, failAfterMs: null, resolutionMs: 60_000 }, baseline).kind).toBe('fail');
+    expect(judgeSamples(samples, cond, { overMs: 10 * M, failAfterMs: null, resolutionMs: 60_000 }, seriesOf(4, 60, () => 100)).kind).toBe('pass');
   });
 
   it('property: with failAfter, a series fails iff some unbroken violation run lasts ≥ failAfter', async () => {
     await fc.assert(
       yieldingProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 200 }), fc.integer({ min: 1, max: 20 }), (bad, needSteps) => {
         const samples = seriesOf(bad.length, 30, (i) => (bad[i] ? 2000 : 1000));
-        const v = judgeSamples(samples, lt1500, { overMs: 200 * 30_000, failAfterMs: needSteps * 30_000, stepMs: 30_000 }, null);
+        const v = judgeSamples(samples, lt1500, { overMs: 200 * 30_000, failAfterMs: needSteps * 30_000, resolutionMs: 30_000 }, null);
         let longest = 0;
         let run = 0;
         for (const b of bad) {
@@ -72,8 +72,8 @@ describe('judgeSamples', () => {
     await fc.assert(
       yieldingProperty(fc.array(fc.integer({ min: 0, max: 3000 }), { minLength: 1, maxLength: 120 }), (values) => {
         const samples = seriesOf(values.length, 30, (i) => values[i]!);
-        const strict = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: null, stepMs: 30_000 }, null);
-        const lenient = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: 5 * M, stepMs: 30_000 }, null);
+        const strict = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: null, resolutionMs: 30_000 }, null);
+        const lenient = judgeSamples(samples, lt1500, { overMs: 3_600_000, failAfterMs: 5 * M, resolutionMs: 30_000 }, null);
         expect(strict.kind).toBe(values.some((v) => v >= 1500) ? 'fail' : 'pass');
         if (strict.kind === 'pass') expect(lenient.kind).toBe('pass');
       }),
