@@ -1,3 +1,4 @@
+import { lagOf, parseLag } from '../providers/catalog.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -439,6 +440,7 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     compare: g.compare ? compareSpec(g.compare) : null,
     baselineOffsetMs: ms(g.baselineOffset),
     shadow: g.shadow ?? false,
+    lagMs: lagOf(g.lag === undefined ? null : parseLag(g.lag), providers[g.provider]!),
   }));
   return {
     file,

@@ -91,6 +91,10 @@ const headers = z.record(z.string(), z.string());
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 const basicAuth = obj({ username: z.string(), password: z.string() });
 const retries = z.number().int().min(0).max(10);
+const lagDuration = z
+  .string()
+  .refine((s) => /^\s*0+[smhd]?\s*$/.test(s) || parseDuration(s) !== null, { message: 'expected a duration like "30s", "1m" or "2m", or "0s" for none' });
+const lag = lagDuration.optional().describe('The judged window ends this long before now: the store\'s newest data is incomplete until then (default: the provider type\'s, see docs/configuration.md).');
 
 const prometheusProvider = obj({
   type: z.literal('prometheus'),
@@ -102,6 +106,7 @@ const prometheusProvider = obj({
   insecureSkipVerify: z.boolean().optional(),
   retries: retries.optional(),
   concurrency: z.number().int().min(1).max(256).optional(),
+  lag,
 });
 const alertmanagerProvider = obj({
   type: z.literal('alertmanager'),
@@ -119,6 +124,7 @@ const postgresProvider = obj({
   ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
   timeout: duration.optional(),
   connections: z.number().int().min(1).max(32).optional().describe('Connections the provider opens at most (default 4).'),
+  lag,
 });
 const httpProvider = obj({
   type: z.literal('http'),
@@ -127,10 +133,12 @@ const httpProvider = obj({
   method: z.enum(['GET', 'POST']).optional(),
   timeout: duration.optional(),
   retries: retries.optional(),
+  lag,
 });
 const fileProvider = obj({
   type: z.literal('file'),
   path: z.string().min(1),
+  lag,
 });
 const githubProvider = obj({ type: z.literal('github') });
 
@@ -153,6 +161,7 @@ const datadogProvider = obj({
   appKey: z.string().min(1).describe('Sent as DD-APPLICATION-KEY (needs the timeseries_query scope).'),
   timeout: duration.optional(),
   retries: retries.optional(),
+  lag,
 });
 const cloudwatchProvider = obj({
   type: z.literal('cloudwatch'),
@@ -160,6 +169,7 @@ const cloudwatchProvider = obj({
   endpoint: httpUrl.optional().describe('The CloudWatch endpoint instead of the region\'s (a VPC endpoint, LocalStack).'),
   timeout: duration.optional(),
   retries: retries.optional(),
+  lag,
 });
 const newrelicProvider = obj({
   type: z.literal('newrelic'),
@@ -169,6 +179,7 @@ const newrelicProvider = obj({
   url: httpUrl.optional().describe('The NerdGraph endpoint instead of the region\'s (a proxy, a stand-in).'),
   timeout: duration.optional(),
   retries: retries.optional(),
+  lag,
 });
 
 export const providerSchema = z.discriminatedUnion('type', [
@@ -230,7 +241,8 @@ export const gateSchema = obj({
   minSamples: z.number().int().min(1).optional(),
   over: duration.optional().describe('Every sample in this window must hold (a range query).'),
   failAfter: duration.optional().describe('Within `over`, only an unbroken violation at least this long fails.'),
-  step: duration.optional().describe('Range-query resolution; default over/120, at least 15s.'),
+  step: duration.optional().describe('The range-query step asked for; default over/120, at least 15s. Windows are judged at the resolution the store returns, which may be coarser.'),
+  lag: lagDuration.optional().describe('The judged window ends this long before now (default: the provider\'s `lag`, else its type\'s default).'),
   select: z.string().min(1).optional().describe('http: dotted path into the JSON body; postgres: the column; newrelic: the result column.'),
   reduce: z.enum(['max', 'min', 'avg', 'sum']).optional().describe('prometheus, datadog, cloudwatch, newrelic: how several series become one.'),
   staleAfter: duration.optional().describe('prometheus, datadog, cloudwatch, newrelic: the newest sample older than this is no data (default 5m).'),

@@ -44,13 +44,15 @@ export function watchedGates(gates: readonly Gate[], state: RolloutState, nowMs:
   const out: Gate[] = [];
   for (const g of gates) {
     if (!appliesTo(g, state.stage)) continue;
-    if (g.overMs === null || since === null || since >= g.overMs) {
+    // The window ends `lag` before now: only what is left of it after the entry counts.
+    const sinceInWindow = since === null ? null : since - (g.lagMs ?? 0);
+    if (g.overMs === null || sinceInWindow === null || sinceInWindow >= g.overMs) {
       out.push(g);
       continue;
     }
     clipped.add(g.name);
     // At least a second: a zero-length window asks the provider for nothing useful.
-    out.push({ ...g, overMs: Math.max(1000, since), stepMs: effectiveStepMs(g) });
+    out.push({ ...g, overMs: Math.max(1000, sinceInWindow), stepMs: effectiveStepMs(g) });
   }
   return { gates: out, clipped };
 }

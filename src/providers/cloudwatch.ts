@@ -232,7 +232,11 @@ export function cloudwatchProvider(config: CloudWatchConfig, ctx: ProviderContex
   const limiter = new Limiter(4);
 
   const run = async (req: ProviderRequest): Promise<ProviderAnswer> => {
-    const stepS = req.range ? cloudwatchPeriod(req.range.stepMs / 1000) : 60;
+    // A standard-resolution metric has one point a minute: ask for Period 60 unless the gate's own
+    // `step` asks for less (a high-resolution metric), or a long window's step for more.
+    const stepS = req.range
+      ? cloudwatchPeriod(req.gate.stepMs !== null ? req.range.stepMs / 1000 : Math.max(60, req.range.stepMs / 1000))
+      : 60;
     let query: MetricDataQuery;
     try {
       query = metricDataQuery(req.query, stepS);
@@ -281,7 +285,7 @@ export function cloudwatchProvider(config: CloudWatchConfig, ctx: ProviderContex
     }
     if (answer.noDataReason) answer.noDataReason = ctx.redactor.redact(answer.noDataReason);
     const warnings = messages.map((m) => ctx.redactor.redact(`${label}: ${m}`));
-    return { ...answer, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: formatDuration(periodS * 1000) } };
+    return { ...answer, resolutionMs: periodS * 1000, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: formatDuration(periodS * 1000) } };
   };
 
   return {

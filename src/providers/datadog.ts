@@ -102,6 +102,27 @@ export function parseTimeseries(body: unknown): PointSeries[] {
   });
 }
 
+/** The rollup interval of an answer: the smallest spacing of its time stamps (ms), or null with one. */
+export function rollupIntervalMs(series: readonly PointSeries[]): number | null {
+  let best = Infinity;
+  for (const s of series) {
+    for (let i = 1; i < s.points.length; i++) {
+      const gap = (s.points[i]![0] - s.points[i - 1]![0]) * 1000;
+      if (gap > 0 && gap < best) best = gap;
+    }
+  }
+  return Number.isFinite(best) ? best : null;
+}
+
+/**
+ * A bucket is stamped at its start and covers [t, t + interval): one that reaches past `toMs`
+ * holds only part of its interval (a throughput reads low, a ratio of partial counts jumps) and
+ * is never judged.
+ */
+export function dropFillingBuckets(series: readonly PointSeries[], toMs: number, intervalMs: number): PointSeries[] {
+  return series.map((s) => ({ ...s, points: s.points.filter((p) => p[0] * 1000 + intervalMs <= toMs) }));
+}
+
 /** Datadog's X-RateLimit-Reset is the seconds until the limit resets (not a date). */
 export function rateLimitWaitMs(status: number, headers: Headers, nowMs: number): number | null {
   const reset = headers.get('x-ratelimit-reset');
@@ -161,9 +182,14 @@ export function datadogProvider(config: DatadogConfig, ctx: ProviderContext): Pr
     const errors = (res.body as TimeseriesResponse | undefined)?.errors;
     if (typeof errors === 'string' && errors.trim() !== '') throw new ProviderError(api.redact(`${api.label}: the query failed: ${errors}`));
     try {
-      const answer = interpretPoints(parseTimeseries(res.body), req, AGGREGATE_HINT);
+      const parsed = parseTimeseries(res.body);
+      // Datadog rolls up to its own interval (20 s over an hour, 1 m over four): the spacing it
+      // returned is the resolution. The bucket holding `to` is still filling: left out.
+      const rollupMs = rollupIntervalMs(parsed) ?? interval;
+      const complete = req.range ? dropFillingBuckets(parsed, to, rollupMs) : parsed;
+      const answer = interpretPoints(complete, req, AGGREGATE_HINT);
       if (answer.noDataReason) answer.noDataReason = api.redact(answer.noDataReason);
-      return answer;
+      return req.range ? { ...answer, resolutionMs: rollupMs } : answer;
     } catch (e) {
       if (e instanceof ProviderError) throw new ProviderError(api.redact(`${api.label}: ${e.message}${res.body === undefined ? `: ${snippet(res.text)}` : ''}`));
       throw e;

@@ -156,7 +156,8 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
     if (deadline.signal.aborted) onDeadlineAbort();
     else deadline.signal.addEventListener('abort', onDeadlineAbort, { once: true });
     const stepMs = effectiveStepMs(gate);
-    const atMs = opts.nowMs - offsetMs;
+    // The window ends `lag` before now (SPEC §8.1): the store's newest data is incomplete until then.
+    const atMs = opts.nowMs - offsetMs - (gate.lagMs ?? 0);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -209,6 +210,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
         samples: value.samples,
         baseline: baseline ? baseline.samples : null,
         noDataReason: value.noDataReason ?? (baseline?.noDataReason ? `baseline: ${baseline.noDataReason}` : null),
+        ...(value.resolutionMs ? { resolutionMs: value.resolutionMs } : {}),
         warnings: warnings.map((w) => opts.redactor.redact(w)),
         detail: value.detail ? opts.redactor.redactDeep(value.detail) : undefined,
         elapsedMs: Date.now() - started,

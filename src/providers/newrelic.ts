@@ -92,8 +92,11 @@ function toPoint(v: unknown, where: string): number | null {
   throw new ProviderError(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
 }
 
-/** NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). */
-export function resultsToSeries(results: unknown, select: string | null, nowMs: number, windowed: boolean): PointSeries[] {
+/**
+ * NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). A
+ * TIMESERIES bucket that ends after `endS` (the window's end) is still filling: left out.
+ */
+export function resultsToSeries(results: unknown, select: string | null, nowMs: number, windowed: boolean, endS = Infinity): PointSeries[] {
   if (!Array.isArray(results)) throw new ProviderError('nrql.results is not a list');
   const bySeries = new Map<string, PointSeries>();
   let name = select;
@@ -116,11 +119,23 @@ export function resultsToSeries(results: unknown, select: string | null, nowMs: 
     if (windowed) {
       if (typeof row.endTimeSeconds !== 'number') throw new ProviderError(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
       ts = row.endTimeSeconds;
+      if (ts > endS) return;
     }
     series.points.push([ts, toPoint(value, `results[${i}].${name}`)]);
   });
   for (const s of bySeries.values()) s.points.sort((a, b) => a[0] - b[0]);
   return [...bySeries.values()];
+}
+
+/** The length of a TIMESERIES bucket as New Relic reports it (end − begin of a row), or null. */
+function bucketSeconds(rows: readonly unknown[]): number | null {
+  for (const raw of rows) {
+    const row = raw as { beginTimeSeconds?: unknown; endTimeSeconds?: unknown } | null;
+    if (row && typeof row.beginTimeSeconds === 'number' && typeof row.endTimeSeconds === 'number' && row.endTimeSeconds > row.beginTimeSeconds) {
+      return row.endTimeSeconds - row.beginTimeSeconds;
+    }
+  }
+  return null;
 }
 
 interface GraphQlAnswer {
@@ -191,9 +206,10 @@ export function newrelicProvider(config: NewRelicConfig, ctx: ProviderContext): 
       nrql ||= part.nrql;
     }
     try {
-      const answer = interpretPoints(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null), req, AGGREGATE_HINT);
+      const answer = interpretPoints(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null, req.range ? req.range.endMs / 1000 : Infinity), req, AGGREGATE_HINT);
       if (answer.noDataReason) answer.noDataReason = api.redact(answer.noDataReason);
-      return { ...answer, detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
+      const bucketS = bucketSeconds(rows);
+      return { ...answer, ...(req.range && bucketS ? { resolutionMs: bucketS * 1000 } : {}), detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
     } catch (e) {
       if (e instanceof ProviderError) throw new ProviderError(api.redact(`${api.label}: ${e.message}`));
       throw e;

@@ -9,8 +9,9 @@ export interface ProviderRequest {
   /** The query text to run: the gate's `query` or its `baseline`. */
   query: string;
   role: 'value' | 'baseline';
+  /** The instant the gate reads at: now − the gate's lag (and − baselineOffset for that query). */
   nowMs: number;
-  /** Set for gates with `over`: [now − over, now] at the gate's step. */
+  /** Set for gates with `over`: [end − over, end] at the gate's step, where end = now − the gate's lag. */
   range: { startMs: number; endMs: number; stepMs: number } | null;
   /** The stage being promoted to. */
   target: string | null;
@@ -24,6 +25,8 @@ export interface ProviderAnswer {
   noDataReason?: string | null;
   warnings?: string[];
   detail?: Record<string, unknown>;
+  /** The resolution the store reports for the series (a CloudWatch period, a bucket's length), when it says. */
+  resolutionMs?: number | null;
 }
 
 /** Thrown for failures a user should read as-is (HTTP status, server message); never a stack. */

@@ -41,10 +41,24 @@ function describe(v: unknown): string {
   return `${typeof v} ${s.length > 60 ? `${s.slice(0, 60)}…` : s}`;
 }
 
-/** A timestamp as unix seconds: a number of seconds, or a date (or date string). */
+/**
+ * Unix seconds past this (the year 5138) are milliseconds read as seconds: a series stamped in
+ * milliseconds would sit 1,000 times too far in the future and silently fall outside every window.
+ */
+const MAX_UNIX_SECONDS = 1e11;
+
+function seconds(n: number, where: string): number {
+  if (Math.abs(n) >= MAX_UNIX_SECONDS) {
+    throw new ProviderError(`${where} is ${n}, which looks like milliseconds: timestamps must be unix seconds (divide by 1000) or ISO-8601`);
+  }
+  return n;
+}
+
+/** A timestamp as unix seconds: a number of seconds, or a date (or date string). Milliseconds are refused. */
 export function toUnixSeconds(v: unknown, where: string): number {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string' && NUMERIC.test(v)) return Number(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return seconds(v, where);
+  if (typeof v === 'bigint') return seconds(Number(v), where);
+  if (typeof v === 'string' && NUMERIC.test(v)) return seconds(Number(v), where);
   if (v instanceof Date && !Number.isNaN(v.getTime())) return v.getTime() / 1000;
   if (typeof v === 'string' && !Number.isNaN(Date.parse(v))) return Date.parse(v) / 1000;
   throw new ProviderError(`${where} is ${describe(v)}, not a timestamp (unix seconds or ISO-8601)`);
@@ -61,12 +75,12 @@ export function toSamples(v: unknown, nowMs: number, where: string): Sample[] {
     let plain = true;
     for (let i = 0; i < v.length && plain; i++) {
       const pair: unknown = v[i];
-      plain = Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && typeof pair[1] === 'number';
+      plain = Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && Math.abs(pair[0]) < MAX_UNIX_SECONDS && typeof pair[1] === 'number';
     }
     if (plain) return v as Sample[];
     return v.map((pair, i) => {
       // The common case, `[number, number]`, is used as it is: large series are not copied.
-      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && typeof pair[1] === 'number') {
+      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'number' && Number.isFinite(pair[0]) && Math.abs(pair[0]) < MAX_UNIX_SECONDS && typeof pair[1] === 'number') {
         return pair as unknown as Sample;
       }
       if (!Array.isArray(pair) || pair.length !== 2) {

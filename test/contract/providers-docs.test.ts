@@ -85,6 +85,7 @@ describe('docs/providers.md: the hosted providers\' examples work as written', (
     expect(r.decision.decision, JSON.stringify(r.decision.gates.map((g) => [g.name, g.status, g.reason]))).toBe('PROCEED');
     expect(r.decision.gates.map((g) => [g.name, g.value])).toEqual([['error_percentage', 0.4], ['p95_duration', 0.3]]);
     const first = (nr.requests[0]!.body as { variables: { nrql: string } }).variables.nrql;
-    expect(first).toBe(`SELECT percentage(count(*), WHERE error IS true) FROM Transaction WHERE appName = 'checkout-canary' SINCE ${NOW - 600_000} UNTIL ${NOW}`);
+    // The aggregate ends at now − New Relic's default lag of 1m (events still arriving).
+    expect(first).toBe(`SELECT percentage(count(*), WHERE error IS true) FROM Transaction WHERE appName = 'checkout-canary' SINCE ${NOW - 60_000 - 600_000} UNTIL ${NOW - 60_000}`);
   });
 });

@@ -89,7 +89,9 @@ describe('datadog formulas against the stand-in', () => {
     const g = gateResult(r, 'error_ratio');
     expect(g.status, g.reason).toBe('pass');
     expect(g.max).toBe(0.005);
-    expect(g.samples).toBe(121);
+    // 121 buckets 15 s apart cover [end − 30m, end]; the one stamped at the end reaches past it
+    // (still filling) and is left out.
+    expect(g.samples).toBe(120);
     const body = standin.requests.at(-1)!.body as { data: { attributes: { formulas: unknown; interval: number } } };
     expect(body.data.attributes.formulas).toEqual([{ formula: 'errors / hits' }]);
     expect(body.data.attributes.interval).toBe(15_000);
@@ -164,9 +166,11 @@ describe('newrelic windows longer than one TIMESERIES', () => {
     expect(g.status, g.reason).toBe('pass');
     expect(g.samples).toBe(480);
     const asked = standin.requests.map((q) => (q.body as { variables: { nrql: string } }).variables.nrql);
+    // The window ends at now − New Relic's default lag of 1m.
+    const end = NOW - 60_000;
     expect(asked).toEqual([
-      `SELECT average(errorRatio) FROM Metric SINCE ${NOW - 4 * 3_600_000} UNTIL ${NOW - 4 * 3_600_000 + 366 * 30_000} TIMESERIES 30 seconds`,
-      `SELECT average(errorRatio) FROM Metric SINCE ${NOW - 4 * 3_600_000 + 366 * 30_000} UNTIL ${NOW} TIMESERIES 30 seconds`,
+      `SELECT average(errorRatio) FROM Metric SINCE ${end - 4 * 3_600_000} UNTIL ${end - 4 * 3_600_000 + 366 * 30_000} TIMESERIES 30 seconds`,
+      `SELECT average(errorRatio) FROM Metric SINCE ${end - 4 * 3_600_000 + 366 * 30_000} UNTIL ${end} TIMESERIES 30 seconds`,
     ]);
   });
 });
