@@ -88,6 +88,12 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
+/** A bucket [t, t + length) that reaches past `nowS` holds only the part that has passed. */
+function filled(v: number | null, t: number, length: number, nowS: number | undefined): number | null {
+  if (v === null || nowS === undefined || t + length <= nowS) return v;
+  return v * Math.max(0, Math.min(1, (nowS - t) / length));
+}
+
 /** The series a query names: `table[name]`, with a/b division for formulas over two names. */
 function seriesFor(table: Record<string, TableSeries[]>, name: string | undefined): TableSeries[] {
   return name === undefined ? [] : (table[name] ?? []);
@@ -99,14 +105,26 @@ function seriesFor(table: Record<string, TableSeries[]>, name: string | undefine
  * `POST /api/v2/query/timeseries`. `queries` maps a metrics query to a table entry; a formula is a
  * query name or `x / y`. Wrong keys → 403 {"errors": ["Forbidden"]}, as Datadog answers.
  */
-export function startDatadogStandin(opts: { table: Record<string, TableSeries[]>; queries: Record<string, string>; apiKey: string; appKey: string }): Promise<Standin> {
+export function startDatadogStandin(opts: {
+  table: Record<string, TableSeries[]>;
+  queries: Record<string, string>;
+  apiKey: string;
+  appKey: string;
+  /** Datadog's own rollup: the interval is never finer than this (ms), whatever was asked. */
+  rollupMs?: number;
+  /**
+   * The stand-in's clock (unix seconds): a bucket reaching past it is still filling and reads
+   * the part of its interval that has passed (a count or throughput reads low), as Datadog's does.
+   */
+  fillingAtS?: number;
+}): Promise<Standin> {
   return serve((req, body, res) => {
     if (req.method !== 'POST' || req.url !== '/api/v2/query/timeseries') return json(res, 404, { errors: ['Not found'] });
     if (req.headers['dd-api-key'] !== opts.apiKey || req.headers['dd-application-key'] !== opts.appKey) return json(res, 403, { errors: ['Forbidden'] });
     const attrs = (body as { data?: { type?: string; attributes?: Record<string, unknown> } })?.data?.attributes;
     const { from, to, interval, queries, formulas } = (attrs ?? {}) as { from: number; to: number; interval: number; queries: { name: string; query: string; data_source: string }[]; formulas: { formula: string }[] };
     if (typeof from !== 'number' || typeof to !== 'number' || !(from < to) || !Array.isArray(queries)) return json(res, 400, { errors: ['Invalid request: from, to and queries are required'] });
-    const step = typeof interval === 'number' && interval > 0 ? interval : 60_000;
+    const step = Math.max(typeof interval === 'number' && interval > 0 ? interval : 60_000, opts.rollupMs ?? 0);
     const times: number[] = [];
     for (let t = Math.ceil(from / step) * step; t <= to; t += step) times.push(t);
     const named = new Map(queries.map((q) => [q.name, seriesFor(opts.table, opts.queries[q.query])]));
@@ -126,7 +144,7 @@ export function startDatadogStandin(opts: { table: Record<string, TableSeries[]>
         attributes: {
           series: out.map((s) => ({ group_tags: Object.entries(s.labels).map(([k, v]) => `${k}:${v}`), query_index: 0, unit: null })),
           times: out.length ? times : [],
-          values: out.map((s) => times.map((t) => s.value(t / 1000))),
+          values: out.map((s) => times.map((t) => filled(s.value(t / 1000), t / 1000, step / 1000, opts.fillingAtS))),
         },
       },
     });
@@ -147,7 +165,14 @@ interface CwQuery {
  * `queries` maps an Expression, or a MetricStat's `Namespace/MetricName`, to a table entry.
  * Datapoints are stamped at their period's start and paged `pageSize` at a time with NextToken.
  */
-export function startCloudWatchStandin(opts: { table: Record<string, TableSeries[]>; queries: Record<string, string>; accessKeyId: string; pageSize?: number }): Promise<Standin> {
+export function startCloudWatchStandin(opts: {
+  table: Record<string, TableSeries[]>;
+  queries: Record<string, string>;
+  accessKeyId: string;
+  pageSize?: number;
+  /** The stand-in's clock: the period running at it is returned too, reading low (its Sum so far). */
+  fillingAtS?: number;
+}): Promise<Standin> {
   const pageSize = opts.pageSize ?? 40;
   return serve((req, body, res) => {
     const target = req.headers['x-amz-target'];
@@ -168,8 +193,9 @@ export function startCloudWatchStandin(opts: { table: Record<string, TableSeries
       const period = q.MetricStat?.Period ?? q.Period ?? 60;
       for (const s of seriesFor(opts.table, opts.queries[key])) {
         const label = Object.values(s.labels).join(' ') || q.Id;
-        for (let t = Math.ceil(input.StartTime / period) * period; t + period <= input.EndTime; t += period) {
-          const v = s.value(t);
+        const last = opts.fillingAtS !== undefined ? (t: number) => t < input.EndTime : (t: number) => t + period <= input.EndTime;
+        for (let t = Math.ceil(input.StartTime / period) * period; last(t); t += period) {
+          const v = filled(s.value(t), t, period, opts.fillingAtS);
           if (v !== null) all.push({ id: q.Id, label, t, v });
         }
         if (!all.some((p) => p.label === label && p.id === q.Id)) all.push({ id: q.Id, label, t: NaN, v: NaN });
@@ -232,6 +258,8 @@ export function startNewRelicStandin(opts: {
   queries: Record<string, { entry: string; column: string; key?: string }>;
   apiKey: string;
   accountId: number;
+  /** The stand-in's clock: a bucket reaching past it ends after it and reads the part that has passed. */
+  fillingAtS?: number;
 }): Promise<Standin> {
   return serve((req, body, res) => {
     if (req.method !== 'POST' || req.url !== '/graphql') return json(res, 404, { errors: [{ message: 'not found' }] });
@@ -261,7 +289,11 @@ export function startNewRelicStandin(opts: {
       for (const s of series) results.push({ ...facet(s), ...cell(s.value(until)) });
     } else {
       for (const s of series) {
-        for (let b = since; b < until; b += bucket) results.push({ beginTimeSeconds: b, endTimeSeconds: Math.min(b + bucket, until), ...facet(s), ...cell(s.value(b)) });
+        for (let b = since; b < until; b += bucket) {
+          const filling = opts.fillingAtS !== undefined && b + bucket > opts.fillingAtS;
+          const end = filling ? b + bucket : Math.min(b + bucket, until);
+          results.push({ beginTimeSeconds: b, endTimeSeconds: end, ...facet(s), ...cell(filled(s.value(b), b, bucket, opts.fillingAtS)) });
+        }
       }
     }
     json(res, 200, { data: { actor: { account: { nrql: { results } } } } });
