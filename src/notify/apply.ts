@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { credentialHint, HttpRequestError, httpRequest, snippet, withCredentials } from '../providers/http-request.js';
+import { credentialHint, HttpRequestError, httpRequest, snippet, withCredentials } from '../transport/http-request.js';
 import type { Redactor } from '../secrets.js';
 import type { ApplyTarget } from './event.js';
 import { displayTarget } from './target.js';

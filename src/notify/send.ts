@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { HttpRequestError, httpRequest, isRetryableStatus, parseRetryAfter, snippet, withCredentials } from '../providers/http-request.js';
+import { HttpRequestError, httpRequest, isRetryableStatus, parseRetryAfter, snippet, withCredentials } from '../transport/http-request.js';
 import type { Redactor } from '../secrets.js';
 import { shouldNotify, type NotifyEvent, type NotifyTarget, type NotifyType } from './event.js';
 import { slackMessage } from './slack.js';

@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import { HttpApi } from './http-api.js';
-import { credentialHint, snippet } from './http-request.js';
+import { credentialHint, snippet } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderContext } from './types.js';
 
 type AlertmanagerConfig = Extract<ProviderConfig, { type: 'alertmanager' }>;

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery, type MetricDataResult } from '@aws-sdk/client-cloudwatch';
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
-import { httpRequest, HttpRequestError } from './http-request.js';
+import { httpRequest, HttpRequestError } from '../transport/http-request.js';
 import { DEFAULT_RETRIES, Limiter } from './http-api.js';
 import { interpretPoints, type PointSeries } from './points.js';
 import { DEFAULT_STALE_AFTER_MS } from './prometheus.js';

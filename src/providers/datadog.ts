@@ -1,7 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import { HttpApi, Limiter } from './http-api.js';
-import { credentialHint, parseRetryAfter, snippet } from './http-request.js';
+import { credentialHint, parseRetryAfter, snippet } from '../transport/http-request.js';
 import { interpretPoints, type PointSeries } from './points.js';
 import { DEFAULT_STALE_AFTER_MS } from './prometheus.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { httpRequest, HttpRequestError, withCredentials, type HttpRequest } from './http-request.js';
+import { httpRequest, HttpRequestError, withCredentials, type HttpRequest } from '../transport/http-request.js';
 import { ProviderError, type ProviderContext } from './types.js';
 
 /** Connection settings shared by the Prometheus and Alertmanager providers. */

@@ -1,5 +1,5 @@
 import type { ProviderConfig } from '../config/schema.js';
-import { credentialHint, displayUrl, httpRequest, HttpRequestError, joinUrl, snippet, withCredentials } from './http-request.js';
+import { credentialHint, displayUrl, httpRequest, HttpRequestError, joinUrl, snippet, withCredentials } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext } from './types.js';
 import { selectPath, toSamples } from './values.js';
 

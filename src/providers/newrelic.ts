@@ -2,7 +2,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import { interpretPoints, type PointSeries } from './points.js';
 import { HttpApi, Limiter } from './http-api.js';
-import { credentialHint, snippet } from './http-request.js';
+import { credentialHint, snippet } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 
 type NewRelicConfig = Extract<ProviderConfig, { type: 'newrelic' }>;

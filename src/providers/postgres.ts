@@ -2,10 +2,10 @@ import type pg from 'pg';
 import type { ProviderConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Sample } from '../engine/model.js';
-import { createPool, DEFAULT_POOL_SIZE, describePgError, dropConnecting } from './postgres-connection.js';
+import { createPool, DEFAULT_POOL_SIZE, describePgError, dropConnecting } from '../transport/postgres-connection.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toUnixSeconds, toValue } from './values.js';
-import { SqlParameterError, toPositional, type PositionalStatement } from '../state/sql-parameters.js';
+import { SqlParameterError, toPositional, type PositionalStatement } from '../transport/sql-parameters.js';
 
 type PostgresConfig = Extract<ProviderConfig, { type: 'postgres' }>;
 

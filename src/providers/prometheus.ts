@@ -2,7 +2,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import type { Gate, Sample } from '../engine/model.js';
 import { HttpApi, Limiter, type ApiResponse } from './http-api.js';
-import { credentialHint, snippet } from './http-request.js';
+import { credentialHint, snippet } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toValue } from './values.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StateConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
-import { credentialHint, displayUrl, httpRequest, HttpRequestError, snippet, withCredentials, type HttpResponse } from '../providers/http-request.js';
+import { credentialHint, displayUrl, httpRequest, HttpRequestError, snippet, withCredentials, type HttpResponse } from '../transport/http-request.js';
 import type { Redactor } from '../secrets.js';
 import type { RolloutState } from '../engine/model.js';
 import { parseStateDocument, serializeState } from './document.js';

@@ -4,11 +4,11 @@ import type { StateConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { RolloutState } from '../engine/model.js';
 import type { Logger } from '../logger.js';
-import { createPool, describePgError, dropConnecting, isConcurrencyFailure } from '../providers/postgres-connection.js';
+import { createPool, describePgError, dropConnecting, isConcurrencyFailure } from '../transport/postgres-connection.js';
 import type { Redactor } from '../secrets.js';
 import { parseStateDocument } from './document.js';
 import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
-import { SqlParameterError, toPositional, type PositionalStatement } from './sql-parameters.js';
+import { SqlParameterError, toPositional, type PositionalStatement } from '../transport/sql-parameters.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
 export type PostgresStateConfig = Extract<StateConfig, { type: 'postgres' }>;

@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   snippet,
   withCredentials,
-} from '../../src/providers/http-request.js';
+} from '../../src/transport/http-request.js';
 import { Redactor } from '../../src/secrets.js';
 
 /** A fetch that answers from a script, one entry per call; an Error entry is a network failure. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SqlParameterError, toPositional } from '../../src/state/sql-parameters.js';
+import { SqlParameterError, toPositional } from '../../src/transport/sql-parameters.js';
 import { WRITE_PARAMETERS } from '../../src/state/postgres.js';
 
 const allowed = WRITE_PARAMETERS;

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../../src/config/schema.js';
 import type { Gate } from '../../src/engine/model.js';
-import { backoffMs, parseRetryAfter } from '../../src/providers/http-request.js';
+import { backoffMs, parseRetryAfter } from '../../src/transport/http-request.js';
 import { interpretResult, labelsText, parseQueryResult, prometheusProvider, reduceSeries, type Series } from '../../src/providers/prometheus.js';
 import { ProviderError, type ProviderContext, type ProviderRequest } from '../../src/providers/types.js';
 import { Redactor } from '../../src/secrets.js';
