@@ -1,4 +1,3 @@
-import { lagOf, parseLag } from '../providers/catalog.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -14,6 +13,9 @@ import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
 import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
 import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+import { lagOf, parseLag } from '../providers/catalog.js';
+import { PROVIDER_MODULES } from '../providers/modules/index.js';
+import { urlPasswordForms } from '../providers/modules/module.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -42,19 +44,12 @@ export interface Config {
 /** Providers every run has without an entry in `providers`. */
 export const BUILTIN_PROVIDERS: Record<string, ProviderConfig> = { github: { type: 'github' } };
 
-/** Providers whose queries answer with time series (labelled, possibly several). */
-const METRIC_STORES = ['prometheus', 'datadog', 'cloudwatch', 'newrelic'];
-
-const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = {
-  reduce: METRIC_STORES,
-  staleAfter: METRIC_STORES,
-  activeFor: ['alertmanager'],
-  select: ['http', 'postgres', 'newrelic'],
-  approvals: ['github'],
-  checklist: ['github'],
-  // A comparison needs a series from each side; alertmanager and github answer with a count.
-  compare: [...METRIC_STORES, 'postgres', 'http', 'file'],
-};
+/** Gate fields only some providers take: which, from each provider's module. */
+const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = (() => {
+  const out: Record<string, string[]> = {};
+  for (const [type, m] of Object.entries(PROVIDER_MODULES)) for (const f of m.gateFields) (out[f] ??= []).push(type);
+  return out;
+})();
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   let text: string;
@@ -370,37 +365,12 @@ function ms(d: string | undefined): number | null {
   return d === undefined ? null : parseDuration(d);
 }
 
-function urlPassword(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.password || null;
-  } catch {
-    return null;
-  }
-}
-
-/** A URL password as written (percent-encoded, as it appears in the URL) and decoded. */
-function passwordForms(raw: string): string[] {
-  try {
-    return [raw, decodeURIComponent(raw)];
-  } catch {
-    return [raw];
-  }
-}
-
 function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: string[]): Config {
   const providers = { ...BUILTIN_PROVIDERS, ...cfg.providers };
   const secrets = new Set(envSecrets);
-  for (const p of [...Object.values(cfg.providers), ...(cfg.state ? [cfg.state] : [])]) {
-    if ('basicAuth' in p && p.basicAuth) secrets.add(p.basicAuth.password);
-    // Datadog and New Relic keys, even when written in the file instead of read from ${VAR}.
-    if ('apiKey' in p && p.apiKey) secrets.add(p.apiKey);
-    if ('appKey' in p && p.appKey) secrets.add(p.appKey);
-    if ('url' in p && p.url) {
-      const pw = urlPassword(p.url);
-      if (pw) for (const form of passwordForms(pw)) secrets.add(form);
-    }
-  }
+  // Each provider's own secrets (keys and passwords, even when written in the file), by its module.
+  for (const p of Object.values(cfg.providers)) for (const v of PROVIDER_MODULES[p.type].secrets(p as never)) secrets.add(v);
+  if (cfg.state && 'url' in cfg.state && cfg.state.url) for (const form of urlPasswordForms(cfg.state.url)) secrets.add(form);
   for (const s of notifySecrets(cfg)) secrets.add(s);
   const rollout: RolloutPlan = {
     name: cfg.rollout.name,

@@ -1,18 +1,13 @@
 import { z } from 'zod';
 import { parseDuration } from '../engine/duration.js';
 import { parseCondition, ConditionSyntaxError } from '../engine/conditions.js';
+import { basicAuth, duration, headers, httpUrl, lagDuration, obj, pgSsl, postgresUrl, retries } from './fields.js';
+import { alertmanagerModule, cloudwatchModule, datadogModule, fileModule, githubModule, httpModule, newrelicModule, postgresModule, prometheusModule } from '../providers/modules/index.js';
+export { DATADOG_SITES } from '../providers/modules/index.js';
 
-/** Strict objects everywhere: a typo must be an error, never a silently ignored key. */
-const obj = z.strictObject;
 
 export const NAME_PATTERN = /^[a-z0-9._-]+$/;
 
-const duration = z
-  .string()
-  .refine((s) => parseDuration(s) !== null, {
-    message: 'expected a duration like "30s", "5m", "2h" or "1d"',
-  })
-  .describe('A duration: a positive integer followed by s, m, h or d.');
 
 const conditionText = z.string().superRefine((s, ctx) => {
   try {
@@ -86,112 +81,16 @@ const rollout = obj({
   forceAllowed: z.array(z.string().min(1)).optional().describe('Logins or @org/team allowed to force a promotion or release the kill switch (resume).'),
 });
 
-const headers = z.record(z.string(), z.string());
-/** `localhost:9090` parses as a URL with the scheme "localhost:"; only http(s) reaches a server. */
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
-const basicAuth = obj({ username: z.string(), password: z.string() });
-const retries = z.number().int().min(0).max(10);
-const lagDuration = z
-  .string()
-  .refine((s) => /^\s*0+[smhd]?\s*$/.test(s) || parseDuration(s) !== null, { message: 'expected a duration like "30s", "1m" or "2m", or "0s" for none' });
-const lag = lagDuration.optional().describe('The judged window ends this long before now: the store\'s newest data is incomplete until then (default: the provider type\'s, see docs/configuration.md).');
-
-const prometheusProvider = obj({
-  type: z.literal('prometheus'),
-  url: httpUrl,
-  headers: headers.optional(),
-  basicAuth: basicAuth.optional(),
-  timeout: duration.optional(),
-  caFile: z.string().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  retries: retries.optional(),
-  concurrency: z.number().int().min(1).max(256).optional(),
-  lag,
-});
-const alertmanagerProvider = obj({
-  type: z.literal('alertmanager'),
-  url: httpUrl,
-  headers: headers.optional(),
-  basicAuth: basicAuth.optional(),
-  timeout: duration.optional(),
-  caFile: z.string().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  retries: retries.optional(),
-});
-const postgresProvider = obj({
-  type: z.literal('postgres'),
-  url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL'),
-  ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
-  timeout: duration.optional(),
-  connections: z.number().int().min(1).max(32).optional().describe('Connections the provider opens at most (default 4).'),
-  lag,
-});
-const httpProvider = obj({
-  type: z.literal('http'),
-  url: httpUrl,
-  headers: headers.optional(),
-  method: z.enum(['GET', 'POST']).optional(),
-  timeout: duration.optional(),
-  retries: retries.optional(),
-  lag,
-});
-const fileProvider = obj({
-  type: z.literal('file'),
-  path: z.string().min(1),
-  lag,
-});
-const githubProvider = obj({ type: z.literal('github') });
-
-export const DATADOG_SITES = [
-  'datadoghq.com',
-  'us3.datadoghq.com',
-  'us5.datadoghq.com',
-  'datadoghq.eu',
-  'ap1.datadoghq.com',
-  'ap2.datadoghq.com',
-  'uk1.datadoghq.com',
-  'ddog-gov.com',
-  'us2.ddog-gov.com',
-] as const;
-const datadogProvider = obj({
-  type: z.literal('datadog'),
-  site: z.enum(DATADOG_SITES).optional().describe('The Datadog site of the organisation (default datadoghq.com).'),
-  url: httpUrl.optional().describe('The API root instead of https://api.<site> (a proxy, a stand-in).'),
-  apiKey: z.string().min(1).describe('Sent as DD-API-KEY.'),
-  appKey: z.string().min(1).describe('Sent as DD-APPLICATION-KEY (needs the timeseries_query scope).'),
-  timeout: duration.optional(),
-  retries: retries.optional(),
-  lag,
-});
-const cloudwatchProvider = obj({
-  type: z.literal('cloudwatch'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'expected an AWS region like "eu-central-1"'),
-  endpoint: httpUrl.optional().describe('The CloudWatch endpoint instead of the region\'s (a VPC endpoint, LocalStack).'),
-  timeout: duration.optional(),
-  retries: retries.optional(),
-  lag,
-});
-const newrelicProvider = obj({
-  type: z.literal('newrelic'),
-  accountId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/, 'expected a numeric account id')]),
-  apiKey: z.string().min(1).describe('A User key, sent as API-Key.'),
-  region: z.enum(['US', 'EU']).optional().describe('The data centre of the account (default US).'),
-  url: httpUrl.optional().describe('The NerdGraph endpoint instead of the region\'s (a proxy, a stand-in).'),
-  timeout: duration.optional(),
-  retries: retries.optional(),
-  lag,
-});
-
 export const providerSchema = z.discriminatedUnion('type', [
-  prometheusProvider,
-  alertmanagerProvider,
-  postgresProvider,
-  httpProvider,
-  fileProvider,
-  githubProvider,
-  datadogProvider,
-  cloudwatchProvider,
-  newrelicProvider,
+  prometheusModule.schema,
+  alertmanagerModule.schema,
+  postgresModule.schema,
+  httpModule.schema,
+  fileModule.schema,
+  githubModule.schema,
+  datadogModule.schema,
+  cloudwatchModule.schema,
+  newrelicModule.schema,
 ]);
 
 /** cloudwatch: one metric, read with one statistic per period (CloudWatch's MetricStat). */
@@ -263,8 +162,8 @@ export const stateSchema = z.discriminatedUnion('type', [
   }),
   obj({
     type: z.literal('postgres'),
-    url: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// connection URL'),
-    ssl: z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]).optional(),
+    url: postgresUrl,
+    ssl: pgSsl.optional(),
     read: z.string().min(1),
     write: z.string().min(1).optional(),
     timeout: duration.optional(),

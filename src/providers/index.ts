@@ -5,27 +5,18 @@ import { effectiveStepMs, type Gate, type Sample } from '../engine/model.js';
 import { formatDuration, parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
-import { fileProvider } from './file.js';
-import { httpProvider } from './http.js';
-import { postgresProvider } from './postgres.js';
-import { prometheusProvider } from './prometheus.js';
-import { alertmanagerProvider } from './alertmanager.js';
-import { lazyFactory, ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
+import { PROVIDER_MODULES } from './modules/index.js';
+import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
 
 export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
 
-/** The providers every run can build; the Action adds `github`. */
-export const defaultFactories: ProviderFactories = {
-  file: fileProvider as ProviderFactory<never>,
-  postgres: postgresProvider as ProviderFactory<never>,
-  http: httpProvider as ProviderFactory<never>,
-  prometheus: prometheusProvider as ProviderFactory<never>,
-  alertmanager: alertmanagerProvider as ProviderFactory<never>,
-  // Loaded only when a config uses them: a run without them neither parses nor starts their code.
-  datadog: lazyFactory(async () => (await import('./datadog.js')).datadogProvider) as ProviderFactory<never>,
-  cloudwatch: lazyFactory(async () => (await import('./cloudwatch.js')).cloudwatchProvider) as ProviderFactory<never>,
-  newrelic: lazyFactory(async () => (await import('./newrelic.js')).newrelicProvider) as ProviderFactory<never>,
-};
+/**
+ * The providers every run can build, from their modules (the Action adds `github`). Each loads
+ * its code on first use: a run neither parses nor starts a provider it does not use.
+ */
+export const defaultFactories: ProviderFactories = Object.fromEntries(
+  Object.entries(PROVIDER_MODULES).flatMap(([type, m]) => (m.create ? [[type, m.create]] : [])),
+);
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_CONCURRENCY = 8;

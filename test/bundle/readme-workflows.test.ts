@@ -103,7 +103,10 @@ let seq = 0;
 
 beforeAll(async () => {
   standin = await startStandin();
-  if (havePrometheus) prometheus = await startPrometheus(generateFixtures());
+  // The Action judges at the real time: the series must still be reporting then, as a live
+  // Prometheus's would. Fixtures that end minutes before now are a canary that stopped, which
+  // is no data (SPEC §8.1), so they run on to a little past now.
+  if (havePrometheus) prometheus = await startPrometheus(generateFixtures(Date.now() + 10 * 60_000));
 }, 60_000);
 afterAll(async () => {
   await prometheus?.stop();
@@ -196,7 +199,7 @@ describe.skipIf(!havePrometheus)('the documented workflows, run by the bundled A
     expect(comment).toContain('rollout-gate: **PROCEED**');
     // 5 errors in 1,000 requests per scrape: the ratio Prometheus computed, not a fixture file.
     // A steady series: min and max equal the value, so it is printed once.
-    expect(comment).toMatch(/\| error\\_rate \| 0\.005 \| ▁+ \| &lt; 0\.01 \| 30m, failAfter 5m \| ✅ pass \|/);
+    expect(comment).toMatch(/\| error\\_rate \| 0\.005 \| ▁+ \| &lt; 0\.01 \| 30m, failAfter 5m, every 15s \| ✅ pass \|/);
     const files = standin.files(repo, 'rollout-ledger');
     const snapshot = JSON.parse(files.get([...files.keys()].find((k) => k.endsWith('/snapshot.json'))!)!);
     const errorRate = snapshot.gates.find((g: { name: string }) => g.name === 'error_rate');

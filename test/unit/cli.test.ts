@@ -37,7 +37,7 @@ describe('rollout-gate CLI', () => {
     const r = await cli(['evaluate', '--config', DEMO_CONFIG, '--now', NOW], env);
     expect(r.code).toBe(0);
     expect(r.out).toContain('rollout-gate chat-v1.1: PROCEED');
-    expect(r.out).toMatch(/write_receipt_p95_ms\s+.*<\s*1500\s+1h, failAfter 5m\s+pass/);
+    expect(r.out).toMatch(/write_receipt_p95_ms\s+.*<\s*1500\s+1h, failAfter 5m, every 30s\s+pass/);
     expect(r.out).not.toContain('\u001b[');
   });
 

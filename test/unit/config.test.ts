@@ -135,7 +135,7 @@ describe('config: every problem names its path and what was expected', () => {
     ['step without over', yaml(gate('step: 30s')), [['gates[1].step', 'needs `over`']]],
     ['reduce on a file provider', yaml(gate('reduce: max')), [['gates[1].reduce', 'only valid for prometheus/datadog/cloudwatch/newrelic providers; "m" is file']]],
     ['activeFor on a file provider', yaml(gate('activeFor: 2m')), [['gates[1].activeFor', 'only valid for alertmanager providers']]],
-    ['select on a file provider', yaml(gate('select: data.ratio')), [['gates[1].select', 'only valid for http/postgres/newrelic providers']]],
+    ['select on a file provider', yaml(gate('select: data.ratio')), [['gates[1].select', 'only valid for newrelic/postgres/http providers']]],
     ['approvals on a file provider', yaml({ gates: '  - { name: g2, provider: m, approvals: { min: 1 } }' }), [['gates[1].approvals', 'only valid for github providers']]],
     ['approvals gate with a pass and a query', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, query: q, pass: "== 0" }' }), [['gates[1].query', 'not used by an approvals gate'], ['gates[1].pass', 'not used by an approvals gate']]],
     ['approvals and checklist together', yaml({ gates: '  - { name: g2, provider: github, approvals: { min: 1 }, checklist: [a] }' }), [['gates[1].checklist', 'either approvals or checklist']]],
