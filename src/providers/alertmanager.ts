@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
+import { providerFailure } from './failure.js';
 import { HttpApi } from './http-api.js';
 import { credentialHint, snippet } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderContext } from './types.js';
@@ -122,9 +123,9 @@ export function alertmanagerProvider(config: AlertmanagerConfig, ctx: ProviderCo
       if (res.status < 200 || res.status >= 300 || !Array.isArray(res.body)) {
         const message = typeof res.body === 'string' ? res.body : (res.body as { message?: unknown } | undefined)?.message;
         const why = typeof message === 'string' ? message : snippet(res.text) || 'no body';
-        const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
         const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}${credentialHint(res.status)}`;
-        throw new ProviderError(api.redact(`${api.label}: ${what} from /api/v2/alerts: ${why}${tries}`), res.status === 429 || res.status >= 500);
+        // 400: Alertmanager could not read the matchers.
+        throw providerFailure({ label: api.label, what: `${what} from /api/v2/alerts: ${why}`, status: res.status, attempts: res.attempts, query: res.status === 400, redact: (t) => api.redact(t) });
       }
       const activeForMs = req.gate.activeForMs ?? 0;
       const cutoff = req.nowMs - activeForMs;

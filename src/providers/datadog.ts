@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
+import { providerFailure } from './failure.js';
 import { HttpApi, Limiter } from './http-api.js';
 import { credentialHint, parseRetryAfter, snippet } from '../transport/http-request.js';
 import { interpretPoints, type PointSeries } from './points.js';
@@ -174,13 +175,13 @@ export function datadogProvider(config: DatadogConfig, ctx: ProviderContext): Pr
       retryAfterOf: rateLimitWaitMs,
       maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS,
     });
-    const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
     if (res.status < 200 || res.status >= 300) {
       const hint = res.status === 404 ? ' (is the url the Datadog API root?)' : credentialHint(res.status, 'apiKey and appKey');
-      throw new ProviderError(api.redact(`${api.label}: HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}${tries}`), res.status === 429 || res.status >= 500);
+      // 400: Datadog could not parse the query or formula.
+      throw providerFailure({ label: api.label, what: `HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}`, status: res.status, attempts: res.attempts, query: res.status === 400, redact: (t) => api.redact(t) });
     }
     const errors = (res.body as TimeseriesResponse | undefined)?.errors;
-    if (typeof errors === 'string' && errors.trim() !== '') throw new ProviderError(api.redact(`${api.label}: the query failed: ${errors}`));
+    if (typeof errors === 'string' && errors.trim() !== '') throw providerFailure({ label: api.label, what: `the query failed: ${errors}`, query: true, redact: (t) => api.redact(t) });
     try {
       const parsed = parseTimeseries(res.body);
       // Datadog rolls up to its own interval (20 s over an hour, 1 m over four): the spacing it

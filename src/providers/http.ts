@@ -1,5 +1,6 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { credentialHint, displayUrl, httpRequest, HttpRequestError, joinUrl, snippet, withCredentials } from '../transport/http-request.js';
+import { providerFailure } from './failure.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext } from './types.js';
 import { selectPath, toSamples } from './values.js';
 
@@ -39,9 +40,15 @@ export function httpProvider(config: HttpConfig, ctx: ProviderContext): Provider
         if (e instanceof HttpRequestError) throw new ProviderError(ctx.redactor.redact(`${where}: ${e.message}`));
         throw e;
       }
-      const tries = res.attempts > 1 ? ` (after ${res.attempts} attempts)` : '';
       if (res.status < 200 || res.status > 299) {
-        throw new ProviderError(ctx.redactor.redact(`${where}: HTTP ${res.status}${credentialHint(res.status, "the provider's headers or the credentials in its url")}${tries}: ${snippet(res.text) || '(empty body)'}`));
+        // 400 and 404: the service says the query (the path it was asked) is not one it answers.
+        throw providerFailure({
+          label: where,
+          what: `HTTP ${res.status}${credentialHint(res.status, "the provider's headers or the credentials in its url")}: ${snippet(res.text) || '(empty body)'}`,
+          attempts: res.attempts,
+          query: res.status === 400 || res.status === 404,
+          redact: (t) => ctx.redactor.redact(t),
+        });
       }
       let doc: unknown;
       try {

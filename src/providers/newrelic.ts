@@ -1,6 +1,7 @@
 import type { ProviderConfig } from '../config/schema.js';
 import { formatDuration } from '../engine/duration.js';
 import { interpretPoints, type PointSeries } from './points.js';
+import { providerFailure } from './failure.js';
 import { HttpApi, Limiter } from './http-api.js';
 import { credentialHint, snippet } from '../transport/http-request.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
@@ -180,13 +181,14 @@ export function newrelicProvider(config: NewRelicConfig, ctx: ProviderContext): 
     }
     const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${nrql}`;
     const res = await api.request(path, new URLSearchParams(), req.signal, { json: { query: NRQL_QUERY, variables: { accountId, nrql } }, what });
-    const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
     const errors = graphqlErrors(res.body);
+    const redact = (t: string) => api.redact(t);
     if (res.status < 200 || res.status >= 300) {
       const why = errors ?? (snippet(res.text) || 'no body');
-      throw new ProviderError(api.redact(`${api.label}: HTTP ${res.status} from /${path}${credentialHint(res.status, 'apiKey (a User key)')}: ${why}${tries}`), res.status === 429 || res.status >= 500);
+      throw providerFailure({ label: api.label, what: `HTTP ${res.status} from /${path}${credentialHint(res.status, 'apiKey (a User key)')}: ${why}`, status: res.status, attempts: res.attempts, redact });
     }
-    if (errors !== null) throw new ProviderError(api.redact(`${api.label}: NerdGraph refused the query: ${errors}`));
+    // NerdGraph answers failures as HTTP 200 with `errors`; an NRQL syntax error is a query error.
+    if (errors !== null) throw providerFailure({ label: api.label, what: `NerdGraph refused the query: ${errors}`, query: /NRQL Syntax Error|INVALID_INPUT/i.test(errors), redact });
     const nrqlResult = (res.body as GraphQlAnswer | undefined)?.data?.actor?.account?.nrql;
     if (!nrqlResult || typeof nrqlResult !== 'object') {
       throw new ProviderError(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${snippet(res.text)}` : ''}`));

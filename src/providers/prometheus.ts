@@ -3,6 +3,7 @@ import { formatDuration } from '../engine/duration.js';
 import type { Gate, Sample } from '../engine/model.js';
 import { HttpApi, Limiter, type ApiResponse } from './http-api.js';
 import { credentialHint, snippet } from '../transport/http-request.js';
+import { providerFailure } from './failure.js';
 import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toValue } from './values.js';
 
@@ -218,8 +219,9 @@ export function prometheusProvider(config: PrometheusConfig, ctx: ProviderContex
     const res = await api.request(path, params, req.signal, { form, what });
     const failure = failureOf(res, `/${path}`);
     if (failure !== null) {
-      const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
-      throw new ProviderError(api.redact(`${api.label}: ${failure}${tries}`), res.status === 429 || res.status >= 500);
+      // bad_data is Prometheus' word for a query it cannot parse or evaluate as written.
+      const query = (res.body as Envelope | undefined)?.errorType === 'bad_data';
+      throw providerFailure({ label: api.label, what: failure, status: res.status, attempts: res.attempts, query, redact: (t) => api.redact(t) });
     }
     const env = res.body as Envelope;
     const warnings = [
