@@ -131,7 +131,8 @@ export function tallyWindows(gate: Gate, windows: readonly HistoryWindow[], cond
  */
 export function tallyComparisons(gate: Gate, windows: readonly HistoryWindow[]): WindowTally {
   const overMs = gate.overMs!;
-  const judged: Gate = { ...gate, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
+  // The history is the baseline's own series: judged as its query (its range window) would be.
+  const judged: Gate = { ...gate, query: gate.baseline ?? gate.query, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
   let failing = 0;
   let noData = 0;
   for (let k = 1; k < windows.length; k++) {
