@@ -1,5 +1,5 @@
 import type { CompareDirection, CompareSpec, CompareTest } from './model.js';
-import { effectiveSampleSize, mannWhitney, sigmaTest } from './stats/index.js';
+import { autocorrelationTime, effectiveSampleSize, mannWhitney, sigmaTest } from './stats/index.js';
 import { fmt } from './windows.js';
 
 /**
@@ -104,12 +104,16 @@ export function overlapOf(query: string | null, timestamps: readonly number[]): 
 
 /**
  * Runs the gate's test on x (canary) against y (baseline), both non-empty and finite, in time
- * order. Each side counts as the independent values it is worth (effectiveSampleSize), not as
- * its number of samples.
+ * order. Each side counts as the independent values it is worth, not as its number of samples:
+ * the smaller of n/τ (τ the autocorrelation time of both sides together) and what the overlap
+ * of its query's range window allows (effectiveSampleSize).
  */
 export function compareSamples(x: readonly number[], y: readonly number[], spec: CompareSpec, baselineLabel = 'baseline', overlap: Overlap = { x: null, y: null }): CompareStats {
-  const nEff = effectiveSampleSize(x, overlap.x);
-  const mEff = effectiveSampleSize(y, overlap.y);
+  // Under the null hypothesis both sides share one correlation structure: estimated from both,
+  // it is steadier than from either alone (the test's variance is a property of that null).
+  const tau = autocorrelationTime([x, y]);
+  const nEff = effectiveSampleSize(x, overlap.x, tau);
+  const mEff = effectiveSampleSize(y, overlap.y, tau);
   const { meanX, meanY, sdY, z } = sigmaTest(x, y, mEff);
   const ratio = meanY !== 0 ? meanX / meanY : null;
   const common = { test: spec.test, direction: spec.direction, baselineLabel, n: x.length, m: y.length, nEff, mEff, meanX, meanY, sdY, ratio };

@@ -7,9 +7,10 @@
  * - `overlapEffectiveSize`: what the query itself says. A value averaged over a window of `w`
  *   sample spacings shares data with its neighbours up to `w` apart; for independent increments
  *   under the window, the correlation at lag k is max(0, 1 − k/w) (a triangle).
- * - `autocorrelationEffectiveSize`: what the data says, from its own sample autocorrelations
- *   (Geyer's initial positive sequence), which also sees correlation the query does not name
- *   (a slowly wandering error rate, a store's own smoothing).
+ * - `autocorrelationTime`: what the data says, from the sample autocorrelations (Geyer's initial
+ *   positive sequence), which also sees correlation the query does not name (a wandering error
+ *   rate, a store's own smoothing). A comparison pools both sides: under the null hypothesis
+ *   they share one structure, and two series estimate it more steadily than one.
  */
 
 /**
@@ -38,25 +39,6 @@ export function overlapEffectiveSize(n: number, overlap: number): number {
   return effectiveSizeFromCorrelation(n, (k) => (k < overlap ? 1 - k / overlap : 0));
 }
 
-/** Sample autocovariances γ̂_0…γ̂_maxLag (divisor n, around the sample mean). */
-export function autocovariances(values: ArrayLike<number>, maxLag: number): Float64Array {
-  const n = values.length;
-  const out = new Float64Array(Math.max(0, Math.min(maxLag, n - 1) + 1));
-  if (n === 0) return out;
-  const first = values[0]!;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i]! - first;
-  const mean = first + sum / n;
-  const centred = new Float64Array(n);
-  for (let i = 0; i < n; i++) centred[i] = values[i]! - mean;
-  for (let k = 0; k < out.length; k++) {
-    let s = 0;
-    for (let i = 0; i + k < n; i++) s += centred[i]! * centred[i + k]!;
-    out[k] = s / n;
-  }
-  return out;
-}
-
 /**
  * n_eff from the series' own autocorrelation, by Geyer's initial positive sequence (Statistical
  * Science 7(4), 1992): τ = −1 + 2·Σ Γ_j over the leading positive pair sums Γ_j = ρ_2j + ρ_2j+1,
@@ -65,26 +47,63 @@ export function autocovariances(values: ArrayLike<number>, maxLag: number): Floa
  */
 export function autocorrelationEffectiveSize(values: ArrayLike<number>): number {
   const n = values.length;
-  if (n < 3) return n;
-  const gamma = autocovariances(values, n - 1);
-  const g0 = gamma[0]!;
-  if (!(g0 > 0)) return n;
-  let tau = -1;
-  for (let j = 0; 2 * j + 1 < n; j++) {
-    const pair = (gamma[2 * j]! + gamma[2 * j + 1]!) / g0;
-    if (!(pair > 0)) break;
-    tau += 2 * pair;
+  return clamp(n / autocorrelationTime([values]), n);
+}
+
+/** A series minus its mean (summed around the first value), and its lag-0 sum of squares. */
+function centred(values: ArrayLike<number>): { c: Float64Array; s0: number } {
+  const n = values.length;
+  const first = values[0]!;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i]! - first;
+  const mean = first + sum / n;
+  const c = new Float64Array(n);
+  let s0 = 0;
+  for (let i = 0; i < n; i++) {
+    c[i] = values[i]! - mean;
+    s0 += c[i]! * c[i]!;
   }
-  return clamp(n / Math.max(1, tau), n);
+  return { c, s0 };
+}
+
+function lagSum(c: Float64Array, k: number): number {
+  let s = 0;
+  for (let i = 0; i + k < c.length; i++) s += c[i]! * c[i + k]!;
+  return s;
 }
 
 /**
- * The effective sample size of a series of values: the smaller of what its autocorrelation
- * shows and, when the query averages over a window (`overlap` sample spacings), what that
- * overlap allows.
+ * The integrated autocorrelation time τ ≥ 1 (n / τ is the effective size) of one or more series
+ * assumed to share their correlation structure (the two sides of an A/A comparison): their sample
+ * autocorrelations averaged lag by lag, summed by Geyer's initial positive sequence. Lags are
+ * computed only up to where that sum stops, so a weakly correlated series costs a few passes.
+ * 1 when no series has at least 3 values that vary.
  */
-export function effectiveSampleSize(values: ArrayLike<number>, overlap: number | null = null): number {
-  const fromData = autocorrelationEffectiveSize(values);
+export function autocorrelationTime(series: readonly ArrayLike<number>[]): number {
+  const usable = series.filter((v) => v.length >= 3).map(centred).filter((v) => v.s0 > 0);
+  if (usable.length === 0) return 1;
+  const maxLag = Math.min(...usable.map((v) => v.c.length)) - 1;
+  const rho = (k: number): number => {
+    let r = 0;
+    for (const v of usable) r += lagSum(v.c, k) / v.s0;
+    return r / usable.length;
+  };
+  let tau = -1;
+  for (let j = 0; 2 * j + 1 <= maxLag; j++) {
+    const pair = (j === 0 ? 1 : rho(2 * j)) + rho(2 * j + 1);
+    if (!(pair > 0)) break;
+    tau += 2 * pair;
+  }
+  return Math.max(1, tau);
+}
+
+/**
+ * The effective sample size of a series of values: the smaller of n/τ (τ its autocorrelation
+ * time, or one estimated together with other series) and, when the query averages over a
+ * window (`overlap` sample spacings), what that overlap allows.
+ */
+export function effectiveSampleSize(values: ArrayLike<number>, overlap: number | null = null, tau: number = autocorrelationTime([values])): number {
+  const fromData = clamp(values.length / tau, values.length);
   return overlap === null ? fromData : Math.min(fromData, overlapEffectiveSize(values.length, overlap));
 }
 
