@@ -4,61 +4,18 @@ import { evaluateGate } from '../../src/engine/gates.js';
 import type { CompareSpec, Gate, Sample } from '../../src/engine/model.js';
 import { mannWhitney } from '../../src/engine/stats/index.js';
 import { gate, M } from '../support/fixtures.js';
-import { mulberry32, normal } from '../support/random.js';
+import { fleetRatios, TICK_S } from '../support/fleets.js';
 
 /**
- * A/A by simulation (SPEC §8.1): two identical fleets, each a pair of counters (requests, errors)
- * that grow every 15 s, read as `sum(rate(errors[5m])) / sum(rate(requests[5m]))` at steps from
- * 15 s to 5 min. Each fleet's error probability also wanders (AR(1) on its log, correlation time
- * 2 minutes, 10% spread), so the series are autocorrelated beyond the rate window's overlap.
- * Disjoint windows, each judged by the engine's own `evaluateGate` with default comparison gates.
+ * A/A by simulation (SPEC §8.1): two identical fleets (see support/fleets.ts: request and error
+ * counters every 15 s, read as `sum(rate(errors[5m])) / sum(rate(requests[5m]))`, the error
+ * probability wandering with a 2-minute correlation time) at steps from 15 s to 5 min. Disjoint
+ * windows, each judged by the engine's own `evaluateGate` with default comparison gates.
  */
 
-const TICK_S = 15;
-const RATE_WINDOW_TICKS = 20; // [5m]
-const REQUESTS_PER_S = 50;
-const ERROR_RATE = 0.01;
-const WANDER = { spread: 0.1, ticks: 8 };
+const RATE_WINDOW_TICKS = 20; // [5m] in 15 s ticks
 const WINDOWS = 400;
 const END_S = 1_800_000_000; // any whole minute
-
-function poissonFrom(uniform: () => number, gauss: () => number): (mean: number) => number {
-  return (mean) => {
-    if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gauss()));
-    const limit = Math.exp(-mean);
-    let k = 0;
-    for (let p = uniform(); p > limit; p *= uniform()) k++;
-    return k;
-  };
-}
-
-/** One fleet's error ratio as `rate(…[5m])` would read it, every `stepTicks` ticks up to END_S, over `windowTicks`. */
-function fleetRatios(seed: number, windowTicks: number, stepTicks: number, errorFactor: number): Sample[] {
-  const uniform = mulberry32(seed);
-  const gauss = normal(seed ^ 0x5bd1e995);
-  const poisson = poissonFrom(uniform, gauss);
-  const ticks = windowTicks + RATE_WINDOW_TICKS;
-  const phi = Math.exp(-1 / WANDER.ticks);
-  let wander = WANDER.spread * gauss();
-  const requests = new Float64Array(ticks);
-  const errors = new Float64Array(ticks);
-  for (let i = 0; i < ticks; i++) {
-    wander = phi * wander + Math.sqrt(1 - phi * phi) * WANDER.spread * gauss();
-    requests[i] = poisson(REQUESTS_PER_S * TICK_S);
-    errors[i] = poisson(requests[i]! * ERROR_RATE * Math.exp(wander) * errorFactor);
-  }
-  const out: Sample[] = [];
-  for (let j = ticks - 1; j >= RATE_WINDOW_TICKS; j -= stepTicks) {
-    let r = 0;
-    let e = 0;
-    for (let k = j - RATE_WINDOW_TICKS + 1; k <= j; k++) {
-      r += requests[k]!;
-      e += errors[k]!;
-    }
-    out.push([END_S - (ticks - 1 - j) * TICK_S, e / r]);
-  }
-  return out.reverse();
-}
 
 const QUERY = (track: string) => `sum(rate(http_errors_total{track="${track}"}[5m])) / sum(rate(http_requests_total{track="${track}"}[5m]))`;
 const MW: CompareSpec = { test: 'mann-whitney', direction: 'increase', confidence: 0.98, allowedChange: 0, sigma: null };
@@ -111,8 +68,8 @@ async function simulate(stepTicks: number, overMin: number, errorFactor: number,
   const tally: Tally = { mannWhitney: 0, either: 0, sigma: 0, classical: 0, noData: 0 };
   for (let w = 0; w < WINDOWS; w++) {
     if (w % 100 === 0) await new Promise((resolve) => setTimeout(resolve, 0)); // keep each synchronous stretch short
-    const canary = fleetRatios(seedBase + 2 * w, windowTicks, stepTicks, errorFactor);
-    const stable = fleetRatios(seedBase + 2 * w + 1, windowTicks, stepTicks, 1);
+    const canary = fleetRatios({ seed: seedBase + 2 * w, ticks: windowTicks, stepTicks, errorFactor, endS: END_S });
+    const stable = fleetRatios({ seed: seedBase + 2 * w + 1, ticks: windowTicks, stepTicks, endS: END_S });
     for (const key of ['mannWhitney', 'either', 'sigma'] as const) {
       const r = evaluateGate(gates[key], null, { samples: canary, baseline: stable }, END_S * 1000);
       if (r.status === 'no_data') tally.noData++;
@@ -156,8 +113,8 @@ describe('comparison gates judge independent evidence: identical fleets, overlap
   });
 
   it('the report shows the effective sample size', () => {
-    const canary = fleetRatios(11, 120, 1, 1);
-    const stable = fleetRatios(12, 120, 1, 1);
+    const canary = fleetRatios({ seed: 11, ticks: 120, stepTicks: 1, endS: END_S });
+    const stable = fleetRatios({ seed: 12, ticks: 120, stepTicks: 1, endS: END_S });
     const r = evaluateGate(comparisonGate(MW, 30 * M, 15_000), null, { samples: canary, baseline: stable }, END_S * 1000);
     expect(r.stats!.n).toBe(120);
     expect(r.stats!.nEff).toBeLessThan(12);
