@@ -13,6 +13,7 @@ import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
 import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
 import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+import { secretsInNames } from './secret-names.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -86,6 +87,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(file, dedupe(issues));
   }
   issues.push(...crossCheck(parsed.data));
+  // A secret inside a name would be masked out of every report and evidence path: refused.
+  issues.push(...secretsInNames(parsed.data, sub.sources));
   if (issues.length > 0) throw new ConfigError(file, dedupe(issues));
   return normalise(parsed.data, file, sha256, sub.secrets);
 }
