@@ -178,7 +178,7 @@ function sigmas(z: number): string {
   return `${z < 0 ? '-' : ''}${Number(abs.toFixed(abs >= 10 ? 0 : 1))}σ`;
 }
 
-/** An effective size of 2 significant digits: 6.4, 60, 120. */
+/** An effective size to 2 significant digits (3 from 100 on): 6.4, 60, 120. */
 function sizeText(v: number): string {
   return String(Number(v.toPrecision(v >= 100 ? 3 : 2)));
 }
