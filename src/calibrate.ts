@@ -149,7 +149,7 @@ export async function readHistory(gate: Gate, startMs: number, endMs: number, op
 
 function failed(gate: Gate, error: string, chunks: number): CalibratedGate {
   const empty = calibrateGate(gate, [], null, 0, 0, 0);
-  return { ...empty, note: null, error, chart: [], chunks };
+  return { ...empty, note: null, falseAlarm: null, error, chart: [], chunks };
 }
 
 /** Calibrates the selected gates one after the other, each gate's chunks in order. */
@@ -207,6 +207,7 @@ export function calibrationJson(c: Calibration): string {
       suggested: g.suggested,
       suggestedCondition: g.suggestedCondition,
       noData: g.noData,
+      falseAlarm: g.falseAlarm,
       note: g.note,
       error: g.error,
       stats: g.stats,

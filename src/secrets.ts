@@ -1,3 +1,16 @@
+/** Values shorter than this are not masked (and not checked against names): they would mask half of every text. */
+export const MIN_SECRET_LENGTH = 3;
+
+/**
+ * The forms of a secret that are masked: as written, percent-encoded (URLs) and base64 (basic
+ * auth headers echoed back by errors). None for a value under MIN_SECRET_LENGTH. One rule, used
+ * by the redactor and by the config check that no secret is part of a name.
+ */
+export function secretForms(value: string): string[] {
+  if (value.length < MIN_SECRET_LENGTH) return [];
+  return [...new Set([value, encodeURIComponent(value), Buffer.from(value).toString('base64')])];
+}
+
 /** Replaces every known secret value in a text; every message that leaves the process goes through it. */
 export class Redactor {
   private values: string[] = [];
@@ -11,12 +24,8 @@ export class Redactor {
   }
 
   add(value: string | null | undefined): void {
-    if (!value || value.length < 3 || this.values.includes(value)) return;
-    this.values.push(value);
-    // Encoded forms appear in URLs and headers echoed back by errors.
-    for (const variant of [encodeURIComponent(value), Buffer.from(value).toString('base64')]) {
-      if (variant !== value && !this.values.includes(variant)) this.values.push(variant);
-    }
+    if (!value || value.length < MIN_SECRET_LENGTH || this.values.includes(value)) return;
+    for (const form of secretForms(value)) if (!this.values.includes(form)) this.values.push(form);
     this.values.sort((a, b) => b.length - a.length);
     this.onAdd?.(value);
   }

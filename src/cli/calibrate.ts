@@ -40,7 +40,9 @@ function summary(g: CalibratedGate): string {
   const name = terminalText(g.name);
   if (g.error) return `calibrate ${name}: could not read the history: ${terminalText(g.error)}`;
   const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : '';
-  return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${suggested}`;
+  const alarm = g.falseAlarm;
+  const aa = alarm ? `, A/A false alarms ${rateText(alarm.rate)}${alarm.expected !== null ? ` (identical data should fail about ${rateText(alarm.expected)}${alarm.excessive ? '; more than chance' : ''})` : ''}` : '';
+  return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}`;
 }
 
 /**

@@ -12,6 +12,8 @@ export interface Substitution {
   issues: ConfigIssue[];
   /** Values read from the environment into provider, state, notify and apply settings: treated as secrets. */
   secrets: string[];
+  /** Each of those secrets with the variable it was read from and the config path it went into (for messages that must not show the value). */
+  sources: { value: string; variable: string; path: PropertyKey[] }[];
 }
 
 /**
@@ -21,6 +23,7 @@ export interface Substitution {
 export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitution {
   const issues: ConfigIssue[] = [];
   const secrets = new Set<string>();
+  const sources: Substitution['sources'] = [];
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
     if (typeof node === 'string') {
       return node.replace(REFERENCE, (whole, name: string | undefined) => {
@@ -40,7 +43,10 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
           return whole;
         }
         const section = path[0];
-        if (SECRET_SECTIONS.has(section as string) && value.length >= 3) secrets.add(value);
+        if (SECRET_SECTIONS.has(section as string) && value.length >= 3) {
+          secrets.add(value);
+          sources.push({ value, variable: name, path });
+        }
         return value;
       });
     }
@@ -51,5 +57,5 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
     return node;
   };
   const value = walk(doc, []);
-  return { value, issues, secrets: [...secrets] };
+  return { value, issues, secrets: [...secrets], sources };
 }

@@ -16,6 +16,7 @@ import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } f
 import { lagOf, parseLag } from '../providers/catalog.js';
 import { PROVIDER_MODULES } from '../providers/modules/index.js';
 import { urlPasswordForms } from '../providers/modules/module.js';
+import { secretsInNames } from './secret-names.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -82,6 +83,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     throw new ConfigError(file, dedupe(issues));
   }
   issues.push(...crossCheck(parsed.data));
+  // A secret inside a name would be masked out of every report and evidence path: refused.
+  issues.push(...secretsInNames(parsed.data, sub.sources));
   if (issues.length > 0) throw new ConfigError(file, dedupe(issues));
   return normalise(parsed.data, file, sha256, sub.secrets);
 }

@@ -1,7 +1,7 @@
 import { describeCompareSpec } from './compare.js';
 import { describeConditions, type Condition, type Operator } from './conditions.js';
 import { evaluateGate, conditionsFor } from './gates.js';
-import type { Gate, Sample } from './model.js';
+import type { CompareSpec, Gate, Sample } from './model.js';
 
 /**
  * Calibration (SPEC §7.3), the pure part: a gate's history cut into consecutive windows of its
@@ -43,8 +43,74 @@ export interface GateCalibration {
   suggestedCondition: string | null;
   note: string | null;
   stats: SampleStats;
+  /** A comparison gate's A/A check (null for every other gate): see `falseAlarm`. */
+  falseAlarm: FalseAlarm | null;
   /** Set when the history could not be read; every count is then 0. */
   error: string | null;
+}
+
+/**
+ * What a comparison gate's A/A check found: the fail rate of identical data (the baseline against
+ * itself, a window earlier), what a test at its confidence should show, and whether the
+ * difference is more than chance.
+ */
+export interface FalseAlarm {
+  /** failing / pairs judged; null without a judged pair. */
+  rate: number | null;
+  /** The rate a correct test fails identical data: 1 − confidence for `either`, half of it for one direction; null for sigma (no nominal rate). */
+  expected: number | null;
+  /** The rate found is above `expected` by more than chance (binomial upper tail below 1%). */
+  excessive: boolean;
+}
+
+/** The rate a comparison gate's test fails identical data, by its confidence and direction; null for sigma. */
+export function expectedFalseAlarmRate(spec: CompareSpec): number | null {
+  if (spec.test !== 'mann-whitney') return null;
+  const alpha = 1 - (spec.confidence ?? 0.98);
+  return spec.direction === 'either' ? alpha : alpha / 2;
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), summed exactly (k ≤ n). */
+export function binomialTailAtLeast(n: number, p: number, k: number): number {
+  if (k <= 0) return 1;
+  if (k > n) return 0;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  // Sum P(X = x) for x < k, in logs so a few thousand windows do not underflow the first term.
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
+  let logTerm = n * logQ; // log P(X = 0)
+  let below = 0;
+  for (let x = 0; x < k; x++) {
+    below += Math.exp(logTerm);
+    logTerm += Math.log((n - x) / (x + 1)) + logP - logQ;
+  }
+  return Math.min(1, Math.max(0, 1 - below));
+}
+
+/** The A/A result of a comparison gate from its tally. */
+export function falseAlarmOf(spec: CompareSpec, tally: WindowTally): FalseAlarm {
+  const rate = tally.windows > 0 ? tally.failing / tally.windows : null;
+  const expected = expectedFalseAlarmRate(spec);
+  const excessive = expected !== null && rate !== null && rate > expected && binomialTailAtLeast(tally.windows, expected, tally.failing) < 0.01;
+  return { rate, expected, excessive };
+}
+
+const percentText = (rate: number): string => `${Number((rate * 100).toPrecision(2))}%`;
+
+/** The A/A note of a comparison gate, in words. */
+function falseAlarmNote(spec: CompareSpec, tally: WindowTally, alarm: FalseAlarm): string {
+  const head = 'A/A: each window of the baseline against the window before it';
+  if (alarm.rate === null) return `${head}; no pair of windows could be judged; a comparison has no threshold to suggest`;
+  const found = `false alarms in ${tally.failing} of ${tally.windows} (${percentText(alarm.rate)})`;
+  const expected =
+    alarm.expected === null
+      ? ''
+      : `, where a ${Number(((spec.confidence ?? 0.98) * 100).toPrecision(6))}% test on identical data fails about ${percentText(alarm.expected)}${spec.direction === 'either' ? '' : ` (${spec.direction} only)`}`;
+  const excess = alarm.excessive
+    ? '; more than chance: consecutive windows of this history differ for real (a daily cycle, a deploy), or the series is correlated for longer than a window shows'
+    : '';
+  return `${head}: ${found}${expected}${excess}; a comparison has no threshold to suggest`;
 }
 
 /** A time range cut into queries of at most `maxPoints` steps each; no step in two chunks. */
@@ -131,7 +197,8 @@ export function tallyWindows(gate: Gate, windows: readonly HistoryWindow[], cond
  */
 export function tallyComparisons(gate: Gate, windows: readonly HistoryWindow[]): WindowTally {
   const overMs = gate.overMs!;
-  const judged: Gate = { ...gate, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
+  // The history is the baseline's own series: judged as its query (its range window) would be.
+  const judged: Gate = { ...gate, query: gate.baseline ?? gate.query, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
   let failing = 0;
   let noData = 0;
   for (let k = 1; k < windows.length; k++) {
@@ -303,9 +370,11 @@ export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: r
   const condition = gate.compare ? describeCompareSpec(gate.compare) : conditions.length ? describeConditions(conditions) : null;
   let tally: WindowTally;
   let suggestion: Suggestion;
+  let falseAlarm: FalseAlarm | null = null;
   if (gate.compare) {
     tally = tallyComparisons(gate, windows);
-    suggestion = { suggested: null, condition: null, note: 'A/A: each window of the baseline against the window before it; a comparison has no threshold to suggest' };
+    falseAlarm = falseAlarmOf(gate.compare, tally);
+    suggestion = { suggested: null, condition: null, note: falseAlarmNote(gate.compare, tally, falseAlarm) };
   } else {
     tally = tallyWindows(gate, windows, conditions);
     suggestion = suggestThreshold(gate, windows, targetRate);
@@ -321,6 +390,7 @@ export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: r
     suggestedCondition: suggestion.condition,
     note: suggestion.note,
     stats,
+    falseAlarm,
     error: null,
   };
 }

@@ -1,5 +1,5 @@
 import type { CompareDirection, CompareSpec, CompareTest } from './model.js';
-import { mannWhitney, sigmaTest } from './stats/index.js';
+import { autocorrelationTime, effectiveSampleSize, mannWhitney, sigmaTest } from './stats/index.js';
 import { fmt } from './windows.js';
 
 /**
@@ -18,9 +18,15 @@ export interface CompareStats {
   /** Finite samples of the canary (x) and of the baseline (y) in the window. */
   n: number;
   m: number;
+  /**
+   * How many independent values x and y are worth (SPEC §8.1): overlapping `rate` windows and
+   * autocorrelation shrink them below n and m. The test's variance is taken at these sizes.
+   */
+  nEff: number;
+  mEff: number;
   meanX: number;
   meanY: number;
-  /** Sample standard deviation of y (n − 1); 0 for one value. */
+  /** Standard deviation of y (n − 1 for independent values, see sigmaTest); 0 for one value. */
   sdY: number;
   /** Mann–Whitney (null for sigma): U of x, two-sided p, Hodges–Lehmann shift x − y and its interval. */
   u: number | null;
@@ -48,11 +54,69 @@ function relativeChange(meanX: number, meanY: number): number {
   return (meanX - meanY) / Math.abs(meanY);
 }
 
-/** Runs the gate's test on x (canary) against y (baseline), both non-empty and finite. */
-export function compareSamples(x: readonly number[], y: readonly number[], spec: CompareSpec, baselineLabel = 'baseline'): CompareStats {
-  const { meanX, meanY, sdY, z } = sigmaTest(x, y);
+/**
+ * How much each side's samples overlap: the window a query averages over (its longest range
+ * selector, `[5m]` in `rate(x[5m])`) in sample spacings. null when unknown (no range in the
+ * query, fewer than two samples): the data's own autocorrelation is then the only estimate.
+ */
+export interface Overlap {
+  x: number | null;
+  y: number | null;
+}
+
+const RANGE = /\[\s*((?:\d+(?:ms|s|m|h|d|w|y))+)\s*(?::[^\]]*)?\]/g;
+const RANGE_PART = /(\d+)(ms|s|m|h|d|w|y)/g;
+const RANGE_UNIT_S: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800, y: 31_536_000 };
+
+/**
+ * The longest range-vector window of a PromQL-style query, in seconds: 300 for
+ * `sum(rate(errors[5m])) / sum(rate(requests[5m]))`, 1800 for the subquery `max_over_time(x[30m:1m])`.
+ * null when the query names none (a Datadog or SQL query, `[$__rate_interval]`).
+ */
+export function rangeWindowSeconds(query: string | null): number | null {
+  if (!query) return null;
+  let longest: number | null = null;
+  for (const match of query.matchAll(RANGE)) {
+    let seconds = 0;
+    for (const part of match[1]!.matchAll(RANGE_PART)) seconds += Number(part[1]) * RANGE_UNIT_S[part[2]!]!;
+    if (seconds > 0 && (longest === null || seconds > longest)) longest = seconds;
+  }
+  return longest;
+}
+
+/** The median gap between consecutive timestamps (seconds, sorted ascending); null under two samples. */
+export function medianSpacingSeconds(timestamps: readonly number[]): number | null {
+  if (timestamps.length < 2) return null;
+  const gaps = new Float64Array(timestamps.length - 1);
+  for (let i = 1; i < timestamps.length; i++) gaps[i - 1] = timestamps[i]! - timestamps[i - 1]!;
+  gaps.sort();
+  const mid = gaps.length >> 1;
+  const median = gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+  return median > 0 ? median : null;
+}
+
+/** A query's window over its samples' spacing: 20 for `[5m]` every 15 s; null when either is unknown. */
+export function overlapOf(query: string | null, timestamps: readonly number[]): number | null {
+  const window = rangeWindowSeconds(query);
+  const spacing = medianSpacingSeconds(timestamps);
+  return window !== null && spacing !== null ? window / spacing : null;
+}
+
+/**
+ * Runs the gate's test on x (canary) against y (baseline), both non-empty and finite, in time
+ * order. Each side counts as the independent values it is worth, not as its number of samples:
+ * the smaller of n/τ (τ the autocorrelation time of both sides together) and what the overlap
+ * of its query's range window allows (effectiveSampleSize).
+ */
+export function compareSamples(x: readonly number[], y: readonly number[], spec: CompareSpec, baselineLabel = 'baseline', overlap: Overlap = { x: null, y: null }): CompareStats {
+  // Under the null hypothesis both sides share one correlation structure: estimated from both,
+  // it is steadier than from either alone (the test's variance is a property of that null).
+  const tau = autocorrelationTime([x, y]);
+  const nEff = effectiveSampleSize(x, overlap.x, tau);
+  const mEff = effectiveSampleSize(y, overlap.y, tau);
+  const { meanX, meanY, sdY, z } = sigmaTest(x, y, mEff);
   const ratio = meanY !== 0 ? meanX / meanY : null;
-  const common = { test: spec.test, direction: spec.direction, baselineLabel, n: x.length, m: y.length, meanX, meanY, sdY, ratio };
+  const common = { test: spec.test, direction: spec.direction, baselineLabel, n: x.length, m: y.length, nEff, mEff, meanX, meanY, sdY, ratio };
   if (spec.test === 'sigma') {
     const limit = spec.sigma ?? 3;
     const classification: Classification = z > limit ? 'high' : z < -limit ? 'low' : 'pass';
@@ -60,7 +124,7 @@ export function compareSamples(x: readonly number[], y: readonly number[], spec:
   }
   const confidence = spec.confidence ?? 0.98;
   const allowed = spec.allowedChange ?? 0;
-  const mw = mannWhitney(x, y, confidence);
+  const mw = mannWhitney(x, y, confidence, { n: nEff, m: mEff });
   const change = relativeChange(meanX, meanY); // NaN when both means are 0: no change either way
   const classification: Classification =
     mw.ciLow > 0 && change > allowed ? 'high' : mw.ciHigh < 0 && -change > allowed ? 'low' : 'pass';
@@ -114,6 +178,16 @@ function sigmas(z: number): string {
   return `${z < 0 ? '-' : ''}${Number(abs.toFixed(abs >= 10 ? 0 : 1))}σ`;
 }
 
+/** An effective size to 2 significant digits (3 from 100 on): 6.4, 60, 120. */
+function sizeText(v: number): string {
+  return String(Number(v.toPrecision(v >= 100 ? 3 : 2)));
+}
+
+/** `effective samples 6.4 of 120 and 6.1 of 120`: what each side is worth as independent values. */
+export function effectiveText(stats: Pick<CompareStats, 'n' | 'm' | 'nEff' | 'mEff'>): string {
+  return `effective samples ${sizeText(stats.nEff)} of ${stats.n} and ${sizeText(stats.mEff)} of ${stats.m}`;
+}
+
 /** The condition column of a compare gate: `mann-whitney increase, 98%, allowed +10%` / `sigma increase > 3σ`. */
 export function describeCompareSpec(spec: CompareSpec): string {
   if (spec.test === 'sigma') return `sigma ${spec.direction} > ${spec.sigma ?? 3}σ`;
@@ -140,14 +214,14 @@ function verdict(stats: CompareStats, significantUp: boolean, significantDown: b
 
 /**
  * The result of a comparison in one sentence, for the gate's reason and every report:
- * `+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%): fails (allowed +10%)`,
- * `mean 142 vs baseline 120 ± 5 (z = 4.4σ): fails (allowed 3σ)`.
+ * `+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%; effective samples 12 of 120 and 11 of 120): fails (allowed +10%)`,
+ * `mean 142 vs baseline 120 ± 5 (z = 4.4σ; effective samples 60 of 60 and 20 of 20): fails (allowed 3σ)`.
  */
 export function describeComparison(stats: CompareStats, baselineLabel: string = stats.baselineLabel): string {
   if (stats.test === 'sigma') {
     const flat = stats.sdY === 0 ? ', the baseline does not vary' : '';
     const z = stats.z ?? 0;
-    return `mean ${fmt(stats.meanX)} vs ${baselineLabel} ${fmt(stats.meanY)} ± ${fmt(Number(stats.sdY.toPrecision(3)))} (z = ${sigmas(z)}${flat}): ${verdict(stats, false, false)}`;
+    return `mean ${fmt(stats.meanX)} vs ${baselineLabel} ${fmt(stats.meanY)} ± ${fmt(Number(stats.sdY.toPrecision(3)))} (z = ${sigmas(z)}${flat}; ${effectiveText(stats)}): ${verdict(stats, false, false)}`;
   }
   const estimate = stats.estimate ?? 0;
   const low = stats.ciLow ?? 0;
@@ -158,9 +232,9 @@ export function describeComparison(stats: CompareStats, baselineLabel: string = 
   if (stats.meanY === 0) {
     // No scale to express the shift in percent: say it in the metric's own unit.
     const signed = (v: number) => `${v > 0 ? '+' : ''}${fmt(v)}`;
-    return `${signed(estimate)} vs ${baselineLabel} mean 0 (${conf} CI ${signed(low)}…${signed(high)}, ${p}): ${tail}`;
+    return `${signed(estimate)} vs ${baselineLabel} mean 0 (${conf} CI ${signed(low)}…${signed(high)}, ${p}; ${effectiveText(stats)}): ${tail}`;
   }
   const scale = Math.abs(stats.meanY);
   const mean = percent(relativeChange(stats.meanX, stats.meanY));
-  return `${percent(estimate / scale)} vs ${baselineLabel} (${conf} CI ${percent(low / scale)}…${percent(high / scale)} of the baseline mean, ${p}; mean ${mean}): ${tail}`;
+  return `${percent(estimate / scale)} vs ${baselineLabel} (${conf} CI ${percent(low / scale)}…${percent(high / scale)} of the baseline mean, ${p}; mean ${mean}; ${effectiveText(stats)}): ${tail}`;
 }

@@ -1,4 +1,4 @@
-import { compareSamples, comparisonFails, describeCompareSpec, describeComparison, type CompareStats } from './compare.js';
+import { compareSamples, comparisonFails, describeCompareSpec, describeComparison, overlapOf, type CompareStats } from './compare.js';
 import { describeConditions, parseCondition, type Condition, type Value } from './conditions.js';
 import { formatDuration } from './duration.js';
 import { effectiveStepMs, windowEndMs, type Gate, type Sample } from './model.js';
@@ -343,7 +343,12 @@ function judgeComparison(gate: Gate, canary: WindowSide, baseline: WindowSide | 
   if (ys.length < gate.minSamples) missing.push(short(label, ys.length));
   if (missing.length > 0) return done('no_data', missing.join('; ') + nanNote, values);
 
-  const stats = compareSamples(xs, ys, spec, label);
+  // How far each side's samples overlap: its query's range window over the spacing it came at.
+  const overlap = {
+    x: overlapOf(gate.query, canary.series.map(([t]) => t)),
+    y: overlapOf(gate.baselineOffsetMs !== null ? gate.query : gate.baseline, baseline.series.map(([t]) => t)),
+  };
+  const stats = compareSamples(xs, ys, spec, label, overlap);
   return done(comparisonFails(stats) ? 'fail' : 'pass', describeComparison(stats) + nanNote, { ...values, stats });
 }
 

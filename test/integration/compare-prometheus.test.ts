@@ -127,7 +127,7 @@ describe.skipIf(!havePrometheus)('compare gates against the real Prometheus', ()
     expect(shift30.stats!.ciLow!).toBeGreaterThan(20);
     expect(shift30.series).toHaveLength(121);
     expect(shift30.baselineSeries).toHaveLength(121);
-    expect(shift30.reason).toMatch(/^\+[23]\d% vs baseline \(98% CI \+\d\d%…\+\d\d% of the baseline mean, p < 0\.0001; mean \+\d\d%\): fails \(allowed \+10%\)$/);
+    expect(shift30.reason).toMatch(/^\+[23]\d% vs baseline \(98% CI \+\d\d%…\+\d\d% of the baseline mean, p < 0\.0001; mean \+\d\d%; effective samples \d+(\.\d)? of 121 and \d+(\.\d)? of 121\): fails \(allowed \+10%\)$/);
 
     const sigma = gateResult(run, 'shift30_sigma');
     expect(sigma.status, sigma.reason).toBe('fail');

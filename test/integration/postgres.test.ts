@@ -202,7 +202,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       const week = gateResult(run, 'week');
       expect(week.status, week.reason).toBe('fail');
       expect(week.stats).toMatchObject({ n: 55, m: 55, meanX: 130, meanY: 100, classification: 'high', estimate: 30 });
-      expect(week.reason).toMatch(/^\+30% vs 7d earlier \(98% CI \+\d+%…\+\d+% of the baseline mean, p < 0\.0001; mean \+30%\): fails \(allowed \+10%\)$/);
+      expect(week.reason).toMatch(/^\+30% vs 7d earlier \(98% CI \+\d+%…\+\d+% of the baseline mean, p < 0\.0001; mean \+30%; effective samples \d+(\.\d)? of 55 and \d+(\.\d)? of 55\): fails \(allowed \+10%\)$/);
       // The baseline's rows are from a week ago, moved onto the window.
       expect(week.baselineSeries[0]![0]).toBeGreaterThan((nowMs - 30 * 60_000) / 1000);
       expect(week.baselineSeries.at(-1)![0]).toBe(nowMs / 1000);

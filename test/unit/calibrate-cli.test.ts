@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { fleetRatios } from '../support/fleets.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 const NOW_S = Date.parse(NOW) / 1000;
@@ -138,5 +139,30 @@ describe('rollout-gate calibrate', () => {
     expect(md).toContain('**from\\_github**: could not read the history');
     // A query with nothing at it is history without data, not an error.
     expect(doc.gates.find((g: { name: string }) => g.name === 'missing')).toMatchObject({ windows: 0, noData: 48, error: null, suggested: null });
+  });
+
+  it('a comparison gate: the A/A false-alarm rate it finds, against what its test should show', async () => {
+    // Two identical fleets' error ratios, as `rate(…[5m])` reads them every 15 s, for two days in a file.
+    const dir = project('  - { name: errors_vs_stable, provider: snap, query: canary_errors, baseline: stable_errors, over: 30m, step: 15s, compare: { test: mann-whitney } }\n');
+    const ticks = 2 * 24 * 240;
+    writeFileSync(
+      join(dir, 'metrics.json'),
+      JSON.stringify({
+        canary_errors: fleetRatios({ seed: 3, ticks, stepTicks: 1, endS: NOW_S }),
+        stable_errors: fleetRatios({ seed: 4, ticks, stepTicks: 1, endS: NOW_S }),
+      }),
+    );
+    const r = await cli(['calibrate', '--days', '2', '--now', NOW, '--json'], dir);
+    expect(r.code).toBe(0);
+    const [g] = JSON.parse(r.out).gates;
+    expect(g).toMatchObject({ name: 'errors_vs_stable', condition: 'mann-whitney increase, 98%', windows: 95, suggested: null });
+    // No range window in a file query: the series' own autocorrelation sets the effective size.
+    expect(g.falseAlarm.expected).toBeCloseTo(0.01, 12);
+    expect(g.falseAlarm.excessive).toBe(false);
+    expect(g.failing).toBeLessThanOrEqual(5); // P(more than 5 of 95 at 1%) < 0.5%
+    expect(g.falseAlarm.rate).toBeCloseTo(g.failing / 95, 12);
+    expect(r.err).toMatch(/^calibrated errors_vs_stable: \d+ chunks?, 11520 samples, 95 windows, \d failing \(\d(\.\d)?%\), A\/A false alarms \d(\.\d)?% \(identical data should fail about 1%\)$/m);
+    const md = readFileSync(join(dir, '.rollout/calibration/calibration.md'), 'utf8');
+    expect(md).toMatch(/\*\*errors\\_vs\\_stable\*\*: A\/A: each window of the baseline against the window before it: false alarms in \d of 95/);
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  binomialTailAtLeast,
   calibrateGate,
+  expectedFalseAlarmRate,
   ceil2,
   chunkRange,
   cutWindows,
@@ -16,8 +18,9 @@ import {
   windowCount,
 } from '../../src/engine/calibrate.js';
 import { parseCondition } from '../../src/engine/conditions.js';
-import type { Gate, Sample } from '../../src/engine/model.js';
+import type { CompareSpec, Gate, Sample } from '../../src/engine/model.js';
 import { gate, H, M, NOW, NOW_S } from '../support/fixtures.js';
+import { fleetRatios } from '../support/fleets.js';
 import { yieldingProperty } from '../support/property.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -253,6 +256,8 @@ describe('suggestThreshold', () => {
   });
 });
 
+const MW: CompareSpec = { test: 'mann-whitney', direction: 'increase', confidence: 0.98, allowedChange: 0, sigma: null };
+
 describe('tallyComparisons: A/A', () => {
   const spec = { test: 'sigma' as const, direction: 'increase' as const, confidence: null, allowedChange: null, sigma: 3 };
   const g = hourly({ pass: null, compare: spec, baseline: 'stable' });
@@ -269,6 +274,59 @@ describe('tallyComparisons: A/A', () => {
     const c = calibrateGate(g, step, null, NOW, 6 * H, 0.01);
     expect(c).toMatchObject({ windows: 5, failing: 1, failRate: 0.2, suggested: null, condition: 'sigma increase > 3σ' });
     expect(c.note).toContain('A/A');
+    expect(c.falseAlarm).toEqual({ rate: 0.2, expected: null, excessive: false });
+    expect(c.note).toBe('A/A: each window of the baseline against the window before it: false alarms in 1 of 5 (20%); a comparison has no threshold to suggest');
+  });
+
+  it.each<[Partial<CompareSpec>, number | null]>([
+    [{}, 0.01],
+    [{ direction: 'either' }, 0.02],
+    [{ direction: 'decrease', confidence: 0.9 }, 0.05],
+    [{ test: 'sigma' }, null],
+  ])('expectedFalseAlarmRate(%j) = %s', (over, rate) => {
+    const r = expectedFalseAlarmRate({ ...MW, ...over });
+    if (rate === null) expect(r).toBeNull();
+    else expect(r).toBeCloseTo(rate, 12);
+  });
+
+  it.each([
+    [3, 0.5, 2, 0.5],
+    [3, 0.5, 0, 1],
+    [3, 0.5, 4, 0],
+    [10, 0.1, 1, 1 - 0.9 ** 10],
+    [5, 0, 1, 0],
+    [5, 1, 5, 1],
+  ])('binomialTailAtLeast(%i, %d, %i) = %d', (n, p, k, tail) => {
+    expect(binomialTailAtLeast(n, p, k)).toBeCloseTo(tail, 12);
+  });
+
+  it('binomialTailAtLeast keeps its precision over thousands of windows', () => {
+    expect(binomialTailAtLeast(5000, 0.01, 50)).toBeGreaterThan(0.4);
+    expect(binomialTailAtLeast(5000, 0.01, 50)).toBeLessThan(0.55);
+    expect(binomialTailAtLeast(5000, 0.01, 100)).toBeLessThan(1e-6);
+  });
+
+  it('identical fleets (a rate-window ratio at 15 s): the A/A rate found stays at the test\'s own, and says so', () => {
+    // Two days of `sum(rate(errors[5m])) / sum(rate(requests[5m]))` every 15 s: 95 pairs of 30-minute windows.
+    const series = fleetRatios({ seed: 77, ticks: 2 * 24 * 240, stepTicks: 1, endS: NOW_S });
+    const mw = gate({ name: 'errors_vs_stable', pass: null, query: 'sum(rate(errors{track="canary"}[5m])) / sum(rate(requests{track="canary"}[5m]))', baseline: 'sum(rate(errors{track="stable"}[5m])) / sum(rate(requests{track="stable"}[5m]))', overMs: 30 * M, stepMs: 15_000, minSamples: 10, compare: MW });
+    const c = calibrateGate(mw, series, null, NOW, 2 * 24 * H, 0.01);
+    expect(c.windows).toBe(95);
+    expect(c.falseAlarm!.expected).toBeCloseTo(0.01, 12);
+    expect(c.falseAlarm!.excessive).toBe(false);
+    // A correct test at 1% exceeds 5 of 95 with probability under 0.5%.
+    expect(binomialTailAtLeast(95, 0.01, 6)).toBeLessThan(0.005);
+    expect(c.failing).toBeLessThanOrEqual(5);
+    expect(c.note).toMatch(/^A\/A: each window of the baseline against the window before it: false alarms in \d of 95 \(\d(\.\d)?%\), where a 98% test on identical data fails about 1% \(increase only\); a comparison has no threshold to suggest$/);
+  });
+
+  it('a history whose level steps up every window is more than chance, and the note says why it may be', () => {
+    const stepping = history(12, 60, (i) => 100 * 1.5 ** Math.floor(i / 60) + (i % 7));
+    const c = calibrateGate(hourly({ pass: null, compare: MW, baseline: 'stable' }), stepping, null, NOW, 12 * H, 0.01);
+    expect(c).toMatchObject({ windows: 11, failing: 11 });
+    expect(c.falseAlarm).toMatchObject({ rate: 1, excessive: true });
+    expect(c.falseAlarm!.expected).toBeCloseTo(0.01, 12);
+    expect(c.note).toContain('more than chance: consecutive windows of this history differ for real');
   });
 });
 

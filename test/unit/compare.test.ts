@@ -83,19 +83,19 @@ describe('evaluateGate: compare gates', () => {
     expect(r.stats!.u).toBeGreaterThan(1800);
     expect(r.stats!.pValue).toBeLessThan(0.01);
     expect(r.stats!.ciLow).toBeGreaterThan(0);
-    expect(r.reason).toBe('+10% vs baseline (98% CI +5%…+15% of the baseline mean, p < 0.0001; mean +10%): passes (within the allowed +10%)');
+    expect(r.reason).toBe('+10% vs baseline (98% CI +5%…+15% of the baseline mean, p < 0.0001; mean +10%; effective samples 56 of 60 and 56 of 60): passes (within the allowed +10%)');
 
     const s = judge(compareGate({ test: 'sigma' }), cycle([142]), cycle([115, 125], 20));
     expect(s.condition).toBe('sigma increase > 3σ');
     expect(s.stats).toMatchObject({ test: 'sigma', n: 60, m: 20, u: null, pValue: null, estimate: null, ciLow: null, ciHigh: null, confidence: null, allowedChange: null, sigma: 3, meanX: 142, meanY: 120 });
     expect(s.stats!.z).toBeCloseTo(22 / Math.sqrt(500 / 19), 12);
-    expect(s.reason).toBe('mean 142 vs baseline 120 ± 5.13 (z = 4.3σ): fails (allowed 3σ)');
+    expect(s.reason).toBe('mean 142 vs baseline 120 ± 5.13 (z = 4.3σ; effective samples 60 of 60 and 20 of 20): fails (allowed 3σ)');
   });
 
   it('a baseline without spread says so: z is infinite', () => {
     const r = judge(compareGate({ test: 'sigma' }), cycle([101]), cycle([100]));
     expect(r.stats!.z).toBe(Infinity);
-    expect(r.reason).toBe('mean 101 vs baseline 100 ± 0 (z = +∞σ, the baseline does not vary): fails (allowed 3σ)');
+    expect(r.reason).toBe('mean 101 vs baseline 100 ± 0 (z = +∞σ, the baseline does not vary; effective samples 60 of 60 and 60 of 60): fails (allowed 3σ)');
   });
 
   it.each<[string, Sample[], Sample[], string]>([
@@ -177,23 +177,23 @@ describe('evaluateGate: compare gates', () => {
 
 describe('describeComparison and describeCompareSpec', () => {
   const base: CompareStats = {
-    test: 'mann-whitney', direction: 'increase', baselineLabel: 'baseline', n: 120, m: 120, meanX: 117, meanY: 100, sdY: 10,
+    test: 'mann-whitney', direction: 'increase', baselineLabel: 'baseline', n: 120, m: 120, nEff: 12, mEff: 11.4, meanX: 117, meanY: 100, sdY: 10,
     u: 11000, pValue: 0.0004, estimate: 18, ciLow: 12, ciHigh: 25, confidence: 0.98, ratio: 1.17, z: null,
     classification: 'high', allowedChange: 0.1, sigma: null,
   };
 
   it.each<[string, Partial<CompareStats>, string, string?]>([
-    ['a failing increase', {}, '+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%): fails (allowed +10%)'],
-    ['a label', {}, '+18% vs stable (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%): fails (allowed +10%)', 'stable'],
-    ['an insignificant change', { estimate: 1, ciLow: -2, ciHigh: 4.5, pValue: 0.31234, meanX: 101, classification: 'pass' }, '+1% vs baseline (98% CI -2%…+4.5% of the baseline mean, p = 0.31; mean +1%): passes (no significant difference at 98%)'],
-    ['a significant change within the allowance', { estimate: 5, ciLow: 2, ciHigh: 8, meanX: 105, classification: 'pass' }, '+5% vs baseline (98% CI +2%…+8% of the baseline mean, p = 0.0004; mean +5%): passes (within the allowed +10%)'],
-    ['the harmless way', { estimate: -30, ciLow: -35, ciHigh: -25, meanX: 70, pValue: 1e-9, classification: 'low' }, '-30% vs baseline (98% CI -35%…-25% of the baseline mean, p < 0.0001; mean -30%): passes (only an increase fails)'],
-    ['a failing decrease', { direction: 'decrease', estimate: -30, ciLow: -35, ciHigh: -25, meanX: 70, classification: 'low' }, '-30% vs baseline (98% CI -35%…-25% of the baseline mean, p = 0.0004; mean -30%): fails (allowed -10%)'],
-    ['either, no allowance', { direction: 'either', allowedChange: 0 }, '+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%): fails (allowed 0%)'],
-    ['a baseline mean of 0', { meanY: 0, meanX: 0.2, estimate: 0.2, ciLow: 0.1, ciHigh: 0.3, ratio: null }, '+0.2 vs baseline mean 0 (98% CI +0.1…+0.3, p = 0.0004): fails (allowed +10%)'],
-    ['sigma', { test: 'sigma', meanX: 142, meanY: 120, sdY: 5, z: 4.4, sigma: 3, u: null, pValue: null, estimate: null, ciLow: null, ciHigh: null, confidence: null, allowedChange: null }, 'mean 142 vs baseline 120 ± 5 (z = 4.4σ): fails (allowed 3σ)'],
-    ['sigma, passing', { test: 'sigma', meanX: 125, meanY: 120, sdY: 5, z: 1, sigma: 3, classification: 'pass' }, 'mean 125 vs baseline 120 ± 5 (z = 1σ): passes (allowed 3σ)'],
-    ['sigma, the harmless way', { test: 'sigma', direction: 'decrease', meanX: 142, meanY: 120, sdY: 5, z: 4.4, sigma: 3 }, 'mean 142 vs baseline 120 ± 5 (z = 4.4σ): passes (only a decrease fails)'],
+    ['a failing increase', {}, '+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%; effective samples 12 of 120 and 11 of 120): fails (allowed +10%)'],
+    ['a label', {}, '+18% vs stable (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%; effective samples 12 of 120 and 11 of 120): fails (allowed +10%)', 'stable'],
+    ['an insignificant change', { estimate: 1, ciLow: -2, ciHigh: 4.5, pValue: 0.31234, meanX: 101, classification: 'pass' }, '+1% vs baseline (98% CI -2%…+4.5% of the baseline mean, p = 0.31; mean +1%; effective samples 12 of 120 and 11 of 120): passes (no significant difference at 98%)'],
+    ['a significant change within the allowance', { estimate: 5, ciLow: 2, ciHigh: 8, meanX: 105, classification: 'pass' }, '+5% vs baseline (98% CI +2%…+8% of the baseline mean, p = 0.0004; mean +5%; effective samples 12 of 120 and 11 of 120): passes (within the allowed +10%)'],
+    ['the harmless way', { estimate: -30, ciLow: -35, ciHigh: -25, meanX: 70, pValue: 1e-9, classification: 'low' }, '-30% vs baseline (98% CI -35%…-25% of the baseline mean, p < 0.0001; mean -30%; effective samples 12 of 120 and 11 of 120): passes (only an increase fails)'],
+    ['a failing decrease', { direction: 'decrease', estimate: -30, ciLow: -35, ciHigh: -25, meanX: 70, classification: 'low' }, '-30% vs baseline (98% CI -35%…-25% of the baseline mean, p = 0.0004; mean -30%; effective samples 12 of 120 and 11 of 120): fails (allowed -10%)'],
+    ['either, no allowance', { direction: 'either', allowedChange: 0 }, '+18% vs baseline (98% CI +12%…+25% of the baseline mean, p = 0.0004; mean +17%; effective samples 12 of 120 and 11 of 120): fails (allowed 0%)'],
+    ['a baseline mean of 0', { meanY: 0, meanX: 0.2, estimate: 0.2, ciLow: 0.1, ciHigh: 0.3, ratio: null }, '+0.2 vs baseline mean 0 (98% CI +0.1…+0.3, p = 0.0004; effective samples 12 of 120 and 11 of 120): fails (allowed +10%)'],
+    ['sigma', { test: 'sigma', meanX: 142, meanY: 120, sdY: 5, z: 4.4, sigma: 3, u: null, pValue: null, estimate: null, ciLow: null, ciHigh: null, confidence: null, allowedChange: null }, 'mean 142 vs baseline 120 ± 5 (z = 4.4σ; effective samples 12 of 120 and 11 of 120): fails (allowed 3σ)'],
+    ['sigma, passing', { test: 'sigma', meanX: 125, meanY: 120, sdY: 5, z: 1, sigma: 3, classification: 'pass' }, 'mean 125 vs baseline 120 ± 5 (z = 1σ; effective samples 12 of 120 and 11 of 120): passes (allowed 3σ)'],
+    ['sigma, the harmless way', { test: 'sigma', direction: 'decrease', meanX: 142, meanY: 120, sdY: 5, z: 4.4, sigma: 3 }, 'mean 142 vs baseline 120 ± 5 (z = 4.4σ; effective samples 12 of 120 and 11 of 120): passes (only a decrease fails)'],
   ])('%s', (_name, over, sentence, label) => {
     expect(describeComparison({ ...base, ...over }, label)).toBe(sentence);
   });

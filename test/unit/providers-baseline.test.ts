@@ -73,7 +73,7 @@ describe('providers: the baseline of a compare gate', () => {
     expect(g).toMatchObject({ status: 'fail', samples: 61, baselineOffset: '7d', baselineQuery: 'p95' });
     expect(g.stats).toMatchObject({ n: 61, m: 61, classification: 'high', baselineLabel: '7d earlier' });
     expect(g.baselineSeries).toEqual(baseline);
-    expect(g.reason).toBe('+29% vs 7d earlier (98% CI +28%…+30% of the baseline mean, p < 0.0001; mean +29%): fails (allowed 0%)');
+    expect(g.reason).toBe('+29% vs 7d earlier (98% CI +28%…+30% of the baseline mean, p < 0.0001; mean +29%; effective samples 61 of 61 and 61 of 61): fails (allowed 0%)');
   });
 
   it('a baseline query is asked over the same window as the value, as a range query', async () => {
@@ -118,7 +118,7 @@ describe('providers: the baseline of a compare gate', () => {
       expect(week.value).toBeCloseTo(125, 0);
       expect(week.baselineValue).toBeCloseTo(100, 0);
       expect(week.stats).toMatchObject({ test: 'sigma', n: 61, m: 61, meanX: week.value, meanY: week.baselineValue });
-      expect(week.reason).toMatch(/^mean 124\.9\d+ vs 7d earlier 99\.9\d+ ± 1\.4\d \(z = 1\dσ\): fails \(allowed 3σ\)$/);
+      expect(week.reason).toMatch(/^mean 124\.9\d+ vs 7d earlier 99\.9\d+ ± 1\.4\d \(z = 1\dσ; effective samples 61 of 61 and 61 of 61\): fails \(allowed 3σ\)$/);
       expect(decision.gates[1]).toMatchObject({ status: 'pass', shadow: true });
       expect(decision.failedGates).toEqual(['week']);
     });

@@ -49,7 +49,7 @@ describe('reports of comparison gates', () => {
     const row = md.split('\n').find((l) => l.startsWith('| p95\\_vs\\_stable'))!;
     expect(row).toMatch(/mean 1[23]\d(\.\d+)? vs (99|100)(\.\d+)? \(\+3\d%\)/);
     expect(row).toMatch(/ [▁▂▃▄▅▆▇█]{24} vs [▁▂▃▄▅▆▇█]{24} /);
-    expect(md).toMatch(/p95\\_vs\\_stable: \+30% vs baseline \(98% CI \+\d+%…\+\d+% of the baseline mean, p &lt; 0\.0001; mean \+30%\): fails \(allowed \+10%\)/);
+    expect(md).toMatch(/p95\\_vs\\_stable: \+30% vs baseline \(98% CI \+\d+%…\+\d+% of the baseline mean, p &lt; 0\.0001; mean \+30%; effective samples \d+ of 60 and \d+ of 60\): fails \(allowed \+10%\)/);
     expect(md.split('\n').find((l) => l.startsWith('| p99\\_vs\\_stable'))).toContain('❌ fail (shadow: does not decide)');
     expect(md).not.toContain('```mermaid');
   });

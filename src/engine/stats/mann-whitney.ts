@@ -6,6 +6,9 @@ export interface MannWhitneyResult {
   /** Sizes of x (canary) and y (baseline). */
   n: number;
   m: number;
+  /** The effective sizes the p-value and interval were taken at (n and m for independent samples). */
+  nEff: number;
+  mEff: number;
   /** U of x: rank sum of x minus n(n+1)/2, ties given their average rank. */
   u: number;
   /** Two-sided p-value: normal approximation, tie-corrected variance, continuity correction 0.5. */
@@ -17,32 +20,55 @@ export interface MannWhitneyResult {
   ciHigh: number;
 }
 
+/** How many independent values x and y are worth (see effective.ts); each in [1, its size]. */
+export interface EffectiveSizes {
+  n: number;
+  m: number;
+}
+
 /**
  * Same p-value as scipy.stats.mannwhitneyu(x, y, method='asymptotic') and R's
  * wilcox.test(x, y, exact=FALSE, correct=TRUE); the differences are never materialised.
+ *
+ * With `effective` sizes below n and m (correlated samples), U/(nm) keeps its value but its
+ * variance is that of n_eff and m_eff independent values, (n_eff + m_eff + 1)/(12·n_eff·m_eff)
+ * (tie factor kept), and the continuity correction is one step of U at those sizes; the interval's
+ * rank k moves the same way. Without it, or at n and m, the result is the classical test.
  */
-export function mannWhitney(x: readonly number[], y: readonly number[], confidence: number): MannWhitneyResult {
+export function mannWhitney(x: readonly number[], y: readonly number[], confidence: number, effective?: EffectiveSizes): MannWhitneyResult {
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`mannWhitney needs confidence in (0, 1), got ${confidence}`);
   const xs = sortedSample(x, 'x');
   const ys = sortedSample(y, 'y');
   const n = xs.length;
   const m = ys.length;
+  const nEff = effectiveSize(effective?.n, n, 'n');
+  const mEff = effectiveSize(effective?.m, m, 'm');
   const { u, tieTerm } = rankStats(xs, ys);
   const select = differenceSelector(xs, ys.reverse()); // rankStats is done with the ascending order
   const total = n * m;
   const half = Math.floor(total / 2);
   const estimate = total % 2 === 1 ? select(half) : (select(half - 1) + select(half)) / 2;
-  const k = intervalRank(n, m, confidence);
+  const k = intervalRank(n, m, nEff, mEff, confidence);
   // `+ 0` reports a zero difference as +0: its sign carries no meaning.
   const [ciLow, ciHigh] = [select(k) + 0, select(total - 1 - k) + 0];
-  return { n, m, u, pValue: twoSidedP(u, n, m, tieTerm), estimate: estimate + 0, ciLow, ciHigh };
+  return { n, m, nEff, mEff, u, pValue: twoSidedP(u, n, m, nEff, mEff, tieTerm), estimate: estimate + 0, ciLow, ciHigh };
 }
 
-/** k of the interval [D(k+1), D(nm−k)]: nm/2 − z·sd(U), floored, kept inside [0, (nm−1)/2]. */
-function intervalRank(n: number, m: number, confidence: number): number {
+function effectiveSize(value: number | undefined, size: number, name: string): number {
+  if (value === undefined || value === size) return size;
+  if (!(value >= 1 && value <= size)) throw new RangeError(`mannWhitney needs an effective ${name} in [1, ${size}], got ${value}`);
+  return value;
+}
+
+/**
+ * k of the interval [D(k+1), D(nm−k)]: nm/2 − z·sd(U), floored, kept inside [0, (nm−1)/2];
+ * sd(U) = nm·sqrt((nEff + mEff + 1)/(12·nEff·mEff)), the classical sqrt(nm(n+m+1)/12) at n and m.
+ */
+function intervalRank(n: number, m: number, nEff: number, mEff: number, confidence: number): number {
   const total = n * m;
   const z = normalQuantile(1 - (1 - confidence) / 2);
-  const k = Math.floor(total / 2 - z * Math.sqrt((total * (n + m + 1)) / 12));
+  const sd = nEff === n && mEff === m ? Math.sqrt((total * (n + m + 1)) / 12) : total * Math.sqrt((nEff + mEff + 1) / (12 * nEff * mEff));
+  const k = Math.floor(total / 2 - z * sd);
   return Math.max(0, Math.min(k, Math.floor((total - 1) / 2)));
 }
 
@@ -77,12 +103,18 @@ function rankStats(xs: Float64Array, ys: Float64Array): { u: number; tieTerm: nu
   return { u, tieTerm };
 }
 
-function twoSidedP(u: number, n: number, m: number, tieTerm: number): number {
+function twoSidedP(u: number, n: number, m: number, nEff: number, mEff: number, tieTerm: number): number {
   const total = n + m;
   const sigma = Math.sqrt(((n * m) / 12) * (total + 1 - tieTerm / (total * (total - 1))));
   if (!(sigma > 0)) return 1; // every value equal: no evidence either way
   // The larger of U and n·m − U, so the upper tail is the one evaluated (as scipy does).
-  const z = (Math.max(u, n * m - u) - (n * m) / 2 - 0.5) / sigma;
+  const distance = Math.max(u, n * m - u) - (n * m) / 2;
+  if (nEff === n && mEff === m) return Math.min(1, 2 * normalSf((distance - 0.5) / sigma));
+  // Correlated samples: the same statistic as a fraction of nm, at the effective sizes. The tie
+  // factor 1 − Σ(t³ − t)/(N³ − N) is a proportion and carries over unchanged.
+  const ties = 1 - tieTerm / (total * (total + 1) * (total - 1));
+  const sdFraction = Math.sqrt(((nEff + mEff + 1) / (12 * nEff * mEff)) * ties);
+  const z = (distance / (n * m) - 0.5 / (nEff * mEff)) / sdFraction;
   return Math.min(1, 2 * normalSf(z));
 }
 
