@@ -1,6 +1,6 @@
 import { backtest, backtestJson, renderBacktest } from '../backtest.js';
 import { loadConfigFile } from '../config/load.js';
-import { UsageError } from '../run.js';
+import { UsageError } from '../commands/errors.js';
 
 export interface BacktestCommand {
   configFile: string;

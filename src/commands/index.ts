@@ -1,0 +1,33 @@
+import type { Command } from '../report/snapshot.js';
+import { evaluateCommand, promoteCommand } from './evaluate.js';
+import { pauseCommand } from './pause.js';
+import { resumeCommand } from './resume.js';
+import { rollbackCommand } from './rollback.js';
+import { runTransaction } from './transaction.js';
+import type { CommandModule, RunOptions, RunResult } from './types.js';
+import { watchCommand } from './watch.js';
+
+/** Every command that decides, by name. A new one (verify) is one module and one line here. */
+const COMMANDS: Record<Command, CommandModule> = {
+  evaluate: evaluateCommand,
+  promote: promoteCommand,
+  rollback: rollbackCommand,
+  pause: pauseCommand,
+  resume: resumeCommand,
+  watch: watchCommand,
+};
+
+export function commandModule(name: Command): CommandModule {
+  const m = COMMANDS[name];
+  if (!m) throw new Error(`no command module "${name}"`);
+  return m;
+}
+
+/** Runs one command: what the CLI, the Action and a pull request comment all call. */
+export function runCommand(opts: RunOptions): Promise<RunResult> {
+  return runTransaction(commandModule(opts.command), opts);
+}
+
+export { UsageError } from './errors.js';
+export { checkRequest, calibrateNumbers, CALIBRATE_MAX_DAYS, DECISION_COMMANDS, RequestMessages, type CommandRequest } from './request.js';
+export type { CommandModule, Judgment, RunOptions, RunResult } from './types.js';
