@@ -1,17 +1,14 @@
 import * as workflow from './workflow-commands.js';
 import { isAbsolute, join } from 'node:path';
 import { runCommand, UsageError } from '../commands/index.js';
-import { loadConfigFile, type Config } from '../config/load.js';
+import { loadConfigFile } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logger.js';
-import { defaultFactories, type ProviderFactories } from '../providers/index.js';
 import { logLine } from '../report/escape.js';
 import { Redactor } from '../secrets.js';
-import { createStateStore } from '../state/index.js';
-import type { StateStore } from '../state/types.js';
-import { readRunnerEnvironment, type RunnerEnvironment } from './event.js';
-import { InputError, readSettings, type ActionSettings } from './inputs.js';
-import type { GitHubSide } from './github.js';
+import { connect } from './connect.js';
+import { readRunnerEnvironment } from './event.js';
+import { InputError, readSettings } from './inputs.js';
 import { reportRun } from './report.js';
 
 export const runnerLogger: Logger = {
@@ -20,24 +17,6 @@ export const runnerLogger: Logger = {
   info: (m) => workflow.info(logLine(m)),
   warning: (m) => workflow.warning(m),
 };
-
-export interface ActionSide {
-  github: GitHubSide | null;
-  store: StateStore;
-  factories: ProviderFactories;
-}
-
-/** The config's edges as the Action has them: GitHub (when there is a token), the state store, the providers. */
-export async function connect(settings: ActionSettings, runner: RunnerEnvironment, config: Config, redactor: Redactor): Promise<ActionSide> {
-  // The GitHub client is loaded once the config is known to be valid: a config error is
-  // reported without paying for it.
-  const { connectGitHub } = await import('./github.js');
-  const github = await connectGitHub(settings, runner, config, redactor, runnerLogger);
-  const stateConfig = config.state ?? { type: 'github' as const };
-  const store = createStateStore(stateConfig, config, { cwd: runner.workspace, logger: runnerLogger, redactor, github: github?.ledger ?? null });
-  const factories = github ? { ...defaultFactories, github: github.providerFactory } : defaultFactories;
-  return { github, store, factories };
-}
 
 /** The Action: inputs → one command → outputs, summary, comment, check run. */
 export async function run(): Promise<void> {
@@ -49,13 +28,15 @@ export async function run(): Promise<void> {
     redactor.add(settings.token);
     if (settings.command === 'comment') {
       // A pull request comment: parsed first, so a comment that is no command costs nothing.
-      throw new UsageError('command comment: not in this build');
+      const { runCommentCommand } = await import('./comment.js');
+      await runCommentCommand({ settings, runner, redactor, logger: runnerLogger });
+      return;
     }
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
     const loaded = loadConfigFile(configPath);
     const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };
     for (const s of config.secrets) redactor.add(s);
-    const { github, store, factories } = await connect(settings, runner, config, redactor);
+    const { github, store, factories } = await connect(settings, runner, config, redactor, runnerLogger);
     if (settings.command === 'calibrate') {
       const { runCalibration } = await import('./calibrate.js');
       await runCalibration({

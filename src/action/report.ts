@@ -72,6 +72,11 @@ export async function reportRun(opts: {
       warnings.push(w);
       workflow.warning(w);
     }
+    const deployment = await github.recordDeployment(snap, evidenceUrl);
+    if (deployment) {
+      warnings.push(deployment);
+      workflow.warning(deployment);
+    }
   }
 
   workflow.setOutput(Outputs.Decision, snap.decision);
