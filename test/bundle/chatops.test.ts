@@ -216,6 +216,28 @@ describe('commands in pull request comments, through the bundled Action', () => 
     expect(run.stdout).not.toMatch(/^::(?!add-mask|debug|warning)/m);
   });
 
+  it('status evaluates and replies with the gate table, writing nothing to the ledger', async () => {
+    const before = standin.headOf(repo, 'rollout-ledger');
+    const { run, id } = await comment('carol', '/rollout status');
+    expect(run.code, run.stdout).toBe(0);
+    expect(standin.headOf(repo, 'rollout-ledger')).toBe(before);
+    expect(replies()[0]!.body).toContain('| write\\_receipt\\_p95\\_ms |');
+    expect(replies()[0]!.body).toContain('rollout-gate: **PROCEED**');
+    expect(reactionsOn(id)).toEqual(['eyes', 'rocket']);
+    expect(repo.deployments).toHaveLength(0);
+  });
+
+  it('two promote commands at once are serialised by the ledger: one promotion, the other decided again on the new state', async () => {
+    const [a, b] = await Promise.all([comment('alice', '/rollout promote'), comment('carol', '/rollout promote')]);
+    expect(ledgerState().stage).toBe('canary_50');
+    const promotions = ledgerState().history.filter((h: { decision: string; from: string }) => h.decision === 'PROCEED' && h.from === 'canary_10');
+    expect(promotions).toHaveLength(1);
+    // The loser re-read the state: canary_50 → full is held by canary_50's minimum duration.
+    expect(decisionLog().map((l) => `${l.from} ${l.decision}`).sort()).toEqual(['canary_10 PROCEED', 'canary_50 HOLD']);
+    expect([a.run.code, b.run.code].sort()).toEqual([0, 1]);
+    expect(repo.deployments).toHaveLength(1);
+  });
+
   it('help replies with the command table', async () => {
     const { run, id } = await comment('bob', '/rollout help');
     expect(run.code).toBe(0);
