@@ -9,7 +9,7 @@ import { stderrLogger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
-import { checkRequest, DECISION_COMMANDS, runCommand, UsageError } from '../commands/index.js';
+import { checkRequest, DECISION_COMMANDS, parseNow, runCommand, UsageError } from '../commands/index.js';
 import { EXIT, runExit, verdictExit } from '../commands/outcome.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
@@ -196,11 +196,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(redactor.redact(renderPlan(shown)));
       return EXIT.ok;
     }
-    let nowMs = Date.now();
-    if (o.now !== undefined) {
-      nowMs = Date.parse(o.now);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
-    }
+    const nowMs = parseNow(o.now, Date.now());
     const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);
     const store = createStateStore(stateConfig, shown, { cwd: io.cwd, logger, redactor });
     const result = await runCommand({

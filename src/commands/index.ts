@@ -7,7 +7,11 @@ import { runTransaction } from './transaction.js';
 import type { CommandModule, RunOptions, RunResult } from './types.js';
 import { watchCommand } from './watch.js';
 
-/** Every command that decides, by name. A new one (verify) is one module and one line here. */
+/**
+ * Every command that decides, by name: a transaction on the state (read, judge, effects, write).
+ * A new one is one module and one line here. Commands that only report (calibrate, backtest, and a
+ * ledger check such as verify) are modules beside these: their request check and their exit.
+ */
 const COMMANDS: Record<Command, CommandModule> = {
   evaluate: evaluateCommand,
   promote: promoteCommand,
@@ -29,5 +33,7 @@ export function runCommand(opts: RunOptions): Promise<RunResult> {
 }
 
 export { UsageError } from './errors.js';
-export { checkRequest, calibrateNumbers, CALIBRATE_MAX_DAYS, DECISION_COMMANDS, RequestMessages, type CommandRequest } from './request.js';
+export { checkRequest, DECISION_COMMANDS, parseNow, RequestMessages, type CommandRequest } from './request.js';
+export { calibrateNumbers, calibrationExit, checkCalibrateArguments, CALIBRATE_MAX_DAYS } from './calibrate.js';
+export { BACKTEST_EXIT, checkBacktest } from './backtest.js';
 export type { CommandModule, Judgment, RunOptions, RunResult } from './types.js';

@@ -3,8 +3,9 @@ import type { Command } from '../report/snapshot.js';
 import { commandModule } from './index.js';
 import type { RunResult } from './types.js';
 
-/** The CLI's exit codes (SPEC §6). */
-export const EXIT = { ok: 0, error: 1, usage: 2, hold: 3, rollback: 4 } as const;
+import { EXIT } from './exit.js';
+
+export { EXIT };
 
 /** Action input `fail-on`: which verdicts fail the step. */
 export type FailOn = 'hold' | 'rollback' | 'never';

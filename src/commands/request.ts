@@ -41,29 +41,10 @@ export function checkRequest(req: CommandRequest): void {
   }
 }
 
-/**
- * Calibrate's history length. One limit for every front door (the CLI once allowed 3650 days and
- * the Action 400): 400 days covers a year of seasonality, and beyond ~13 months the hosted stores
- * either no longer keep the data (Datadog 15 months) or keep it only coarser than a gate judges
- * (CloudWatch: 1-hour points after 63 days), while the chunked reads grow with every day asked for.
- */
-export const CALIBRATE_MAX_DAYS = 400;
-
-export const CalibrateMessages = {
-  days: (raw: string) => `days: "${raw}" is not a whole number of days from 1 to ${CALIBRATE_MAX_DAYS} (e.g. 14)`,
-  failRate: (raw: string) => `fail rate: "${raw}" is not a fraction from 0 to 1 (e.g. 0.01 for 1% of windows)`,
-} as const;
-
-/** `calibrate`'s numbers as text (a flag, an input), checked once for every front door. */
-export function calibrateNumbers(raw: { days?: string; failRate?: string }): { days: number; failRate: number } {
-  const read = (text: string | undefined, fallback: number, ok: (n: number) => boolean, message: (s: string) => string) => {
-    if (text === undefined || text.trim() === '') return fallback;
-    const n = Number(text);
-    if (!Number.isFinite(n) || !ok(n)) throw new UsageError(message(text));
-    return n;
-  };
-  return {
-    days: read(raw.days, 14, (n) => Number.isInteger(n) && n >= 1 && n <= CALIBRATE_MAX_DAYS, CalibrateMessages.days),
-    failRate: read(raw.failRate, 0.01, (n) => n >= 0 && n <= 1, CalibrateMessages.failRate),
-  };
+/** `--now` / a replay instant: ISO-8601 only, so a typo never silently evaluates at another time. */
+export function parseNow(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = Date.parse(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(ms)) throw new UsageError(`--now: "${text}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
+  return ms;
 }
