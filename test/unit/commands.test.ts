@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrateNumbers, checkRequest, commandModule, DECISION_COMMANDS, RequestMessages, UsageError, type CommandRequest } from '../../src/commands/index.js';
 import { EXIT, runExit, verdictExit, verdictFails } from '../../src/commands/outcome.js';
 import { parseComment } from '../../src/commands/comment.js';
-import type { Command } from '../../src/report/snapshot.js';
+import { judgesGates, type Command } from '../../src/report/snapshot.js';
 
 const req = (command: Command, fields: Partial<CommandRequest> = {}): CommandRequest => ({ command, target: null, force: false, reason: null, killSwitch: false, ...fields });
 
@@ -40,6 +40,8 @@ describe('the command layer', () => {
       ['pause', false],
       ['resume', false],
     ]);
+    // The library's judgesGates (the check run's conclusion) says the same.
+    for (const c of DECISION_COMMANDS) expect(judgesGates(c)).toBe(commandModule(c).judgesGates);
   });
 
   it.each([
