@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseComment, splitWords } from '../../src/commands/comment.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMENT_HELP, parseComment, splitWords } from '../../src/commands/comment.js';
+import { ROOT } from '../support/demo.js';
 import { yieldingProperty } from '../support/property.js';
 
 const req = (command: string, fields: Record<string, unknown> = {}) => ({ command, target: null, force: false, reason: null, killSwitch: false, ...fields });
@@ -63,6 +66,14 @@ describe('pull request comment commands', () => {
 
   it('anything that is not a string is not a command', () => {
     for (const v of [null, undefined, 42, {}, ['/rollout promote']]) expect(parseComment(v)).toBeNull();
+  });
+
+  it('/rollout help replies with the table the docs show', () => {
+    expect(readFileSync(join(ROOT, 'docs/action.md'), 'utf8')).toContain(COMMENT_HELP);
+    // Every command of the table parses as what it says.
+    for (const line of COMMENT_HELP.split('\n').slice(2)) {
+      for (const example of line.split('|')[1]!.match(/`[^`]+`/g)!) expect(parseComment(example.slice(1, -1).replace('[to STAGE]', 'to full').replace(/\[|\]/g, '').replace('<reason…>', 'db').replace('reason…', 'ok'))?.kind).not.toBe('invalid');
+    }
   });
 
   it('splitWords keeps quoted spaces and refuses an open quote', () => {
