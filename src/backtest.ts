@@ -6,7 +6,7 @@ import type { DecisionKind } from './engine/model.js';
 import { terminalText as t } from './report/escape.js';
 import { judgesGates, parseSnapshot, type Snapshot } from './report/snapshot.js';
 import { statusText } from './report/terminal.js';
-import { UsageError } from './run.js';
+import { UsageError } from './commands/errors.js';
 
 /** One re-judged snapshot: what was decided then, what the current config decides from the same data. */
 export interface BacktestEntry {

@@ -9,7 +9,7 @@ import { collectObservations, DEFAULT_CONCURRENCY, type ProviderFactories } from
 import { MAX_POINTS_PER_SERIES } from './providers/prometheus.js';
 import { buckets } from './report/charts.js';
 import { renderBaselineMarkdown, renderCalibrationMarkdown } from './report/calibration.js';
-import { UsageError } from './run.js';
+import { UsageError } from './commands/errors.js';
 import type { Redactor } from './secrets.js';
 
 /**

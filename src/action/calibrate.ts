@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate, calibrationFiles, writeCalibration } from '../calibrate.js';
+import { calibrationExit } from '../commands/calibrate.js';
 import type { Config } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import type { ProviderFactories } from '../providers/index.js';
@@ -92,6 +93,6 @@ export async function runCalibration(run: CalibrationRun): Promise<void> {
   workflow.appendSummary(redactor.redact(summary));
 
   const unread = result.gates.filter((g) => g.error);
-  if (unread.length) workflow.setFailed(redactor.redact(`calibrate: could not read the history of ${unread.map((g) => `${g.name} (${g.error})`).join('; ')}`));
+  if (calibrationExit(result) !== 0) workflow.setFailed(redactor.redact(`calibrate: could not read the history of ${unread.map((g) => `${g.name} (${g.error})`).join('; ')}`));
   else workflow.info(`${config.rollout.name}: calibrated ${result.gates.length} gate${result.gates.length === 1 ? '' : 's'} over ${result.days} days`);
 }

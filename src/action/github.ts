@@ -24,6 +24,12 @@ export interface GitHubSide {
     snap: Snapshot,
     render: { comment: boolean; body: (max: number) => string; summary: (max: number) => string },
   ) => Promise<{ commentUrl: string | null; warnings: string[] }>;
+  /** With `deployments:` in the config: a stage change as GitHub deployments; a warning when it could not be recorded, else null. */
+  recordDeployment: (snap: Snapshot, logUrl: string | null) => Promise<string | null>;
+  /** The client, for the pull request comment commands. */
+  octokit: GitHubClient;
+  owner: string;
+  repo: string;
 }
 
 const BODY_LIMIT = 65_536;
@@ -83,6 +89,35 @@ export async function connectGitHub(
   }
 
   return {
+    octokit,
+    owner,
+    repo,
+    async recordDeployment(snap, logUrl) {
+      const before = snap.stateBefore?.stage ?? null;
+      const after = snap.stateAfter;
+      if (!config.deployments || !snap.stateChanged || !after || after.stage === before) return null;
+      const ref = pr?.headSha ?? runner.context.commitSha;
+      if (!ref) return 'could not record the deployment: no commit to name (no pull request head and no GITHUB_SHA)';
+      try {
+        const { recordStageChange } = await import('../github/deployments.js');
+        await recordStageChange(
+          { octokit, owner, repo, environment: config.deployments.environment, url: config.deployments.url, ref, rollout: config.rollout.name, redactor },
+          {
+            from: before,
+            to: after.stage,
+            traffic: config.rollout.stages.find((st) => st.name === after.stage)?.traffic ?? 0,
+            kind: snap.command === 'promote' ? 'promotion' : 'rollback',
+            // A watch rolls back because its gates failed; a rollback command is an operator's choice.
+            forcedByGates: snap.command === 'watch',
+            logUrl: logUrl ?? runner.context.runUrl,
+            actor: snap.actor,
+          },
+        );
+        return null;
+      } catch (e) {
+        return `${refusedWrite(e) ? 'the token may not record deployments (it needs deployments: write)' : 'could not record the deployment'}: ${redactor.redact(describeGitHubError(e, redactor))}`;
+      }
+    },
     ledger: (state) =>
       githubLedgerStore({
         octokit,

@@ -1,11 +1,12 @@
 import { parseDuration } from '../engine/duration.js';
 import { Inputs } from './constants.js';
 import type { Command } from '../report/snapshot.js';
+import { calibrateNumbers, checkRequest } from '../commands/index.js';
 
 export interface ActionSettings {
   config: string;
   /** A decision's command, or calibrate (SPEC §7.3: no decision, a calibration of the gates). */
-  command: Command | 'calibrate';
+  command: Command | 'calibrate' | 'comment';
   targetStage: string | null;
   token: string;
   failOn: 'hold' | 'rollback' | 'never';
@@ -50,23 +51,16 @@ function duration(get: GetInput, name: string): number | null {
   return ms;
 }
 
-/** A number input within [min, max]; empty means the default. */
-function numberInput(get: GetInput, name: string, fallback: number, min: number, max: number, integer: boolean): number {
-  const raw = get(name).trim();
-  if (raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new InputError(`input ${name}: "${raw}" is not ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`);
-  }
-  return n;
-}
-
-/** Every input, read once into one typed settings object; empty means the default. */
-export function readSettings(get: GetInput): ActionSettings {
+/**
+ * Every input, read once into one typed settings object; empty means the default. `eventName`:
+ * on `issue_comment` the default command is `comment` (SPEC §8.3).
+ */
+export function readSettings(get: GetInput, eventName = ''): ActionSettings {
+  const defaultCommand = eventName === 'issue_comment' ? 'comment' : 'evaluate';
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate'] as const, 'evaluate'),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate', 'comment'] as const, defaultCommand),
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),
@@ -78,9 +72,8 @@ export function readSettings(get: GetInput): ActionSettings {
     dryRun: flag(get, Inputs.DryRun, false),
     timeoutMs: duration(get, Inputs.Timeout),
     calibration: {
-      days: numberInput(get, Inputs.CalibrateDays, 14, 1, 400, true),
+      ...calibrateNumbers({ days: get(Inputs.CalibrateDays), failRate: get(Inputs.CalibrateFailRate) }),
       gates: get(Inputs.CalibrateGates).split(/[,\n]/).map((g) => g.trim()).filter(Boolean),
-      failRate: numberInput(get, Inputs.CalibrateFailRate, 0.01, 0, 1, false),
     },
   };
   if (settings.command !== 'calibrate') {
@@ -89,10 +82,9 @@ export function readSettings(get: GetInput): ActionSettings {
       if (get(name).trim() !== '') throw new InputError(`input ${name}: goes with command calibrate, not ${settings.command}`);
     }
   }
-  if (settings.force && !settings.reason) throw new InputError(`input ${Inputs.Force}: a forced promotion needs input ${Inputs.Reason}`);
-  if (settings.killSwitch && settings.command !== 'rollback') throw new InputError(`input ${Inputs.KillSwitch}: goes with command rollback`);
-  if (settings.command === 'resume' && !settings.reason) throw new InputError(`input ${Inputs.Command}: resume needs input ${Inputs.Reason} (why the rollout may go on)`);
-  if (settings.command === 'pause' && !settings.reason) throw new InputError(`input ${Inputs.Command}: pause needs input ${Inputs.Reason} (it is shown on every HOLD until the rollout is resumed)`);
-  if (settings.force && settings.command !== 'evaluate' && settings.command !== 'promote') throw new InputError(`input ${Inputs.Force}: goes with command evaluate or promote, not ${settings.command}`);
+  // The command's own rules (force needs a reason, the kill switch goes with rollback…): one check for every front door.
+  if (settings.command !== 'calibrate' && settings.command !== 'comment') {
+    checkRequest({ command: settings.command, target: settings.targetStage, force: settings.force, reason: settings.reason, killSwitch: settings.killSwitch });
+  }
   return settings;
 }

@@ -1,6 +1,6 @@
 import { backtest, backtestJson, renderBacktest } from '../backtest.js';
 import { loadConfigFile } from '../config/load.js';
-import { UsageError } from '../run.js';
+import { BACKTEST_EXIT, checkBacktest } from '../commands/index.js';
 
 export interface BacktestCommand {
   configFile: string;
@@ -18,11 +18,9 @@ export interface BacktestCommand {
 
 /** `rollout-gate backtest --evidence DIR`: exit 0 whenever it ran, whatever would change. */
 export async function backtestCommand(cmd: BacktestCommand): Promise<number> {
-  if (cmd.extra.length > 0) throw new UsageError(`unexpected argument "${cmd.extra[0]}" (backtest reads the snapshots under --evidence DIR)`);
-  if (cmd.stray.length > 0) throw new UsageError(`${cmd.stray.map((s) => `--${s}`).join(', ')} ${cmd.stray.length === 1 ? 'does' : 'do'} not go with backtest`);
-  if (!cmd.evidence) throw new UsageError('backtest needs --evidence DIR (a directory holding snapshot.json files, such as a checkout of the ledger branch)');
+  const evidence = checkBacktest(cmd);
   const config = loadConfigFile(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
-  const report = await backtest(config, cmd.evidence, cmd.cwd);
+  const report = await backtest(config, evidence, cmd.cwd);
   cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
-  return 0;
+  return BACKTEST_EXIT;
 }

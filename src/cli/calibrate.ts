@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { rateText } from '../report/calibration.js';
 import { terminalText } from '../report/escape.js';
-import { UsageError } from '../run.js';
+import { calibrateNumbers, calibrationExit, checkCalibrateArguments, parseNow } from '../commands/index.js';
 import type { Redactor } from '../secrets.js';
 
 export interface CalibrateCommand {
@@ -29,13 +29,6 @@ export interface CalibrateCommand {
   fetch?: typeof fetch;
 }
 
-function number(flag: string, raw: string | undefined, fallback: number, ok: (n: number) => boolean, expected: string): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new UsageError(`${flag}: "${raw}" is not ${expected}`);
-  return n;
-}
-
 function summary(g: CalibratedGate): string {
   const name = terminalText(g.name);
   if (g.error) return `calibrate ${name}: could not read the history: ${terminalText(g.error)}`;
@@ -50,14 +43,9 @@ function summary(g: CalibratedGate): string {
  * exit 0, or 1 when a gate's history could not be read (the files still say which and why).
  */
 export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
-  if (cmd.extra.length > 0) throw new UsageError(`unexpected argument "${cmd.extra[0]}" (calibrate takes options only)`);
-  const days = number('--days', cmd.days, 14, (n) => n > 0 && n <= 3650, 'a number of days above 0 (e.g. 14)');
-  const failRate = number('--fail-rate', cmd.failRate, 0.01, (n) => n >= 0 && n <= 1, 'a fraction from 0 to 1 (e.g. 0.01 for 1% of windows)');
-  let nowMs = Date.now();
-  if (cmd.now !== undefined) {
-    nowMs = Date.parse(cmd.now);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(cmd.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${cmd.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
-  }
+  checkCalibrateArguments(cmd.extra);
+  const { days, failRate } = calibrateNumbers({ days: cmd.days, failRate: cmd.failRate });
+  const nowMs = parseNow(cmd.now, Date.now());
   const config = loadConfigFile(isAbsolute(cmd.configFile) ? cmd.configFile : join(cmd.cwd, cmd.configFile), cmd.env);
   for (const s of config.secrets) cmd.redactor.add(s);
   const shown = { ...config, file: cmd.configFile };
@@ -94,5 +82,5 @@ export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
   const written = await writeCalibration(isAbsolute(outDir) ? outDir : join(cmd.cwd, outDir), result, shown);
   if (cmd.json) cmd.stdout(calibrationJson(result));
   else cmd.stdout(`wrote ${written.map((p) => terminalText(p)).join(', ')}\n`);
-  return result.gates.some((g) => g.error) ? 1 : 0;
+  return calibrationExit(result);
 }

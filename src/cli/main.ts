@@ -8,13 +8,14 @@ import { describeConditions } from '../engine/conditions.js';
 import { stderrLogger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
-import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
-import { runRollout, UsageError } from '../run.js';
+import { emptyContext, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
+import { checkRequest, DECISION_COMMANDS, parseNow, runCommand, UsageError } from '../commands/index.js';
+import { EXIT, runExit, verdictExit } from '../commands/outcome.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
 
-export const EXIT = { ok: 0, error: 1, usage: 2, hold: 3, rollback: 4 } as const;
+export { EXIT };
 
 const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may move to its next stage
 
@@ -143,7 +144,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         throw new UsageError((e as Error).message);
       }
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
-      return exitFor(snap.decision, snap.command);
+      return verdictExit(snap.command, snap.decision);
     }
     if (command === 'backtest') {
       const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
@@ -176,10 +177,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
-    if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
+    if (command !== 'validate' && !DECISION_COMMANDS.includes(command as Command)) {
       throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+    const request = { command: command as Command, target: o.target ?? null, force: o.force === true, reason: o.reason ?? null, killSwitch: o['kill-switch'] === true };
+    if (command !== 'validate') checkRequest(request);
     const configFile = findConfig(io.cwd, o.config);
     const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
     let deadlineMs = config.deadlineMs;
@@ -193,22 +196,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(redactor.redact(renderPlan(shown)));
       return EXIT.ok;
     }
-    let nowMs = Date.now();
-    if (o.now !== undefined) {
-      nowMs = Date.parse(o.now);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
-    }
-    if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason');
-    if (command === 'resume' && !o.reason?.trim()) throw new UsageError('resume needs --reason (why the rollout may go on)');
-    if (command === 'pause' && !o.reason?.trim()) throw new UsageError('pause needs --reason (it is shown on every HOLD until the rollout is resumed)');
-    if (o.force && command !== 'evaluate' && command !== 'promote') throw new UsageError(`--force goes with evaluate or promote, not ${command}`);
-    if (o['kill-switch'] && command !== 'rollback') throw new UsageError('--kill-switch goes with rollback');
+    const nowMs = parseNow(o.now, Date.now());
     const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);
     const store = createStateStore(stateConfig, shown, { cwd: io.cwd, logger, redactor });
-    const result = await runRollout({
+    const result = await runCommand({
+      ...request,
       config: shown,
-      command: command as Command,
-      target: o.target ?? null,
       nowMs,
       store,
       factories: defaultFactories,
@@ -217,25 +210,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       redactor,
       context: emptyContext,
       actor: o.actor ?? io.env.ROLLOUT_GATE_ACTOR ?? io.env.USER ?? null,
-      force: o.force === true,
-      reason: o.reason ?? null,
-      killSwitch: o['kill-switch'] === true,
       dryRun: o['dry-run'] === true,
       writeEvidence: !o['no-evidence'],
     });
     await store.close?.();
     io.stdout(o.json ? snapshotJson(result.snapshot) : renderTerminal(result.snapshot, colour));
     for (const o of result.notifications) if (!o.ok) io.stderr(`rollout-gate: warning: notification to ${o.target} failed: ${o.error}\n`);
-    if (result.applyError) {
-      io.stderr(`rollout-gate: ${result.applyError.message}${result.snapshot.command === 'promote' ? '; the state was not changed' : `; the ${result.snapshot.command === 'resume' ? 'resume' : 'rollback'} stands`}\n`);
-      return EXIT.error;
-    }
-    if (result.writeError) {
-      io.stderr(`rollout-gate: could not write to ${store.description}: ${result.writeError.message}\n`);
-      // The verdict stands, but a promotion or rollback that did not land is not a success.
-      if (result.snapshot.stateAfter) return EXIT.error;
-    }
-    return exitFor(result.snapshot.decision, result.snapshot.command);
+    if (result.applyError) io.stderr(`rollout-gate: ${result.applyError.message}${result.snapshot.command === 'promote' ? '; the state was not changed' : `; the ${result.snapshot.command === 'resume' ? 'resume' : 'rollback'} stands`}\n`);
+    if (result.writeError) io.stderr(`rollout-gate: could not write to ${store.description}: ${result.writeError.message}\n`);
+    return runExit(result);
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`${redactor.redact(e.message)}\n`);
@@ -252,11 +235,6 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     io.stderr(`rollout-gate: unexpected error: ${redactor.redact((e as Error)?.stack ?? String(e))}\n`);
     return EXIT.error;
   }
-}
-
-function exitFor(decision: string, command: Command): number {
-  if (!judgesGates(command)) return EXIT.ok;
-  return decision === 'PROCEED' ? EXIT.ok : decision === 'HOLD' ? EXIT.hold : EXIT.rollback;
 }
 
 /** `validate`: the stages and, per transition, the gates that apply with their conditions. */

@@ -38,6 +38,10 @@ export interface Config {
   notify: NotifyTarget[];
   /** `apply:`, the call that moves the traffic; null when not configured. */
   apply: ApplyTarget | null;
+  /** `chatops.allowed`: who may run comment commands; null: anyone with write permission. */
+  chatopsAllowed: string[] | null;
+  /** `deployments:`: every stage change recorded as a GitHub deployment; null when not configured. */
+  deployments: { environment: string; url: string | null } | null;
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
   secrets: string[];
 }
@@ -429,6 +433,8 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
     notify: notifyTargets(cfg),
     apply: applyTarget(cfg),
+    chatopsAllowed: cfg.chatops?.allowed ?? null,
+    deployments: cfg.deployments ? { environment: cfg.deployments.environment ?? cfg.rollout.name, url: cfg.deployments.url ?? null } : null,
     secrets: [...secrets].filter((s) => s.length > 0),
   };
 }

@@ -219,6 +219,13 @@ export const configSchema = obj({
   gates: z.array(gateSchema).default([]),
   notify: z.array(notifyTarget).optional().describe('Where decisions and state changes are announced; a failed notification is a warning.'),
   apply: apply.optional(),
+  chatops: obj({
+    allowed: z.array(z.string().min(1)).min(1).optional().describe('Logins or @org/team who may run /rollout commands in pull request comments; default: anyone with write permission on the repository.'),
+  }).optional().describe('Commands in pull request comments (Action command: comment).'),
+  deployments: obj({
+    environment: z.string().min(1).optional().describe("The GitHub environment the deployments are recorded in (default: the rollout's name)."),
+    url: httpUrl.optional().describe("The environment's URL, shown on each deployment."),
+  }).optional().describe('Record every stage change as a GitHub deployment (needs the deployments: write permission).'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -229,6 +236,7 @@ export type MetricStatConfig = z.infer<typeof metricStatSchema>;
 export type StateConfig = z.infer<typeof stateSchema>;
 export type NotifyTargetConfig = z.infer<typeof notifyTarget>;
 export type ApplyConfig = z.infer<typeof apply>;
+export type DeploymentsConfig = NonNullable<RawConfig['deployments']>;
 export type StageConfig = z.infer<typeof stage>;
 export type Severity = z.infer<typeof severity>;
 export type NoDataPolicy = z.infer<typeof noData>;

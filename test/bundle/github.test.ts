@@ -188,7 +188,7 @@ describe('the bundled Action against the GitHub stand-in', () => {
     const dispatch = { event: {}, eventName: 'workflow_dispatch' };
     const bare = await run({ command: 'resume' }, dispatch);
     expect(bare.code).toBe(1);
-    expect(bare.stdout).toContain('resume needs input reason');
+    expect(bare.stdout).toContain('resume needs a reason');
     expect(ledgerState().killSwitch).toBe(true);
     const resumed = await run({ command: 'resume', reason: 'fix deployed in 1.1.1' }, dispatch);
     expect(resumed.code, resumed.stdout).toBe(0);

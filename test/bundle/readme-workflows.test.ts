@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { demoState } from '../../scripts/demo-data.mjs';
 import { ROOT } from '../support/demo.js';
 import { pullRequestEvent as prEvent } from '../support/events.js';
+import { issueCommentEvent } from '../support/comment-event.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 import { requireBinary, type RunningServer } from '../servers/common.js';
@@ -27,8 +28,9 @@ const havePrometheus = requireBinary('prometheus', 'prometheus') && requireBinar
 
 interface Workflow {
   on: Record<string, unknown>;
+  concurrency?: { group?: string; 'cancel-in-progress'?: boolean } | string;
   permissions: Record<string, string>;
-  jobs: Record<string, { steps: { id?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }[] }>;
+  jobs: Record<string, { if?: string; steps: { id?: string; uses?: string; run?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }[] }>;
 }
 
 /** Where each workflow is documented: the quick start in the README, the rest on the Action's page. */
@@ -288,6 +290,40 @@ describe.skipIf(!havePrometheus)('the documented workflows, run by the bundled A
     expect(ledgerState()).toMatchObject({ stage: 'canary_1', paused: { reason: 'watch: ack_without_receipt failed at canary_1' } });
     expect(ledgerState().history.filter((h: { decision: string }) => h.decision === 'ROLLBACK')).toHaveLength(1);
     expect(decisionLog().map((l) => `${l.command} ${l.decision}`)).toEqual(['watch PROCEED', 'watch ROLLBACK', 'watch HOLD']);
+  });
+
+  it('Workflow 4 (commands in pull request comments): a writer promotes from a comment with the config of the default branch; a reader is refused', async () => {
+    const wf = documentedWorkflow('Workflow 4');
+    expect(wf.on).toEqual({ issue_comment: { types: ['created'] } });
+    expect(wf.permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write', checks: 'write', deployments: 'write' });
+    expect(wf.concurrency).toMatchObject({ 'cancel-in-progress': false });
+    expect(Object.values(wf.jobs)[0]!.if).toContain('github.event.issue.pull_request');
+    // The workspace holds the pull request's copy, with a gate that cannot pass; the default branch's config decides.
+    writeFileSync(join(dir, '.github/rollout-gate.yml'), CONFIG.replace('pass: "== 0"', 'pass: "== 42"'));
+    standin.commitFiles(repo, 'main', { '.github/rollout-gate.yml': `${CONFIG}deployments: { environment: chat }\n` }, 'config');
+    standin.addPull(repo, { number: 7, author: 'dana', headSha: HEAD_SHA, body: 'Release chat v1.1' });
+    repo.collaborators.set('dana', 'write');
+    repo.collaborators.set('bob', 'read');
+    repo.comments.set(7, repo.comments.get(7) ?? []);
+
+    const say = async (login: string, body: string) => {
+      const c = standin.addComment(repo, 7, login, body);
+      const event = issueCommentEvent({ owner: OWNER, repo: repo.name, number: 7, commentId: c.id, body, login });
+      const { run } = await runWorkflow('Workflow 4', { eventName: 'issue_comment', event });
+      return { run, reactions: repo.reactions.filter((r) => r.commentId === c.id).map((r) => r.content) };
+    };
+    const refused = await say('bob', '/rollout promote');
+    expect(refused.run.code, refused.run.stdout).toBe(0);
+    expect(refused.reactions).toEqual(['eyes', '-1']);
+    expect(ledgerState().stage).toBe('canary_10');
+
+    const promoted = await say('dana', '/rollout promote');
+    expect(promoted.run.code, promoted.run.stdout).toBe(0);
+    expect(promoted.reactions).toEqual(['eyes', 'rocket']);
+    expect(ledgerState()).toMatchObject({ stage: 'canary_50' });
+    expect(ledgerState().history.at(-1)).toMatchObject({ from: 'canary_10', to: 'canary_50', actor: 'dana' });
+    expect(repo.deployments.map((d) => [d.environment, (d.payload as { stage: string }).stage, d.statuses.at(-1)!.state])).toEqual([['chat', 'canary_50', 'success']]);
+    expect(repo.comments.get(7)!.some((c) => c.body.startsWith('<!-- rollout-gate:chat-v1.1 -->') && c.body.includes('rollout-gate: **PROCEED**'))).toBe(true);
   });
 
   it('Fork PRs: the pull_request run with a read-only token decides and warns; the workflow_run workflow comments', async () => {

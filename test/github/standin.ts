@@ -100,6 +100,35 @@ export interface CheckRun {
   detailsUrl: string | null;
 }
 
+export interface Reaction {
+  id: number;
+  commentId: number;
+  login: string;
+  content: string;
+}
+
+export interface Deployment {
+  id: number;
+  ref: string;
+  sha: string;
+  task: string;
+  environment: string;
+  description: string | null;
+  payload: unknown;
+  creator: string;
+  productionEnvironment: boolean;
+  statuses: DeploymentStatus[];
+}
+
+export interface DeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  logUrl: string;
+  environmentUrl: string;
+  creator: string;
+}
+
 export interface Repo {
   owner: string;
   name: string;
@@ -110,6 +139,10 @@ export interface Repo {
   checkRuns: CheckRun[];
   pulls: Map<number, PullRequest>;
   reviews: Map<number, Review[]>;
+  reactions: Reaction[];
+  /** login → role (`admin`, `maintain`, `write`, `triage`, `read`); anyone else is no collaborator (404). */
+  collaborators: Map<string, string>;
+  deployments: Deployment[];
 }
 
 class HttpError extends Error {
@@ -205,7 +238,7 @@ export class GitHubStandin {
     const key = `${owner}/${name}`.toLowerCase();
     let r = this.repos.get(key);
     if (r) return r;
-    r = { owner, name, defaultBranch: 'main', objects: new Map(), refs: new Map(), comments: new Map(), checkRuns: [], pulls: new Map(), reviews: new Map() };
+    r = { owner, name, defaultBranch: 'main', objects: new Map(), refs: new Map(), comments: new Map(), checkRuns: [], pulls: new Map(), reviews: new Map(), reactions: [], collaborators: new Map([[owner.toLowerCase(), 'admin']]), deployments: [] };
     this.repos.set(key, r);
     const tree = this.buildTree(r, new Map([['README.md', this.putBlob(r, Buffer.from('# project\n'))]]));
     const commit = this.putCommit(r, { type: 'commit', tree, parents: [], message: 'initial', author: this.author() });
@@ -591,6 +624,28 @@ export class GitHubStandin {
     };
   }
 
+  private deploymentJson(r: Repo, d: Deployment) {
+    return {
+      id: d.id,
+      node_id: `DE_${d.id}`,
+      url: `${this.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
+      sha: d.sha,
+      ref: d.ref,
+      task: d.task,
+      payload: d.payload,
+      original_environment: d.environment,
+      environment: d.environment,
+      description: d.description,
+      creator: this.user(d.creator),
+      created_at: this.now(),
+      updated_at: this.now(),
+      statuses_url: `${this.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses`,
+      repository_url: `${this.url}/repos/${r.owner}/${r.name}`,
+      transient_environment: false,
+      production_environment: d.productionEnvironment,
+    };
+  }
+
   private commitJson(r: Repo, sha: string) {
     const c = this.commitOf(r, sha);
     return {
@@ -879,6 +934,92 @@ export class GitHubStandin {
         if (!members) throw new HttpError(404, 'Not Found');
         const p = this.page(members, query, `/orgs/${params.org}/teams/${params.team_slug}/members`);
         return { status: 200, data: p.data.map((m) => this.user(m)), headers: p.headers };
+      }
+      case 'GET /repos/{owner}/{repo}/collaborators/{username}/permission': {
+        const r = this.repoOf(params);
+        const role = r.collaborators.get(params.username!.toLowerCase());
+        if (!role) throw new HttpError(404, `${params.username} is not a user`);
+        // `permission` folds maintain into write and triage into read; `role_name` keeps them apart.
+        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        return { status: 200, data: { permission, role_name: role, user: { ...this.user(params.username!), permissions: { admin: role === 'admin', maintain: role === 'admin' || role === 'maintain', push: permission === 'admin' || permission === 'write', triage: role !== 'read', pull: true }, role_name: role } } };
+      }
+      case 'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions': {
+        const r = this.repoOf(params);
+        const id = Number(params.comment_id);
+        if (![...r.comments.values()].some((list) => list.some((c) => c.id === id))) throw new HttpError(404, 'Not Found');
+        const content = b.content as string;
+        const existing = r.reactions.find((x) => x.commentId === id && x.login === who.login && x.content === content);
+        // GitHub answers 200 with the reaction the user already left, 201 for a new one.
+        const reaction = existing ?? { id: this.ids++, commentId: id, login: who.login, content };
+        if (!existing) r.reactions.push(reaction);
+        return { status: existing ? 200 : 201, data: { id: reaction.id, node_id: `REA_${reaction.id}`, user: this.user(who.login), content, created_at: this.now() } };
+      }
+      case 'GET /repos/{owner}/{repo}/deployments': {
+        const r = this.repoOf(params);
+        const list = r.deployments
+          .filter((d) => (!query.get('environment') || d.environment === query.get('environment')) && (!query.get('task') || d.task === query.get('task')) && (!query.get('sha') || d.sha === query.get('sha')) && (!query.get('ref') || d.ref === query.get('ref')))
+          .reverse();
+        const p = this.page(list, query, `/repos/${params.owner}/${params.repo}/deployments`);
+        return { status: 200, data: p.data.map((d) => this.deploymentJson(r, d)), headers: p.headers };
+      }
+      case 'POST /repos/{owner}/{repo}/deployments': {
+        const r = this.repoOf(params);
+        const ref = b.ref as string;
+        const sha = /^[0-9a-f]{40}$/.test(ref) ? ref : this.resolveCommit(r, ref);
+        if (!sha) throw new HttpError(422, `No ref found for: ${ref}`);
+        const contexts = b.required_contexts as string[] | undefined;
+        // Without required_contexts: [] GitHub waits for the ref's status checks; the stand-in has none to wait for.
+        if (contexts === undefined) throw new HttpError(409, 'Conflict: Commit status checks failed for ' + ref);
+        const d: Deployment = {
+          id: this.ids++,
+          ref,
+          sha,
+          task: (b.task as string | undefined) ?? 'deploy',
+          environment: (b.environment as string | undefined) ?? 'production',
+          description: (b.description as string | undefined) ?? null,
+          payload: typeof b.payload === 'string' ? JSON.parse(b.payload as string) : (b.payload ?? {}),
+          creator: who.login,
+          productionEnvironment: (b.production_environment as boolean | undefined) ?? ((b.environment as string | undefined) ?? 'production') === 'production',
+          statuses: [],
+        };
+        r.deployments.push(d);
+        return { status: 201, data: this.deploymentJson(r, d) };
+      }
+      case 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses': {
+        const r = this.repoOf(params);
+        const d = r.deployments.find((x) => x.id === Number(params.deployment_id));
+        if (!d) throw new HttpError(404, 'Not Found');
+        const state = b.state as string;
+        const status: DeploymentStatus = { id: this.ids++, state, description: (b.description as string | undefined) ?? '', logUrl: (b.log_url as string | undefined) ?? '', environmentUrl: (b.environment_url as string | undefined) ?? '', creator: who.login };
+        d.statuses.push(status);
+        // auto_inactive (default true): a new success marks the environment's earlier successful deployments inactive.
+        if (state === 'success' && b.auto_inactive !== false) {
+          for (const other of r.deployments) {
+            if (other !== d && other.environment === d.environment && other.statuses.at(-1)?.state === 'success') {
+              other.statuses.push({ id: this.ids++, state: 'inactive', description: 'superseded', logUrl: '', environmentUrl: '', creator: who.login });
+            }
+          }
+        }
+        return {
+          status: 201,
+          data: {
+            id: status.id,
+            node_id: `DES_${status.id}`,
+            url: `${this.url}/repos/${r.owner}/${r.name}/deployments/${d.id}/statuses/${status.id}`,
+            state,
+            creator: this.user(who.login),
+            description: status.description,
+            environment: d.environment,
+            target_url: status.logUrl || '',
+            ...(status.logUrl ? { log_url: status.logUrl } : {}),
+            ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+            created_at: this.now(),
+            updated_at: this.now(),
+            deployment_url: `${this.url}/repos/${r.owner}/${r.name}/deployments/${d.id}`,
+            repository_url: `${this.url}/repos/${r.owner}/${r.name}`,
+            performed_via_github_app: null,
+          },
+        };
       }
       default:
         throw new HttpError(501, `stand-in: ${method} ${template} is valid for GitHub but not implemented here`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { Inputs, Outputs } from '../../src/action/constants.js';
 import { readSettings, InputError } from '../../src/action/inputs.js';
+import { UsageError } from '../../src/commands/errors.js';
 // @ts-expect-error: plain .mjs build script
 import { withActionTables } from '../../scripts/generate.mjs';
 import { ROOT } from '../support/demo.js';
@@ -58,19 +59,31 @@ describe('inputs → settings', () => {
   it.each([
     [{ command: 'deploy' }, 'input command: "deploy" is not one of evaluate, promote, rollback'],
     [{ 'dry-run': 'maybe' }, 'input dry-run: "maybe" is not true or false'],
-    [{ force: 'true' }, 'input force: a forced promotion needs input reason'],
-    [{ 'kill-switch': 'true' }, 'input kill-switch: goes with command rollback'],
-    [{ command: 'resume' }, 'input command: resume needs input reason'],
-    [{ command: 'resume', reason: '   ' }, 'input command: resume needs input reason'],
     [{ evidence: 'push' }, 'input evidence: "push" is not one of commit, none'],
     [{ timeout: '5 minutes' }, 'input timeout: "5 minutes" is not a duration (e.g. 90s, 5m, 1h)'],
-    [{ command: 'calibrate', 'calibrate-days': '0' }, 'input calibrate-days: "0" is not a whole number from 1 to 400'],
-    [{ command: 'calibrate', 'calibrate-days': '2.5' }, 'input calibrate-days: "2.5" is not a whole number from 1 to 400'],
-    [{ command: 'calibrate', 'calibrate-fail-rate': '5%' }, 'input calibrate-fail-rate: "5%" is not a number from 0 to 1'],
     [{ 'calibrate-days': '30' }, 'input calibrate-days: goes with command calibrate, not evaluate'],
     [{ command: 'promote', 'calibrate-gates': 'error_rate' }, 'input calibrate-gates: goes with command calibrate, not promote'],
   ])('%j is refused with a message naming the input', (values, message) => {
     expect(() => readSettings(get(values))).toThrow(InputError);
     expect(() => readSettings(get(values))).toThrow(message);
+  });
+
+  // The command's own rules come from the command layer: the CLI and comments give the same text.
+  it.each([
+    [{ force: 'true' }, 'force needs a reason (why the HOLD may be overridden)'],
+    [{ 'kill-switch': 'true' }, 'the kill switch goes with rollback'],
+    [{ command: 'resume' }, 'resume needs a reason (why the rollout may go on)'],
+    [{ command: 'resume', reason: '   ' }, 'resume needs a reason (why the rollout may go on)'],
+    [{ command: 'calibrate', 'calibrate-days': '0' }, 'days: "0" is not a whole number of days from 1 to 400 (e.g. 14)'],
+    [{ command: 'calibrate', 'calibrate-days': '2.5' }, 'days: "2.5" is not a whole number of days from 1 to 400'],
+    [{ command: 'calibrate', 'calibrate-fail-rate': '5%' }, 'fail rate: "5%" is not a fraction from 0 to 1'],
+  ])('%j is refused with the command layer\'s message', (values, message) => {
+    expect(() => readSettings(get(values))).toThrow(UsageError);
+    expect(() => readSettings(get(values))).toThrow(message);
+  });
+
+  it('on issue_comment the default command is comment', () => {
+    expect(readSettings(get({}), 'issue_comment').command).toBe('comment');
+    expect(readSettings(get({ command: 'evaluate' }), 'issue_comment').command).toBe('evaluate');
   });
 });

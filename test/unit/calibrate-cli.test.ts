@@ -101,8 +101,9 @@ describe('rollout-gate calibrate', () => {
   it.each([
     [['--gate', 'nope'], /gate "nope": no such gate in rollout-gate\.yml; the gates with `over` are: error_rate, error_rate_sustained, latency_floor/],
     [['--gate', 'instant'], /gate "instant": gates\[3\] has no `over`/],
-    [['--days', '0'], /--days: "0" is not a number of days above 0/],
-    [['--fail-rate', '2'], /--fail-rate: "2" is not a fraction from 0 to 1/],
+    [['--days', '0'], /days: "0" is not a whole number of days from 1 to 400/],
+    [['--days', '3650'], /days: "3650" is not a whole number of days from 1 to 400/],
+    [['--fail-rate', '2'], /fail rate: "2" is not a fraction from 0 to 1/],
     [['--now', 'yesterday'], /--now: "yesterday" is not an ISO-8601 instant/],
     [['--force'], /--force does not go with calibrate/],
     [['extra'], /unexpected argument "extra"/],

@@ -139,7 +139,7 @@ describe('rollout-gate CLI', () => {
 
     const noReason = await cli(['resume', '--config', DEMO_CONFIG, '--now', later(1)], env);
     expect(noReason).toMatchObject({ code: 2 });
-    expect(noReason.err).toContain('resume needs --reason');
+    expect(noReason.err).toContain('resume needs a reason');
     const withTarget = await cli(['resume', '--config', DEMO_CONFIG, '--now', later(1), '--reason', 'fixed', '--target', 'canary_10'], env);
     expect(withTarget).toMatchObject({ code: 2 });
     expect(withTarget.err).toContain('takes no target stage');
