@@ -147,7 +147,7 @@ function decisionLogLine(s: Snapshot, evidenceDir: string | null): string {
     forceReason: s.forced?.reason ?? null,
     actor: s.actor,
     approvers: s.approvers,
-    gates: Object.fromEntries(s.gates.filter((g) => g.status !== 'skipped').map((g) => [g.name, { value: g.value, status: g.status }])),
+    gates: Object.fromEntries(s.gates.filter((g) => g.status !== 'skipped').map((g) => [g.name, { value: g.value, status: g.status, ...(g.status === 'query_error' ? { reason: g.reason } : {}) }])),
     failedGates: s.failedGates,
     window: s.ramp.find((r) => r.rule === 'release_window')?.detail ?? null,
     runUrl: s.context.runUrl,
@@ -353,7 +353,7 @@ async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, b
     failedGates: s.failedGates,
     failures: s.gates
       .filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback'))
-      .map((g) => ({ name: g.name, severity: g.severity, value: g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
+      .map((g) => ({ name: g.name, severity: g.severity, value: g.status === 'query_error' ? 'query error' : g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
     reasons: s.reasons,
     warnings: s.warnings,
     evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,

@@ -21,7 +21,8 @@ const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may
 usage:
   rollout-gate evaluate|promote|rollback|watch [options]
   rollout-gate pause|resume --reason R [options]
-  rollout-gate validate [--config F]
+  rollout-gate init [--provider P] [--rollout NAME] [--stages 5,25,100] [--force]
+  rollout-gate validate [--config F] [--strict] [--probe]
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
@@ -60,6 +61,8 @@ interface Io {
   isTTY: boolean;
   /** stderr is a terminal (calibrate draws its progress there). */
   stderrTTY?: boolean;
+  /** init: asks its questions here (default: on the terminal when stdin is one). */
+  ask?: ((question: string, fallback: string) => Promise<string>) | null;
 }
 
 const defaultIo = (): Io => ({
@@ -107,6 +110,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        provider: { type: 'string' },
+        rollout: { type: 'string' },
+        stages: { type: 'string' },
+        strict: { type: 'boolean' },
+        probe: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -152,6 +160,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
     }
     if (o.evidence !== undefined) throw new UsageError('--evidence goes with backtest');
+    const initOnly = (['provider', 'rollout', 'stages'] as const).filter((k) => o[k] !== undefined);
+    if (command === 'init') return await runInit(o, positionals.slice(1), io);
+    if (initOnly.length) throw new UsageError(`--${initOnly[0]} goes with init`);
     if (command === 'calibrate') {
       const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
       if (stray.length) throw new UsageError(`--${stray[0]} does not go with calibrate`);
@@ -286,4 +297,14 @@ export function renderPlan(config: Config): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+async function runInit(o: { provider?: string; rollout?: string; stages?: string; force?: boolean }, extra: string[], io: Io): Promise<number> {
+  const { initCommand, terminalAsk } = await import('./init.js');
+  const terminal = io.ask === undefined && process.stdin.isTTY === true ? await terminalAsk() : null;
+  try {
+    return await initCommand({ provider: o.provider, rollout: o.rollout, stages: o.stages, force: o.force === true, extra, cwd: io.cwd, stdout: io.stdout, ask: io.ask ?? terminal?.ask ?? null });
+  } finally {
+    terminal?.close();
+  }
 }

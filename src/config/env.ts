@@ -12,17 +12,43 @@ export interface Substitution {
   issues: ConfigIssue[];
   /** Values read from the environment into provider, state, notify and apply settings: treated as secrets. */
   secrets: string[];
+  /** Variables not set, each where it is used first: a placeholder stands in (lenient mode only). */
+  unset: { name: string; path: string }[];
+  /** Variables set to the empty string, where used: a value that fails there is reported with its name. */
+  empty: { name: string; path: string }[];
+}
+
+export interface SubstituteOptions {
+  /**
+   * `placeholder`: an unset variable is no issue; a stand-in that fits where it is used takes
+   * its place, and it is listed in `unset` (validate in a lint job, without the secrets).
+   */
+  unset?: 'error' | 'placeholder';
+}
+
+/** A stand-in value for an unset variable that passes the checks of the field it is used in. */
+function placeholder(whole: boolean, key: PropertyKey | undefined, parent: unknown): string {
+  if (!whole) return 'unset';
+  if (key === 'url' || key === 'endpoint') {
+    const type = parent && typeof parent === 'object' ? (parent as Record<string, unknown>).type : undefined;
+    return type === 'postgres' ? 'postgres://unset.invalid/unset' : 'https://unset.invalid';
+  }
+  if (key === 'accountId') return '1';
+  return 'unset';
 }
 
 /**
  * Replaces `${VAR}` in every string of the parsed document (never in the raw text, so a value
  * can't inject YAML). `$$` is a literal `$`. A missing variable is an issue naming its path.
  */
-export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitution {
+export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv, options: SubstituteOptions = {}): Substitution {
   const issues: ConfigIssue[] = [];
   const secrets = new Set<string>();
-  const walk = (node: unknown, path: PropertyKey[]): unknown => {
+  const unset = new Map<string, string>();
+  const empty: { name: string; path: string }[] = [];
+  const walk = (node: unknown, path: PropertyKey[], parent?: unknown): unknown => {
     if (typeof node === 'string') {
+      const only = /^\$\{[^}]*\}$/.test(node);
       return node.replace(REFERENCE, (whole, name: string | undefined) => {
         if (whole === '$$') return '$';
         if (name === undefined) {
@@ -36,20 +62,38 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv): Substitutio
         }
         const value = env[name];
         if (value === undefined) {
+          if (options.unset === 'placeholder') {
+            if (!unset.has(name)) unset.set(name, formatPath(path));
+            return placeholder(only, path.at(-1), parent);
+          }
           issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
           return whole;
         }
+        if (value === '') empty.push({ name, path: formatPath(path) });
         const section = path[0];
         if (SECRET_SECTIONS.has(section as string) && value.length >= 3) secrets.add(value);
         return value;
       });
     }
-    if (Array.isArray(node)) return node.map((v, i) => walk(v, [...path, i]));
+    if (Array.isArray(node)) return node.map((v, i) => walk(v, [...path, i], node));
     if (node && typeof node === 'object') {
-      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k])]));
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, [...path, k], node)]));
     }
     return node;
   };
   const value = walk(doc, []);
-  return { value, issues, secrets: [...secrets] };
+  return { value, issues, secrets: [...secrets], unset: [...unset].map(([name, path]) => ({ name, path })), empty };
+}
+
+/**
+ * An issue at a path whose value came from a variable set to "" names it: in a workflow,
+ * `\${{ vars.PROMETHEUS_URL }}` of an undefined variable is an empty string, and "expected an
+ * http:// or https:// URL" alone does not say which variable to define.
+ */
+export function nameEmptyVariables(issues: ConfigIssue[], empty: readonly { name: string; path: string }[]): ConfigIssue[] {
+  if (empty.length === 0) return issues;
+  return issues.map((i) => {
+    const names = [...new Set(empty.filter((e) => e.path === i.path).map((e) => e.name))];
+    return names.length ? { ...i, message: `${i.message} (${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} set but empty)` } : i;
+  });
 }

@@ -10,7 +10,7 @@ import { httpProvider } from './http.js';
 import { postgresProvider } from './postgres.js';
 import { prometheusProvider } from './prometheus.js';
 import { alertmanagerProvider } from './alertmanager.js';
-import { lazyFactory, ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
+import { lazyFactory, ProviderError, QueryError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
 
 export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
 
@@ -217,7 +217,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
       const message = e instanceof ProviderError ? e.message : `provider failed: ${(e as Error)?.message ?? String(e)}`;
       const text = opts.redactor.redact(message);
       opts.logger.debug(`gate ${gate.name}: ${text}`);
-      observations.set(gate.name, { samples: [], error: text, elapsedMs: Date.now() - started });
+      observations.set(gate.name, { samples: [], error: text, ...(e instanceof QueryError ? { queryError: true } : {}), elapsedMs: Date.now() - started });
     }
   };
 

@@ -3,7 +3,7 @@ import { formatDuration } from '../engine/duration.js';
 import type { Gate, Sample } from '../engine/model.js';
 import { HttpApi, Limiter, type ApiResponse } from './http-api.js';
 import { credentialHint, snippet } from './http-request.js';
-import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
+import { ProviderError, QueryError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toValue } from './values.js';
 
 type PrometheusConfig = Extract<ProviderConfig, { type: 'prometheus' }>;
@@ -219,6 +219,8 @@ export function prometheusProvider(config: PrometheusConfig, ctx: ProviderContex
     const failure = failureOf(res, `/${path}`);
     if (failure !== null) {
       const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
+      // The server refused the PromQL itself (a parse error, a bad range): a query error.
+      if (res.status === 400 && (res.body as Envelope | undefined)?.errorType === 'bad_data') throw new QueryError(api.redact(`${api.label}: ${failure}`));
       throw new ProviderError(api.redact(`${api.label}: ${failure}${tries}`), res.status === 429 || res.status >= 500);
     }
     const env = res.body as Envelope;
