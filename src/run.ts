@@ -48,6 +48,8 @@ export interface RunOptions {
   isTeamMember?: (actor: string, team: string) => Promise<boolean | null>;
   /** Extra approvers reported by approval gates are gathered from gate details. */
   maxAttempts?: number;
+  /** Set when the config's gates were narrowed to these (`evaluate --gate`): the snapshot says so. */
+  onlyGates?: readonly string[] | null;
   /** A link to the evidence once written (the Action: the ledger commit), for notifications. */
   evidenceUrl?: (write: WriteResult) => string | null;
 }
@@ -200,6 +202,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     else if (opts.command === 'watch') ({ snapshot, action: watchAction } = await watchSnapshot(opts, state, deadlineAt));
     else snapshot = await evaluateSnapshot(opts, state, deadlineAt);
     snapshot.stateBefore = before;
+    if (opts.onlyGates?.length) snapshot.warnings.push(`only ${opts.onlyGates.join(', ')} judged (--gate): the other gates were not asked`);
 
     // The new state, when this run moves the rollout.
     let after: RolloutState | null = null;

@@ -406,6 +406,13 @@ function minDuration(i: number, n: number): string | null {
   return i === 0 ? '30m' : i === 1 ? '1h' : '2h';
 }
 
+/** The largest step between the stages as given (at least 2): the ramp allows them, and no bigger one. */
+function stepFactor(traffic: readonly number[]): number {
+  let max = 2;
+  for (let i = 1; i < traffic.length; i++) max = Math.max(max, Math.ceil(traffic[i]! / traffic[i - 1]!));
+  return max;
+}
+
 export function configText(a: InitAnswers): string {
   const s = store(a.provider, a.rollout);
   const names = stageNames(a.stages);
@@ -427,7 +434,7 @@ rollout:
   stages:                               # in order; a promotion goes to the next one
 ${stages}
   ramp:
-    maxStepFactor: 10                   # a promotion at most multiplies the traffic by this
+    maxStepFactor: ${stepFactor(a.stages)}${' '.repeat(Math.max(1, 20 - String(stepFactor(a.stages)).length))}# a promotion at most multiplies the traffic by this
     cooldownAfterRollback: 24h          # no promotion this soon after a rollback
   # windows: [{ days: [mon, tue, wed, thu], start: "09:00", end: "16:00", tz: "Europe/Berlin" }]
   # forceAllowed: ["@your-org/sre"]     # who may force a promotion through a HOLD

@@ -35,7 +35,7 @@ options:
   --target S        target stage (default: the next stage; rollback: the previous one)
   --state-file F    keep the rollout state in this local file (overrides the config's state)
   --now ISO         evaluate as if at this instant (replays, tests)
-  --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
+  --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK); init: overwrite
   --reason R        why (required with --force, pause and resume; recorded with a rollback)
   --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
   --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
@@ -43,7 +43,12 @@ options:
   --no-evidence     write no evidence files or decision-log line
   --timeout D       deadline of the whole run (e.g. 2m; overrides the config's deadline): past it, HOLD
   --days N          calibrate: read the last N days of each gate's history (default 14)
-  --gate NAME       calibrate: only this gate (repeatable; default: every gate with over)
+  --gate NAME       evaluate, calibrate: only this gate (repeatable; calibrate's default: every gate with over)
+  --strict          validate: an unset \${VAR} is an error (default: listed as needed at run time)
+  --probe           validate: run each gate's query once and show what it returns (needs the variables)
+  --provider P      init: prometheus, datadog, cloudwatch, newrelic, postgres, http or file
+  --rollout NAME    init: the rollout's name (default: the directory's name + "-rollout")
+  --stages LIST     init: traffic percentages of the stages (default 5,25,100)
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
@@ -185,14 +190,19 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         redactor,
       });
     }
-    const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
+    const calibrateOnly = (['days', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
+    if (o.gate !== undefined && command !== 'evaluate') throw new UsageError('--gate goes with evaluate or calibrate');
+    if ((o.strict || o.probe) && command !== 'validate') throw new UsageError(`--${o.strict ? 'strict' : 'probe'} goes with validate`);
     if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
       throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
-    const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
+    // validate in a lint job has no secrets: unset variables are listed, not errors (--strict, --probe need them).
+    const lenient = command === 'validate' && !o.strict && !o.probe;
+    const loaded = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env, lenient ? { unset: 'placeholder' } : {});
+    const config = o.gate ? onlyGates(loaded, o.gate) : loaded;
     let deadlineMs = config.deadlineMs;
     if (o.timeout !== undefined) {
       deadlineMs = parseDuration(o.timeout);
@@ -200,14 +210,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     const shown: Config = { ...config, file: configFile, deadlineMs };
     for (const s of config.secrets) redactor.add(s);
-    if (command === 'validate') {
-      io.stdout(redactor.redact(renderPlan(shown)));
-      return EXIT.ok;
-    }
     let nowMs = Date.now();
     if (o.now !== undefined) {
       nowMs = Date.parse(o.now);
       if (!/^\d{4}-\d{2}-\d{2}T/.test(o.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${o.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
+    }
+    if (command === 'validate') {
+      const { neededText, probeGates, probeExit, renderProbe } = await import('./validate.js');
+      io.stdout(redactor.redact(renderPlan(shown) + neededText(shown)));
+      if (!o.probe) return EXIT.ok;
+      const lines = await probeGates({ config: shown, factories: defaultFactories, nowMs, cwd: io.cwd, logger, redactor, env: io.env });
+      io.stdout(redactor.redact(renderProbe(lines, nowMs)));
+      return probeExit(lines);
     }
     if (o.force && !o.reason?.trim()) throw new UsageError('--force needs --reason');
     if (command === 'resume' && !o.reason?.trim()) throw new UsageError('resume needs --reason (why the rollout may go on)');
@@ -233,6 +247,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       killSwitch: o['kill-switch'] === true,
       dryRun: o['dry-run'] === true,
       writeEvidence: !o['no-evidence'],
+      onlyGates: o.gate ?? null,
     });
     await store.close?.();
     io.stdout(o.json ? snapshotJson(result.snapshot) : renderTerminal(result.snapshot, colour));
@@ -307,4 +322,39 @@ async function runInit(o: { provider?: string; rollout?: string; stages?: string
   } finally {
     terminal?.close();
   }
+}
+
+/** `evaluate --gate NAME` (repeatable): only those gates are judged; an unknown name is a usage error naming the nearest. */
+function onlyGates(config: Config, names: readonly string[]): Config {
+  const known = config.gates.map((g) => g.name);
+  for (const n of names) {
+    if (known.includes(n)) continue;
+    const near = nearest(n, known);
+    throw new UsageError(`--gate: no gate "${n}" in ${config.file}${near ? `; did you mean "${near}"?` : ''} (gates: ${known.join(', ')})`);
+  }
+  return { ...config, gates: config.gates.filter((g) => names.includes(g.name)) };
+}
+
+/** The candidate closest to `word` by edit distance, if it is close enough to be a likely typo. */
+export function nearest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(Math.max(word.length, best.length) / 3)) ? best : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
