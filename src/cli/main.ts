@@ -202,7 +202,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     // validate in a lint job has no secrets: unset variables are listed, not errors (--strict, --probe need them).
     const lenient = command === 'validate' && !o.strict && !o.probe;
     const loaded = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env, lenient ? { unset: 'placeholder' } : {});
-    const config = o.gate ? onlyGates(loaded, o.gate) : loaded;
+    const config = o.gate ? onlyGates(loaded, o.gate, configFile) : loaded;
     let deadlineMs = config.deadlineMs;
     if (o.timeout !== undefined) {
       deadlineMs = parseDuration(o.timeout);
@@ -325,12 +325,12 @@ async function runInit(o: { provider?: string; rollout?: string; stages?: string
 }
 
 /** `evaluate --gate NAME` (repeatable): only those gates are judged; an unknown name is a usage error naming the nearest. */
-function onlyGates(config: Config, names: readonly string[]): Config {
+function onlyGates(config: Config, names: readonly string[], file: string): Config {
   const known = config.gates.map((g) => g.name);
   for (const n of names) {
     if (known.includes(n)) continue;
     const near = nearest(n, known);
-    throw new UsageError(`--gate: no gate "${n}" in ${config.file}${near ? `; did you mean "${near}"?` : ''} (gates: ${known.join(', ')})`);
+    throw new UsageError(`--gate: no gate "${n}" in ${file}${near ? `; did you mean "${near}"?` : ''} (gates: ${known.join(', ')})`);
   }
   return { ...config, gates: config.gates.filter((g) => names.includes(g.name)) };
 }
