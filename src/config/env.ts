@@ -26,15 +26,19 @@ export interface SubstituteOptions {
   unset?: 'error' | 'placeholder';
 }
 
+const STAND_IN = { text: 'unset-variable', http: 'https://unset-variable.invalid', postgres: 'postgres://unset-variable.invalid/unset', number: '1' } as const;
+/** The stand-ins of unset variables: never secrets, never sent anywhere (a lenient load is for validate only). */
+export const STAND_INS: ReadonlySet<string> = new Set(Object.values(STAND_IN));
+
 /** A stand-in value for an unset variable that passes the checks of the field it is used in. */
 function placeholder(whole: boolean, key: PropertyKey | undefined, parent: unknown): string {
-  if (!whole) return 'unset';
+  if (!whole) return STAND_IN.text;
   if (key === 'url' || key === 'endpoint') {
     const type = parent && typeof parent === 'object' ? (parent as Record<string, unknown>).type : undefined;
-    return type === 'postgres' ? 'postgres://unset.invalid/unset' : 'https://unset.invalid';
+    return type === 'postgres' ? STAND_IN.postgres : STAND_IN.http;
   }
-  if (key === 'accountId') return '1';
-  return 'unset';
+  if (key === 'accountId') return STAND_IN.number;
+  return STAND_IN.text;
 }
 
 /**

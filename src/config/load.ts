@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
-import { nameEmptyVariables, substituteEnv, type SubstituteOptions } from './env.js';
+import { nameEmptyVariables, STAND_INS, substituteEnv, type SubstituteOptions } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
@@ -90,7 +90,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   issues.push(...crossCheck(parsed.data));
   if (issues.length > 0) throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub.empty));
   const config = normalise(parsed.data, file, sha256, sub.secrets);
-  return options.unset === 'placeholder' ? { ...config, unsetVariables: sub.unset } : config;
+  return options.unset === 'placeholder' ? { ...config, secrets: config.secrets.filter((s) => !STAND_INS.has(s)), unsetVariables: sub.unset } : config;
 }
 
 /** Far beyond any real config (about 6 levels), far below what a recursive walk can take. */
