@@ -110,6 +110,38 @@ describe('validate without secrets', () => {
   });
 });
 
+describe('validate --probe on a file store', () => {
+  it('one line per gate: a series, a scalar, a missing path, and a github gate not probed; exit 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rollout-gate-probe-'));
+    dirs.push(dir);
+    const s = NOW / 1000;
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ canary: { errors: [[s - 90, 0.01], [s - 60, 0.02], [s - 30, 0.03]], p95: 412 } }));
+    const text = `version: 1
+rollout:
+  name: shop
+  stages: [{ name: canary_5, traffic: 5 }, { name: full, traffic: 100 }]
+providers:
+  m: { type: file, path: metrics.json }
+gates:
+  - { name: errors, provider: m, query: canary.errors, pass: "< 1", over: 5m }
+  - { name: p95, provider: m, query: canary.p95, pass: "< 500" }
+  - { name: p99, provider: m, query: canary.p99, pass: "< 900" }
+  - { name: sev1, provider: github, query: "is:issue is:open label:sev-1", pass: "== 0" }
+`;
+    writeFileSync(join(dir, 'rollout-gate.yml'), text);
+    let out = '';
+    let err = '';
+    const code = await main(['validate', '--probe', '--now', new Date(NOW).toISOString()], { stdout: (x) => (out += x), stderr: (x) => (err += x), env: {}, cwd: dir, isTTY: false, ask: null });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/\n {2}errors\s+\[m\]\s+3 samples, every 30s, newest 30s ago: 0\.03\n/);
+    expect(out).toMatch(/\n {2}p95\s+\[m\]\s+1 sample, instant, newest now: 412\n/);
+    expect(out).toMatch(/\n {2}p99\s+\[m\]\s+no data: metrics\.json has no value at "canary\.p99"\n/);
+    expect(out).toMatch(/\n {2}sev1\s+\[github\]\s+not probed: the github provider answers in the Action only\n/);
+    expect(out).toContain('2 with data, 1 without data, 0 query errors, 0 failed, 1 not probed');
+  });
+});
+
 describe('probe lines', () => {
   it('the resolution is the median gap, whatever the order of the samples', () => {
     fc.assert(
