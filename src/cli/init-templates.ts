@@ -1,3 +1,5 @@
+import { TOOL_VERSION } from '../report/snapshot.js';
+
 /**
  * What `rollout-gate init` writes: a commented config for one metrics store, whose gates cover
  * the usual service-level objectives (errors, latency p95/p99, a traffic floor, saturation), and
@@ -394,7 +396,7 @@ function store(p: InitProvider, service: string): StoreTemplate {
     pass: "< 0.9"
     severity: minor`,
         setup: `      - name: Write the canary's metrics for the gate
-        run: ./scripts/export-canary-metrics.sh > metrics/${service}-canary.json   # your exporter
+        run: mkdir -p metrics && ./scripts/export-canary-metrics.sh > metrics/${service}-canary.json   # your exporter
 `,
       };
   }
@@ -494,7 +496,7 @@ jobs:
       contents: read
     steps:
       - uses: actions/checkout@v4
-      - run: npx --yes rollout-gate@1 validate --config ${CONFIG_PATH}
+      - run: npx --yes rollout-gate@${TOOL_VERSION} validate --config ${CONFIG_PATH}   # no secrets needed
   gate:
     runs-on: ubuntu-latest
     steps:

@@ -99,6 +99,11 @@ describe.each(INIT_PROVIDERS)('init --provider %s', (provider) => {
     expect(Object.keys(commands.on)).toEqual(['issue_comment']);
     expect(commands.permissions).toMatchObject({ contents: 'write', 'pull-requests': 'write', issues: 'write', checks: 'write', deployments: 'write' });
     expect(commands.concurrency.group).toContain('shop');
+    // The lint job validates with the pinned CLI and no secrets.
+    const pr = parseYaml(readFileSync(join(dir, '.github/workflows/rollout-gate.yml'), 'utf8')) as { jobs: { lint: { steps: { run?: string; env?: unknown }[] } } };
+    const lint = pr.jobs.lint.steps.find((s) => s.run)!;
+    expect(lint.run).toMatch(/^npx --yes rollout-gate@\d+\.\d+\.\d+ validate --config \.github\/rollout-gate\.yml/);
+    expect(lint.env).toBeUndefined();
     expect(commands.jobs.command.steps.find((s) => s.uses?.startsWith('rollout-gate/'))!.with).toMatchObject({ command: 'comment' });
   });
 });
