@@ -156,6 +156,23 @@ describe.skipIf(!havePrometheus || !postgresAvailable)('query errors against a r
     expect(log.at(-1)!.gates.double_charges).toMatchObject({ status: 'query_error', reason: expect.stringMatching(/^query error: prometheus "prom": bad_data/) });
   });
 
+  it('init --provider prometheus writes PromQL the server accepts: probed, no gate has a query error', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rg-init-probe-'));
+    try {
+      const io = { stdout: () => {}, stderr: () => {}, env, cwd: dir, isTTY: false, ask: null };
+      expect(await main(['init', '--provider', 'prometheus', '--rollout', 'chat'], io)).toBe(0);
+      let out = '';
+      const code = await main(['validate', '--probe', '--now', now], { ...io, stdout: (s) => (out += s) });
+      expect(out).toContain('0 query errors, 0 failed');
+      expect(code).toBe(0);
+      // The fixtures hold the chat service's requests and latency histogram (not container memory).
+      for (const gate of ['error_rate', 'latency_p95', 'latency_p99', 'canary_traffic']) expect(lineOf(out, gate)).toMatch(/\[prom\]\s+\d+ samples?, /);
+      expect(lineOf(out, 'memory_saturation')).toMatch(/no data: empty result/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('evaluate --gate with an unknown name is a usage error naming the nearest gate', async () => {
     const r = await cli(['evaluate', '--config', 'rollout-gate.yml', '--now', now, '--gate', 'double_charge']);
     expect(r.code).toBe(2);
