@@ -16,6 +16,8 @@ export interface Substitution {
   unset: { name: string; path: string }[];
   /** Variables set to the empty string, where used: a value that fails there is reported with its name. */
   empty: { name: string; path: string }[];
+  /** Every place a stand-in took an unset variable's place: a value that still fails there names it. */
+  standIns: { name: string; path: string }[];
 }
 
 export interface SubstituteOptions {
@@ -26,18 +28,27 @@ export interface SubstituteOptions {
   unset?: 'error' | 'placeholder';
 }
 
-const STAND_IN = { text: 'unset-variable', http: 'https://unset-variable.invalid', postgres: 'postgres://unset-variable.invalid/unset', number: '1' } as const;
+const STAND_IN = {
+  text: 'unset-variable',
+  http: 'https://unset-variable.invalid',
+  postgres: 'postgres://unset-variable.invalid/unset',
+  number: '1',
+  awsRegion: 'us-east-1',
+  newrelicRegion: 'US',
+  datadogSite: 'datadoghq.com',
+} as const;
 /** The stand-ins of unset variables: never secrets, never sent anywhere (a lenient load is for validate only). */
 export const STAND_INS: ReadonlySet<string> = new Set(Object.values(STAND_IN));
 
 /** A stand-in value for an unset variable that passes the checks of the field it is used in. */
 function placeholder(whole: boolean, key: PropertyKey | undefined, parent: unknown): string {
   if (!whole) return STAND_IN.text;
-  if (key === 'url' || key === 'endpoint') {
-    const type = parent && typeof parent === 'object' ? (parent as Record<string, unknown>).type : undefined;
-    return type === 'postgres' ? STAND_IN.postgres : STAND_IN.http;
-  }
+  const type = parent && typeof parent === 'object' ? (parent as Record<string, unknown>).type : undefined;
+  if (key === 'url' || key === 'endpoint') return type === 'postgres' ? STAND_IN.postgres : STAND_IN.http;
   if (key === 'accountId') return STAND_IN.number;
+  if (key === 'region' && type === 'cloudwatch') return STAND_IN.awsRegion;
+  if (key === 'region' && type === 'newrelic') return STAND_IN.newrelicRegion;
+  if (key === 'site' && type === 'datadog') return STAND_IN.datadogSite;
   return STAND_IN.text;
 }
 
@@ -50,6 +61,7 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv, options: Sub
   const secrets = new Set<string>();
   const unset = new Map<string, string>();
   const empty: { name: string; path: string }[] = [];
+  const standIns: { name: string; path: string }[] = [];
   const walk = (node: unknown, path: PropertyKey[], parent?: unknown): unknown => {
     if (typeof node === 'string') {
       const only = /^\$\{[^}]*\}$/.test(node);
@@ -68,6 +80,7 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv, options: Sub
         if (value === undefined) {
           if (options.unset === 'placeholder') {
             if (!unset.has(name)) unset.set(name, formatPath(path));
+            standIns.push({ name, path: formatPath(path) });
             return placeholder(only, path.at(-1), parent);
           }
           issues.push({ path: formatPath(path), message: `environment variable ${name} is not set` });
@@ -86,7 +99,7 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv, options: Sub
     return node;
   };
   const value = walk(doc, []);
-  return { value, issues, secrets: [...secrets], unset: [...unset].map(([name, path]) => ({ name, path })), empty };
+  return { value, issues, secrets: [...secrets], unset: [...unset].map(([name, path]) => ({ name, path })), empty, standIns };
 }
 
 /**
@@ -94,10 +107,17 @@ export function substituteEnv(doc: unknown, env: NodeJS.ProcessEnv, options: Sub
  * `\${{ vars.PROMETHEUS_URL }}` of an undefined variable is an empty string, and "expected an
  * http:// or https:// URL" alone does not say which variable to define.
  */
-export function nameEmptyVariables(issues: ConfigIssue[], empty: readonly { name: string; path: string }[]): ConfigIssue[] {
-  if (empty.length === 0) return issues;
+export function nameEmptyVariables(issues: ConfigIssue[], sub: Pick<Substitution, 'empty' | 'standIns'>): ConfigIssue[] {
+  if (sub.empty.length === 0 && sub.standIns.length === 0) return issues;
+  const named = (list: readonly { name: string; path: string }[], path: string) => [...new Set(list.filter((e) => e.path === path).map((e) => e.name))];
   return issues.map((i) => {
-    const names = [...new Set(empty.filter((e) => e.path === i.path).map((e) => e.name))];
-    return names.length ? { ...i, message: `${i.message} (${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} set but empty)` } : i;
+    const empty = named(sub.empty, i.path);
+    const unset = named(sub.standIns, i.path);
+    const notes = [
+      ...(empty.length ? [`${empty.join(', ')} ${empty.length === 1 ? 'is' : 'are'} set but empty`] : []),
+      // validate without secrets: the value comes from a variable it cannot see.
+      ...(unset.length ? [`${unset.join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set, and this value cannot be checked without ${unset.length === 1 ? 'it' : 'them'}`] : []),
+    ];
+    return notes.length ? { ...i, message: `${i.message} (${notes.join('; ')})` } : i;
   });
 }

@@ -85,10 +85,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     const unset = new Set(sub.issues.map((i) => i.path));
     issues.push(...zodIssues(parsed.error.issues, sub.value).filter((i) => !unset.has(i.path)));
     issues.push(...crossCheckPartial(sub.value, issues));
-    throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub.empty));
+    throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub));
   }
   issues.push(...crossCheck(parsed.data));
-  if (issues.length > 0) throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub.empty));
+  if (issues.length > 0) throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub));
   const config = normalise(parsed.data, file, sha256, sub.secrets);
   return options.unset === 'placeholder' ? { ...config, secrets: config.secrets.filter((s) => !STAND_INS.has(s)), unsetVariables: sub.unset } : config;
 }

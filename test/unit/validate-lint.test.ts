@@ -103,6 +103,29 @@ describe('validate without secrets', () => {
     expect(lenient.secrets).toEqual([]);
   });
 
+  it('stand-ins fit the field: a region, a site; a value no stand-in can fit names its variable', async () => {
+    const hosted = `version: 1
+rollout:
+  name: shop
+  stages: [{ name: canary_5, traffic: 5 }, { name: full, traffic: 100 }]
+providers:
+  cw: { type: cloudwatch, region: "\${AWS_REGION}" }
+  nr: { type: newrelic, accountId: "\${NR_ACCOUNT}", apiKey: "\${NR_KEY}", region: "\${NR_REGION}" }
+  dd: { type: datadog, site: "\${DD_SITE}", apiKey: "\${DD_API_KEY}", appKey: "\${DD_APP_KEY}" }
+gates:
+  - { name: a, provider: cw, query: "SUM(SEARCH('x', 'Sum', 60))", pass: "< 1" }
+  - { name: b, provider: nr, query: "SELECT count(*) FROM Transaction", pass: "> 0" }
+  - { name: c, provider: dd, query: "sum:x{*}", pass: "< 1" }
+`;
+    const ok = await cli(['validate'], {}, hosted);
+    expect(ok.err).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain('needed at run time: AWS_REGION, NR_ACCOUNT, NR_KEY, NR_REGION, DD_SITE, DD_API_KEY, DD_APP_KEY');
+    const odd = await cli(['validate'], {}, hosted.replace('traffic: 5 }', 'traffic: "\${CANARY_TRAFFIC}" }'));
+    expect(odd.code).toBe(2);
+    expect(odd.err).toMatch(/rollout\.stages\[0\]\.traffic: .*\(CANARY_TRAFFIC is not set, and this value cannot be checked without it\)/);
+  });
+
   it('--strict and --probe go with validate only', async () => {
     expect((await cli(['evaluate', '--strict'])).err).toContain('--strict goes with validate');
     expect((await cli(['evaluate', '--probe'])).err).toContain('--probe goes with validate');
