@@ -96,3 +96,17 @@ export async function terminalAsk(): Promise<{ ask: (q: string, fallback: string
     close: () => rl.close(),
   };
 }
+
+/** The CLI's `init`: flags, and questions on stdin when it is a terminal (or the caller's `ask`). */
+export async function runInit(
+  o: { provider?: string; rollout?: string; stages?: string; force?: boolean },
+  extra: string[],
+  io: { cwd: string; stdout: (s: string) => void; ask?: ((q: string, fallback: string) => Promise<string>) | null },
+): Promise<number> {
+  const terminal = io.ask === undefined && process.stdin.isTTY === true ? await terminalAsk() : null;
+  try {
+    return await initCommand({ provider: o.provider, rollout: o.rollout, stages: o.stages, force: o.force === true, extra, cwd: io.cwd, stdout: io.stdout, ask: io.ask ?? terminal?.ask ?? null });
+  } finally {
+    terminal?.close();
+  }
+}

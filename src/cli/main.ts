@@ -10,6 +10,7 @@ import { defaultFactories } from '../providers/index.js';
 import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, judgesGates, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { runRollout, UsageError } from '../run.js';
+import { onlyGates } from './select-gates.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
@@ -166,7 +167,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     if (o.evidence !== undefined) throw new UsageError('--evidence goes with backtest');
     const initOnly = (['provider', 'rollout', 'stages'] as const).filter((k) => o[k] !== undefined);
-    if (command === 'init') return await runInit(o, positionals.slice(1), io);
+    if (command === 'init') return await (await import('./init.js')).runInit(o, positionals.slice(1), io);
     if (initOnly.length) throw new UsageError(`--${initOnly[0]} goes with init`);
     if (command === 'calibrate') {
       const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
@@ -314,47 +315,3 @@ export function renderPlan(config: Config): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function runInit(o: { provider?: string; rollout?: string; stages?: string; force?: boolean }, extra: string[], io: Io): Promise<number> {
-  const { initCommand, terminalAsk } = await import('./init.js');
-  const terminal = io.ask === undefined && process.stdin.isTTY === true ? await terminalAsk() : null;
-  try {
-    return await initCommand({ provider: o.provider, rollout: o.rollout, stages: o.stages, force: o.force === true, extra, cwd: io.cwd, stdout: io.stdout, ask: io.ask ?? terminal?.ask ?? null });
-  } finally {
-    terminal?.close();
-  }
-}
-
-/** `evaluate --gate NAME` (repeatable): only those gates are judged; an unknown name is a usage error naming the nearest. */
-function onlyGates(config: Config, names: readonly string[], file: string): Config {
-  const known = config.gates.map((g) => g.name);
-  for (const n of names) {
-    if (known.includes(n)) continue;
-    const near = nearest(n, known);
-    throw new UsageError(`--gate: no gate "${n}" in ${file}${near ? `; did you mean "${near}"?` : ''} (gates: ${known.join(', ')})`);
-  }
-  return { ...config, gates: config.gates.filter((g) => names.includes(g.name)) };
-}
-
-/** The candidate closest to `word` by edit distance, if it is close enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return best !== null && bestD <= Math.max(2, Math.floor(Math.max(word.length, best.length) / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}

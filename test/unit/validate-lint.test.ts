@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/load.js';
 import { describeProbe, medianGapMs, probeExit, type ProbeLine } from '../../src/cli/validate.js';
+import { nearest } from '../../src/cli/select-gates.js';
 import { gate, NOW } from '../support/fixtures.js';
 
 /**
@@ -194,5 +195,24 @@ describe('probe lines', () => {
     expect(probeExit([l('data'), l('no_data'), l('not_probed')])).toBe(0);
     expect(probeExit([l('data'), l('error')])).toBe(1);
     expect(probeExit([l('error'), l('query_error')])).toBe(2);
+  });
+});
+
+describe('evaluate --gate', () => {
+  it.each([
+    ['double_charge', 'double_charges'],
+    ['Error_Rate', 'error_rate'],
+    ['latncy_p95', 'latency_p95'],
+    ['latency_p99', 'latency_p99'],
+    ['throughput', null],
+    ['x', null],
+  ])('the nearest gate to "%s" is %s', (word, expected) => {
+    expect(nearest(word, ['double_charges', 'error_rate', 'latency_p95', 'latency_p99'])).toBe(expected);
+  });
+
+  it('an unknown gate is a usage error naming the nearest one and every gate', async () => {
+    const r = await cli(['evaluate', '--gate', 'error'], { PROMETHEUS_URL: 'http://127.0.0.1:9', PROMETHEUS_TOKEN: 't', DATABASE_URL: 'postgres://db/x', NEW_RELIC_ACCOUNT_ID: '1', NEW_RELIC_API_KEY: 'k' });
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('rollout-gate: --gate: no gate "error" in rollout-gate.yml (gates: errors, p0, nrql)\n'.replace(' (gates', '; did you mean "errors"? (gates'));
   });
 });
