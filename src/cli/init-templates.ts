@@ -133,10 +133,13 @@ function store(p: InitProvider, service: string): StoreTemplate {
     provider: dd
     query: sum:trace.http.request.hits{service:${service},version:canary}.as_rate()
     pass: ">= 1"
-  # Saturation: the canary's CPU, as a share of a core.
+  # Saturation: the canary's CPU use (nanocores) against its limit (cores).
   - name: cpu_saturation
     provider: dd
-    query: max:kubernetes.cpu.usage.total{kube_deployment:${service}-canary} / 1000000000
+    query: |
+      used = max:kubernetes.cpu.usage.total{kube_deployment:${service}-canary}
+      limit = max:kubernetes.cpu.limits{kube_deployment:${service}-canary}
+      used / (limit * 1000000000)
     pass: "< 0.9"
     severity: minor`,
       };

@@ -8,6 +8,12 @@ import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import { INIT_PROVIDERS, initFiles, initVariables } from '../../src/cli/init-templates.js';
 import { parseStages } from '../../src/cli/init.js';
+import { parseConfig } from '../../src/config/load.js';
+import { effectiveStepMs } from '../../src/engine/model.js';
+import { parseDatadogQuery } from '../../src/providers/datadog.js';
+import { anchorNrql } from '../../src/providers/newrelic.js';
+import { GATE_PARAMETERS } from '../../src/providers/postgres.js';
+import { toPositional } from '../../src/state/sql-parameters.js';
 import { loadSchemaStoreSchemas } from '../release/schemastore.js';
 
 /**
@@ -105,6 +111,28 @@ describe.each(INIT_PROVIDERS)('init --provider %s', (provider) => {
     expect(lint.run).toMatch(/^npx --yes rollout-gate@\d+\.\d+\.\d+ validate --config \.github\/rollout-gate\.yml/);
     expect(lint.env).toBeUndefined();
     expect(commands.jobs.command.steps.find((s) => s.uses?.startsWith('rollout-gate/'))!.with).toMatchObject({ command: 'comment' });
+  });
+});
+
+describe('the queries init writes pass each store\'s own checks before anything is sent', () => {
+  const NOW = Date.parse('2026-12-01T12:00:00Z');
+  const gatesOf = (provider: (typeof INIT_PROVIDERS)[number]) =>
+    parseConfig(initFiles({ provider, rollout: 'shop', stages: [5, 25, 100] })[0]!.text, 'init.yml', {}, { unset: 'placeholder' }).gates;
+  const rangeOf = (g: ReturnType<typeof gatesOf>[number]) => (g.overMs === null ? null : { startMs: NOW - g.overMs, endMs: NOW, stepMs: effectiveStepMs(g)! });
+
+  it('datadog: each is one metrics query, or named queries and one formula', () => {
+    for (const g of gatesOf('datadog')) expect(() => parseDatadogQuery(g.query!), g.name).not.toThrow();
+  });
+
+  it('newrelic: the NRQL takes the window the gate gives it (no absolute SINCE, no TIMESERIES)', () => {
+    for (const g of gatesOf('newrelic')) expect(() => anchorNrql(g.query!, { nowMs: NOW, range: rangeOf(g) }), g.name).not.toThrow();
+  });
+
+  it('postgres: only :start, :end and :now, and :start/:end only in windowed gates', () => {
+    for (const g of gatesOf('postgres')) {
+      const { names } = toPositional(g.query!, GATE_PARAMETERS);
+      if (g.overMs === null) expect(names.filter((n) => n !== 'now'), g.name).toEqual([]);
+    }
   });
 });
 
