@@ -439,7 +439,7 @@ rollout:
   stages:                               # in order; a promotion goes to the next one
 ${stages}
   ramp:
-    maxStepFactor: ${stepFactor(a.stages)}${' '.repeat(Math.max(1, 20 - String(stepFactor(a.stages)).length))}# a promotion at most multiplies the traffic by this
+    maxStepFactor: ${stepFactor(a.stages)}${' '.repeat(Math.max(1, 21 - String(stepFactor(a.stages)).length))}# a promotion at most multiplies the traffic by this
     cooldownAfterRollback: 24h          # no promotion this soon after a rollback
   # windows: [{ days: [mon, tue, wed, thu], start: "09:00", end: "16:00", tz: "Europe/Berlin" }]
   # forceAllowed: ["@your-org/sre"]     # who may force a promotion through a HOLD
