@@ -11,6 +11,7 @@ import { renderTerminal } from '../report/terminal.js';
 import { emptyContext, parseSnapshot, snapshotJson, TOOL_VERSION, type Command } from '../report/snapshot.js';
 import { checkRequest, DECISION_COMMANDS, parseNow, runCommand, UsageError } from '../commands/index.js';
 import { EXIT, runExit, verdictExit } from '../commands/outcome.js';
+import { onlyGates } from './select-gates.js';
 import { Redactor } from '../secrets.js';
 import { createStateStore, defaultFileState } from '../state/index.js';
 import { StateError } from '../state/types.js';
@@ -22,7 +23,8 @@ const USAGE = `rollout-gate ${TOOL_VERSION}: decide whether a staged release may
 usage:
   rollout-gate evaluate|promote|rollback|watch [options]
   rollout-gate pause|resume --reason R [options]
-  rollout-gate validate [--config F]
+  rollout-gate init [--provider P] [--rollout NAME] [--stages 5,25,100] [--force]
+  rollout-gate validate [--config F] [--strict] [--probe]
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
@@ -35,7 +37,7 @@ options:
   --target S        target stage (default: the next stage; rollback: the previous one)
   --state-file F    keep the rollout state in this local file (overrides the config's state)
   --now ISO         evaluate as if at this instant (replays, tests)
-  --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
+  --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK); init: overwrite
   --reason R        why (required with --force, pause and resume; recorded with a rollback)
   --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
   --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
@@ -43,7 +45,12 @@ options:
   --no-evidence     write no evidence files or decision-log line
   --timeout D       deadline of the whole run (e.g. 2m; overrides the config's deadline): past it, HOLD
   --days N          calibrate: read the last N days of each gate's history (default 14)
-  --gate NAME       calibrate: only this gate (repeatable; default: every gate with over)
+  --gate NAME       evaluate, calibrate: only this gate (repeatable; calibrate's default: every gate with over)
+  --strict          validate: an unset \${VAR} is an error (default: listed as needed at run time)
+  --probe           validate: run each gate's query once and show what it returns (needs the variables)
+  --provider P      init: prometheus, datadog, cloudwatch, newrelic, postgres, http or file
+  --rollout NAME    init: the rollout's name (default: the directory's name + "-rollout")
+  --stages LIST     init: traffic percentages of the stages (default 5,25,100)
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
@@ -61,6 +68,8 @@ interface Io {
   isTTY: boolean;
   /** stderr is a terminal (calibrate draws its progress there). */
   stderrTTY?: boolean;
+  /** init: asks its questions here (default: on the terminal when stdin is one). */
+  ask?: ((question: string, fallback: string) => Promise<string>) | null;
 }
 
 const defaultIo = (): Io => ({
@@ -108,6 +117,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
+        provider: { type: 'string' },
+        rollout: { type: 'string' },
+        stages: { type: 'string' },
+        strict: { type: 'boolean' },
+        probe: { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -153,6 +167,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
     }
     if (o.evidence !== undefined) throw new UsageError('--evidence goes with backtest');
+    const initOnly = (['provider', 'rollout', 'stages'] as const).filter((k) => o[k] !== undefined);
+    if (command === 'init') return await (await import('./init.js')).runInit(o, positionals.slice(1), io);
+    if (initOnly.length) throw new UsageError(`--${initOnly[0]} goes with init`);
     if (command === 'calibrate') {
       const stray = (['target', 'state-file', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout'] as const).filter((k) => o[k] !== undefined);
       if (stray.length) throw new UsageError(`--${stray[0]} does not go with calibrate`);
@@ -175,16 +192,21 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         redactor,
       });
     }
-    const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
+    const calibrateOnly = (['days', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
+    if (o.gate !== undefined && command !== 'evaluate') throw new UsageError('--gate goes with evaluate or calibrate');
+    if ((o.strict || o.probe) && command !== 'validate') throw new UsageError(`--${o.strict ? 'strict' : 'probe'} goes with validate`);
     if (command !== 'validate' && !DECISION_COMMANDS.includes(command as Command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
+      throw new UsageError(`unknown command "${command}"; expected init, evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const request = { command: command as Command, target: o.target ?? null, force: o.force === true, reason: o.reason ?? null, killSwitch: o['kill-switch'] === true };
     if (command !== 'validate') checkRequest(request);
     const configFile = findConfig(io.cwd, o.config);
-    const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
+    // validate in a lint job has no secrets: unset variables are listed, not errors (--strict, --probe need them).
+    const lenient = command === 'validate' && !o.strict && !o.probe;
+    const loaded = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env, lenient ? { unset: 'placeholder' } : {});
+    const config = o.gate ? onlyGates(loaded, o.gate, configFile) : loaded;
     let deadlineMs = config.deadlineMs;
     if (o.timeout !== undefined) {
       deadlineMs = parseDuration(o.timeout);
@@ -192,11 +214,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     const shown: Config = { ...config, file: configFile, deadlineMs };
     for (const s of config.secrets) redactor.add(s);
-    if (command === 'validate') {
-      io.stdout(redactor.redact(renderPlan(shown)));
-      return EXIT.ok;
-    }
     const nowMs = parseNow(o.now, Date.now());
+    if (command === 'validate') {
+      const { neededText, probeGates, probeExit, renderProbe } = await import('./validate.js');
+      io.stdout(redactor.redact(renderPlan(shown) + neededText(shown)));
+      if (!o.probe) return EXIT.ok;
+      const lines = await probeGates({ config: shown, factories: defaultFactories, nowMs, cwd: io.cwd, logger, redactor, env: io.env });
+      io.stdout(redactor.redact(renderProbe(lines, nowMs)));
+      return probeExit(lines);
+    }
     const stateConfig = o['state-file'] ? { type: 'file' as const, path: o['state-file'] } : config.state ?? defaultFileState(config);
     const store = createStateStore(stateConfig, shown, { cwd: io.cwd, logger, redactor });
     const result = await runCommand({
@@ -212,6 +238,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       actor: o.actor ?? io.env.ROLLOUT_GATE_ACTOR ?? io.env.USER ?? null,
       dryRun: o['dry-run'] === true,
       writeEvidence: !o['no-evidence'],
+      onlyGates: o.gate ?? null,
     });
     await store.close?.();
     io.stdout(o.json ? snapshotJson(result.snapshot) : renderTerminal(result.snapshot, colour));
@@ -265,3 +292,4 @@ export function renderPlan(config: Config): string {
   }
   return `${lines.join('\n')}\n`;
 }
+

@@ -62,7 +62,7 @@ export async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNo
     failedGates: s.failedGates,
     failures: s.gates
       .filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback'))
-      .map((g) => ({ name: g.name, severity: g.severity, value: g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
+      .map((g) => ({ name: g.name, severity: g.severity, value: g.status === 'query_error' ? 'query error' : g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
     reasons: s.reasons,
     warnings: s.warnings,
     evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,

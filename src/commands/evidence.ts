@@ -53,7 +53,7 @@ export function decisionLogLine(s: Snapshot, evidenceDir: string | null): string
     forceReason: s.forced?.reason ?? null,
     actor: s.actor,
     approvers: s.approvers,
-    gates: Object.fromEntries(s.gates.filter((g) => g.status !== 'skipped').map((g) => [g.name, { value: g.value, status: g.status }])),
+    gates: Object.fromEntries(s.gates.filter((g) => g.status !== 'skipped').map((g) => [g.name, { value: g.value, status: g.status, ...(g.status === 'query_error' ? { reason: g.reason } : {}) }])),
     failedGates: s.failedGates,
     window: s.ramp.find((r) => r.rule === 'release_window')?.detail ?? null,
     runUrl: s.context.runUrl,

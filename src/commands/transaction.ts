@@ -52,6 +52,7 @@ export async function runTransaction(command: CommandModule, opts: RunOptions): 
     const judgment = await command.judge(opts, state, deadlineAt);
     const snapshot = judgment.snapshot;
     snapshot.stateBefore = before;
+    if (opts.onlyGates?.length) snapshot.warnings.push(`only ${opts.onlyGates.join(', ')} judged (--gate): the other gates were not asked`);
 
     // The new state, when this run moves the rollout.
     let after: RolloutState | null = judgment.next ? { ...judgment.next, history: [...state.history] } : null;

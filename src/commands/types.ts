@@ -37,6 +37,8 @@ export interface RunOptions {
   isTeamMember?: (actor: string, team: string) => Promise<boolean | null>;
   /** Extra approvers reported by approval gates are gathered from gate details. */
   maxAttempts?: number;
+  /** Set when the config's gates were narrowed to these (`evaluate --gate`): the snapshot says so. */
+  onlyGates?: readonly string[] | null;
   /** A link to the evidence once written (the Action: the ledger commit), for notifications. */
   evidenceUrl?: (write: WriteResult) => string | null;
 }

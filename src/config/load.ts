@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Gate, RolloutPlan, Weekday } from '../engine/model.js';
-import { substituteEnv } from './env.js';
+import { nameEmptyVariables, STAND_INS, substituteEnv, type SubstituteOptions } from './env.js';
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
@@ -44,6 +44,8 @@ export interface Config {
   deployments: { environment: string; url: string | null } | null;
   /** Values that must never be printed or written: `${VAR}` values in providers/state, passwords. */
   secrets: string[];
+  /** Loaded with `unset: 'placeholder'`: the variables the run will need, where each is used first. */
+  unsetVariables?: { name: string; path: string }[];
 }
 
 /** Providers every run has without an entry in `providers`. */
@@ -56,7 +58,7 @@ const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = (() => {
   return out;
 })();
 
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env, options: SubstituteOptions = {}): Config {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -64,10 +66,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     const code = (e as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
   }
-  return parseConfig(text, file, env);
+  return parseConfig(text, file, env, options);
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: SubstituteOptions = {}): Config {
   const sha256 = createHash('sha256').update(text).digest('hex');
   const doc = parseText(text, file);
   const deep = pathDeeperThan(doc, MAX_DEPTH);
@@ -76,7 +78,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     const shown = deep.length > 6 ? `${formatPath(deep.slice(0, 6))}…` : formatPath(deep);
     throw new ConfigError(file, [{ path: shown, message: `nested deeper than ${MAX_DEPTH} levels; a rollout-gate config is a few levels deep` }]);
   }
-  const sub = substituteEnv(doc, env);
+  const sub = substituteEnv(doc, env, options);
   const parsed = configSchema.safeParse(sub.value);
   const issues: ConfigIssue[] = [...sub.issues];
   if (!parsed.success) {
@@ -84,13 +86,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     const unset = new Set(sub.issues.map((i) => i.path));
     issues.push(...zodIssues(parsed.error.issues, sub.value).filter((i) => !unset.has(i.path)));
     issues.push(...crossCheckPartial(sub.value, issues));
-    throw new ConfigError(file, dedupe(issues));
+    throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub));
   }
   issues.push(...crossCheck(parsed.data));
   // A secret inside a name would be masked out of every report and evidence path: refused.
-  issues.push(...secretsInNames(parsed.data, sub.sources));
-  if (issues.length > 0) throw new ConfigError(file, dedupe(issues));
-  return normalise(parsed.data, file, sha256, sub.secrets);
+  issues.push(...secretsInNames(parsed.data, sub.sources.filter((s) => !STAND_INS.has(s.value))));
+  if (issues.length > 0) throw new ConfigError(file, nameEmptyVariables(dedupe(issues), sub));
+  const config = normalise(parsed.data, file, sha256, sub.secrets);
+  return options.unset === 'placeholder' ? { ...config, secrets: config.secrets.filter((s) => !STAND_INS.has(s)), unsetVariables: sub.unset } : config;
 }
 
 /** Far beyond any real config (about 6 levels), far below what a recursive walk can take. */

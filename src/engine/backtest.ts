@@ -47,7 +47,7 @@ function observationFrom(stored: GateResult, gate: Gate): GateObservation | { mi
     return { missing: `${NOT_IN_SNAPSHOT}: the gate's baseline changed since` };
   }
   const common = { warnings: stored.warnings, detail: stored.detail ?? undefined };
-  if (stored.error) return { ...common, samples: [], error: stored.error };
+  if (stored.error) return { ...common, samples: [], error: stored.error, ...(stored.status === 'query_error' ? { queryError: true } : {}) };
   if (stored.status === 'no_data' && stored.series.length === 0) {
     // The provider's own reason (an empty result, a stale series): no threshold can turn it into data.
     return { ...common, samples: [], noDataReason: noDataCause(stored) };

@@ -108,7 +108,7 @@ export function gateVerdicts(gates: readonly GateResult[], demote: (g: GateResul
     const line = `${g.name}: ${g.reason}`;
     if (g.shadow) {
       if (g.status === 'fail') v.warnings.push(`shadow gate ${g.name} would have failed: ${g.reason}`);
-      else if (g.status === 'no_data') v.warnings.push(`shadow gate ${g.name}: ${g.reason}`);
+      else if (g.status === 'no_data' || g.status === 'query_error') v.warnings.push(`shadow gate ${g.name}: ${g.reason}`);
     } else if (g.effect === 'rollback') {
       const held = demote(g, line);
       (held === null ? v.rollback : v.hold).push(held ?? line);

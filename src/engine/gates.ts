@@ -11,6 +11,8 @@ export interface GateObservation {
   warnings?: string[];
   /** The provider failed (after retries): the gate has no data, with this text as the reason. */
   error?: string | null;
+  /** The error is the store refusing the query itself as invalid: a query error, not no data. */
+  queryError?: boolean;
   /** The provider answered, but with nothing usable (empty result, NaN, stale): why. */
   noDataReason?: string | null;
   /** Provider-specific facts worth keeping in the evidence (approvers, missing checklist items, series labels). */
@@ -24,7 +26,12 @@ export interface GateObservation {
   resolutionMs?: number | null;
 }
 
-export type GateStatus = 'pass' | 'fail' | 'no_data' | 'skipped';
+/**
+ * `query_error`: the store refused the query as invalid (a parse error, an unknown column). It is
+ * no evidence either way, so it fails closed like no data, but it is a mistake in the config,
+ * and `noData: pass` does not cover it.
+ */
+export type GateStatus = 'pass' | 'fail' | 'no_data' | 'query_error' | 'skipped';
 export type GateEffect = 'none' | 'warning' | 'hold' | 'rollback';
 
 export interface GateResult {
@@ -98,6 +105,9 @@ function effectOf(status: GateStatus, gate: Gate): GateEffect {
   if (status === 'pass' || status === 'skipped') return 'none';
   // A shadow gate that would have blocked (or warned) only warns: it never decides.
   if (gate.shadow) return 'warning';
+  // A broken query holds whatever noData says (a typo must not pass a gate), but never rolls a
+  // release back: it says nothing about the release. A minor gate only warns, as when it fails.
+  if (status === 'query_error') return gate.severity === 'minor' ? 'warning' : 'hold';
   if (status === 'no_data') {
     if (gate.noData === 'pass') return 'warning';
     if (gate.noData === 'hold') return 'hold';
@@ -162,6 +172,7 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
     return r;
   };
   if (!obs) return done('no_data', 'the provider was not queried');
+  if (obs.error && obs.queryError) return done('query_error', `query error: ${obs.error}`, { error: obs.error });
   if (obs.error) return done('no_data', obs.error, { error: obs.error });
   if (obs.noDataReason) return done('no_data', obs.noDataReason);
 

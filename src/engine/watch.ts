@@ -139,7 +139,7 @@ export function judgeWatch(input: WatchInput): WatchDecision {
   }
   if (hold.length) {
     if (input.policy.onMajor === 'pause' && !state.paused) {
-      const reason = failedGates.length ? `watch: ${failedGates.join(', ')} failed at ${state.stage}` : `watch: ${hold[0]}`;
+      const reason = failedGates.length ? pauseReason(gates, failedGates, state.stage) : `watch: ${hold[0]}`;
       return { ...base, decision: 'HOLD', transition: stay, reasons: [`paused the rollout at ${state.stage}: ${hold[0]}`, ...hold.slice(1)], action: { kind: 'pause', reason } };
     }
     const note = state.paused ? ' (already paused)' : ' (watch.onMajor: report: nothing changed)';
@@ -151,4 +151,13 @@ export function judgeWatch(input: WatchInput): WatchDecision {
   const waiting = warm ? `; ${warm} warming up (too few samples since ${state.stage} was entered)` : '';
   const reasons = [judged ? `${state.stage} is healthy: ${judged === decisive.length ? 'every gate passed' : `${judged} gate${judged === 1 ? '' : 's'} passed`}${waiting}` : `${state.stage}: no gate judged yet${warm ? ` (${warm} warming up)` : ' (none applies)'}`];
   return { ...base, decision: 'PROCEED', transition: stay, reasons, action: none };
+}
+
+/** Why a watch paused: the failing gates by name, and a broken query with its error (not "failed"). */
+function pauseReason(gates: readonly GateResult[], failedGates: readonly string[], stage: string): string {
+  const broken = gates.filter((g) => g.status === 'query_error' && failedGates.includes(g.name));
+  const failing = failedGates.filter((n) => !broken.some((b) => b.name === n));
+  if (broken.length === 0) return `watch: ${failing.join(', ')} failed at ${stage}`;
+  const parts = [...(failing.length ? [`${failing.join(', ')} failed`] : []), ...broken.map((b) => `${b.name}: ${b.reason}`)];
+  return `watch at ${stage}: ${parts.join('; ')}`;
 }

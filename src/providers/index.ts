@@ -6,7 +6,7 @@ import { formatDuration, parseDuration } from '../engine/duration.js';
 import type { Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
 import { PROVIDER_MODULES } from './modules/index.js';
-import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
+import { ProviderError, QueryError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderFactory } from './types.js';
 
 export type ProviderFactories = Partial<Record<ProviderConfig['type'], ProviderFactory<never>>>;
 
@@ -210,7 +210,7 @@ export async function collectObservations(opts: CollectOptions): Promise<Collect
       const message = e instanceof ProviderError ? e.message : `provider failed: ${(e as Error)?.message ?? String(e)}`;
       const text = opts.redactor.redact(message);
       opts.logger.debug(`gate ${gate.name}: ${text}`);
-      observations.set(gate.name, { samples: [], error: text, elapsedMs: Date.now() - started });
+      observations.set(gate.name, { samples: [], error: text, ...(e instanceof QueryError ? { queryError: true } : {}), elapsedMs: Date.now() - started });
     }
   };
 

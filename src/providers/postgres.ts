@@ -3,7 +3,7 @@ import type { ProviderConfig } from '../config/schema.js';
 import { parseDuration } from '../engine/duration.js';
 import type { Sample } from '../engine/model.js';
 import { createPool, DEFAULT_POOL_SIZE, describePgError, dropConnecting } from '../transport/postgres-connection.js';
-import { ProviderError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
+import { ProviderError, QueryError, type Provider, type ProviderAnswer, type ProviderContext, type ProviderRequest } from './types.js';
 import { toUnixSeconds, toValue } from './values.js';
 import { SqlParameterError, toPositional, type PositionalStatement } from '../transport/sql-parameters.js';
 
@@ -87,6 +87,8 @@ export async function postgresProvider(config: PostgresConfig, ctx: ProviderCont
         throw new ProviderError(`${what}: gate "${req.gate.name}": the query returned more than ${MAX_ROWS} rows; filter it to the gate's window (or aggregate in SQL)`);
       }
       if (req.signal.aborted) throw new ProviderError(`${what}: the query was cancelled (timeout or deadline)`);
+      // SQLSTATE class 42 (a syntax error, an undefined column or table), not 42501 (the role's rights): a query error.
+      if (/^42(?!501)/.test(String((e as { code?: unknown })?.code))) throw new QueryError(`${what}: gate "${req.gate.name}": ${describePgError(e, ctx.redactor)}`);
       throw new ProviderError(`${what}: gate "${req.gate.name}": ${describePgError(e, ctx.redactor)}`);
     } finally {
       req.signal.removeEventListener('abort', onAbort);
@@ -167,13 +169,13 @@ function gateStatement(req: ProviderRequest, where: string): GateStatement {
   try {
     positional = toPositional(req.query, GATE_PARAMETERS);
   } catch (e) {
-    if (e instanceof SqlParameterError) throw new ProviderError(`${where}: ${e.message}`);
+    if (e instanceof SqlParameterError) throw new QueryError(`${where}: ${e.message}`);
     throw e;
   }
   const iso = (ms: number) => new Date(ms).toISOString();
   const values = positional.names.map((name) => {
     if (name === 'now') return iso(req.nowMs);
-    if (!req.range) throw new ProviderError(`${where}: :${name} is the window's ${name}; the gate needs \`over\` to have one`);
+    if (!req.range) throw new QueryError(`${where}: :${name} is the window's ${name}; the gate needs \`over\` to have one`);
     return iso(name === 'start' ? req.range.startMs : req.range.endMs);
   });
   return { text: positional.text, values };

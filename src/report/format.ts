@@ -173,7 +173,7 @@ const warming = (g: { status: GateResult['status']; reason?: string }) => g.stat
 
 export function statusWord(status: GateResult['status'], reason?: string): string {
   if (warming({ status, reason })) return 'warming up';
-  return status === 'no_data' ? 'no data' : status === 'skipped' ? 'n/a' : status;
+  return status === 'no_data' ? 'no data' : status === 'query_error' ? 'query error' : status === 'skipped' ? 'n/a' : status;
 }
 
 /** A gate's status and what it does to the decision: "fail → HOLD", "no data (warning)", "pass (shadow)". */
@@ -187,7 +187,7 @@ export function statusText(g: Pick<GateResult, 'status' | 'effect' | 'shadow'> &
 }
 
 export const DECISION_ICON = { PROCEED: '✅', HOLD: '⏸️', ROLLBACK: '🛑' } as const;
-const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', skipped: '➖ n/a' };
+const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', query_error: '⚠️ query error', skipped: '➖ n/a' };
 
 /** The status with an icon, for Markdown: "❌ fail → ROLLBACK", "✅ pass (shadow: does not decide)". */
 export function statusBadge(g: Pick<GateResult, 'status' | 'effect' | 'shadow'> & { reason?: string }): string {

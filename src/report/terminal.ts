@@ -39,7 +39,7 @@ export function renderTerminal(s: Snapshot, colour: boolean): string {
       lines.push(`  ${row.slice(0, 5).map(cell).join('  ')}  ${c(col, status)}`);
     });
     // Failures and missing data explain themselves; a comparison always does (its sentence is the result).
-    const explained = gates.filter((g) => g.status === 'fail' || g.status === 'no_data' || (g.stats && g.status !== 'skipped'));
+    const explained = gates.filter((g) => g.status === 'fail' || g.status === 'no_data' || g.status === 'query_error' || (g.stats && g.status !== 'skipped'));
     if (explained.length) {
       lines.push('');
       for (const g of explained) lines.push(`  ${t(g.name)}: ${t(proseText(g.reason))}`);

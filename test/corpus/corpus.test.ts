@@ -80,7 +80,8 @@ describe('[corpus] config files: exit 2, every problem named by its config path'
   it.each(casesOf('config'))('[corpus] %s', async (name) => {
     const exp = expectations[name] as CliExpectation;
     const file = join(ROOT, name);
-    const r = await cli(['validate', '--config', file], work);
+    // --strict: an unset variable is an error too (plain validate lists it as needed at run time).
+    const r = await cli(['validate', '--strict', '--config', file], work);
     expect(r.code, r.err).toBe(exp.exit);
     expect(r.out).toBe('');
     expect(r.err.startsWith(`${file}: ${exp.problems} problem${exp.problems === 1 ? '' : 's'}\n`), r.err).toBe(true);
