@@ -61,3 +61,21 @@ describe('a >= gate whose bucket holding now reads low passes', () => {
     expect(g.min).toBeLessThan(100);
   });
 });
+
+describe('cloudwatch: the period asked for', () => {
+  const periods = () => cw.requests.map((r) => (r.body as { MetricDataQueries: { Period?: number }[] }).MetricDataQueries[0]!.Period);
+
+  it.each([
+    ['over 30m asks for the 15 s step by default: CloudWatch is asked for Period 60 (one point a minute)', '', 60, '1m'],
+    ['a step of 10s asks for a high-resolution period', ', step: 10s', 10, '10s'],
+    ['a 6-hour window (step 3m) reads at 180 s', ', step: 3m', 180, '3m'],
+  ] as const)('%s', async (_name, extra, period, resolution) => {
+    cw.requests.length = 0;
+    const r = await runGates(
+      configText(`cw: { type: cloudwatch, region: eu-west-1, endpoint: "${cw.url}" }`, `- { name: throughput, provider: cw, query: 'SELECT SUM(RequestCount) FROM "ALB"', pass: ">= 100", over: 30m${extra} }`),
+      { nowMs: AT, providerEnv: aws },
+    );
+    expect(new Set(periods())).toEqual(new Set([period]));
+    expect(gateResult(r, 'throughput').window?.resolution).toBe(resolution);
+  });
+});
