@@ -27,3 +27,14 @@ export const lagDuration = z
   .string()
   .refine((s) => /^\s*0+[smhd]?\s*$/.test(s) || parseDuration(s) !== null, { message: 'expected a duration like "30s", "1m" or "2m", or "0s" for none' });
 export const lag = lagDuration.optional().describe('The judged window ends this long before now: the store\'s newest data is incomplete until then (default: the provider type\'s, see docs/configuration.md).');
+
+/** A server reached over HTTP(S) with its own credentials and TLS settings (Prometheus, Alertmanager). */
+export const serverEndpoint = {
+  url: httpUrl,
+  headers: headers.optional(),
+  basicAuth: basicAuth.optional(),
+  timeout: duration.optional(),
+  caFile: z.string().optional(),
+  insecureSkipVerify: z.boolean().optional(),
+  retries: retries.optional(),
+};

@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { basicAuth, duration, headers, httpUrl, obj, retries } from '../../config/fields.js';
+import { obj, serverEndpoint } from '../../config/fields.js';
 import { lazy, urlPasswordForms, type ProviderModule } from './module.js';
 
 const schema = obj({
   type: z.literal('alertmanager'),
-  url: httpUrl,
-  headers: headers.optional(),
-  basicAuth: basicAuth.optional(),
-  timeout: duration.optional(),
-  caFile: z.string().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  retries: retries.optional(),
+  ...serverEndpoint,
 });
 
 /** `type: alertmanager`: the v2 alert list: how many alerts match, now. */

@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { basicAuth, duration, headers, httpUrl, lag, obj, retries } from '../../config/fields.js';
+import { lag, obj, serverEndpoint } from '../../config/fields.js';
 import { lazy, urlPasswordForms, type ProviderModule } from './module.js';
 
 const schema = obj({
   type: z.literal('prometheus'),
-  url: httpUrl,
-  headers: headers.optional(),
-  basicAuth: basicAuth.optional(),
-  timeout: duration.optional(),
-  caFile: z.string().optional(),
-  insecureSkipVerify: z.boolean().optional(),
-  retries: retries.optional(),
+  ...serverEndpoint,
   concurrency: z.number().int().min(1).max(256).optional(),
   lag,
 });
