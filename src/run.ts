@@ -18,6 +18,7 @@ import type { Redactor } from './secrets.js';
 import type { NotifyEvent, NotifyOutcome, StateChange } from './notify/index.js';
 import { fmt } from './engine/windows.js';
 import { StateConflictError, StateError, type StateStore, type WriteResult } from './state/types.js';
+import { decisionLogShard } from './ledger/layout.js';
 
 export interface RunOptions {
   config: Config;
@@ -153,7 +154,7 @@ function decisionLogLine(s: Snapshot, evidenceDir: string | null): string {
     runUrl: s.context.runUrl,
     commitSha: s.context.commitSha,
     configSha256: s.config.sha256,
-    evidence: evidenceDir,
+    evidencePath: evidenceDir,
   });
 }
 
@@ -247,53 +248,108 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
       snapshot.stateChanged = writing;
     }
     snapshot.evidencePath = writing && opts.writeEvidence !== false ? dir : null;
-    const secretFree = opts.redactor.redactDeep(snapshot);
-    // Rendered when asked for: an evaluate that writes nothing need not pay for the document.
-    let rendered: string | null = null;
-    const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree, { charts: config.charts })));
-    const result = async (fields: Pick<RunResult, 'write' | 'writeError' | 'attempts'>): Promise<RunResult> => {
-      const done = { snapshot: secretFree, ...fields, applyError, notifications: [] as NotifyOutcome[] };
-      if (!opts.dryRun) await afterWrite(opts, done, snapshot.stateBefore ?? state);
+    const effects = !opts.dryRun && hasEffects(opts, snapshot, before ?? state);
+
+    // A state change whose effects (apply, notify) follow is committed on its own first: the
+    // compare-and-swap decides whether the effects happen at all, and the evidence, written after
+    // them, records what they did. Without effects, the state and the evidence go in one write.
+    let stateWrite: WriteResult | null = null;
+    if (writing && after && effects) {
+      try {
+        stateWrite = await opts.store.write({ expectedVersion: read.version, state: after, evidence: [], decisionLog: null, message: commitMessage(config.rollout.name, opts.redactor.redactDeep(snapshot)) });
+      } catch (e) {
+        if (e instanceof StateConflictError && attempt < maxAttempts) {
+          opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
+          continue;
+        }
+        writeError = failedWrite(opts, e);
+        unwritten(opts, snapshot, after);
+      }
+    }
+
+    // The run's effects, before any evidence is rendered.
+    const outcome: Effects = { applyError, notifications: [] };
+    if (!opts.dryRun) await runEffects(opts, snapshot, before ?? state, outcome, stateWrite);
+
+    // Evidence last: redacted once, into a snapshot nothing changes afterwards.
+    const skipEvidence = !writing || writeError !== null;
+    const stored = deepFreeze(opts.redactor.redactDeep(snapshot));
+    const goNoGo = lazy(() => opts.redactor.redact(renderGoNoGo(template, stored, { charts: config.charts })));
+    const finish = (snap: Snapshot, render: () => string, fields: Pick<RunResult, 'write' | 'writeError'>): RunResult => {
+      const done = { snapshot: snap, ...fields, applyError: outcome.applyError, notifications: outcome.notifications, attempts: attempt };
       return Object.defineProperty(done as RunResult, 'goNoGo', { get: render, enumerable: true });
     };
-    if (!writing) return result({ write: null, writeError: null, attempts: attempt });
+    if (skipEvidence) return finish(stored, goNoGo, { write: stateWrite, writeError });
 
     const evidence = opts.writeEvidence !== false
       ? [
-          { path: `${dir}/snapshot.json`, content: snapshotJson(secretFree) },
-          { path: `${dir}/go-no-go.md`, content: render() },
+          { path: `${dir}/snapshot.json`, content: snapshotJson(stored) },
+          { path: `${dir}/go-no-go.md`, content: goNoGo() },
         ]
       : [];
     try {
       const write = await opts.store.write({
-        expectedVersion: read.version,
-        state: after,
+        expectedVersion: stateWrite ? stateWrite.version : read.version,
+        state: stateWrite ? null : after,
         evidence,
-        decisionLog: { path: `decision-log/${config.rollout.name}.jsonl`, line: decisionLogLine(secretFree, snapshot.evidencePath) },
-        message: secretFree.command === 'resume' || secretFree.command === 'pause'
-          ? `rollout-gate: ${config.rollout.name} ${secretFree.command} at ${secretFree.transition.from ?? 'none'}: ${oneLine(secretFree.reasons[0] ?? '')}`
-          : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
+        decisionLog: { path: decisionLogShard(config.rollout.name, opts.nowMs), line: decisionLogLine(stored, stored.evidencePath) },
+        message: commitMessage(config.rollout.name, stored),
         // The ledger's status page (README.md), from what the commit will hold.
         // Redacted before it is escaped and cut for the table: a secret must be found as it was written.
         statusPage: (view) => opts.redactor.redact(renderStatusSection({ plan: config.rollout, ...opts.redactor.redactDeep(view), nowMs: opts.nowMs })),
       });
-      secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
-      return result({ write, writeError: null, attempts: attempt });
+      const shown = stored.evidencePath ? deepFreeze({ ...stored, evidencePath: write.evidencePath }) : stored;
+      return finish(shown, goNoGo, { write, writeError: null });
     } catch (e) {
-      if (e instanceof StateConflictError && attempt < maxAttempts) {
+      if (e instanceof StateConflictError && !stateWrite && attempt < maxAttempts) {
         opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
         continue;
       }
-      writeError = e instanceof Error ? new Error(opts.redactor.redact(e.message)) : new Error(String(e));
-      if (e instanceof StateConflictError) writeError.name = 'StateConflictError';
-      secretFree.stateChanged = false;
-      secretFree.evidencePath = null;
-      if (opts.command === 'promote' && config.apply && after) {
-        secretFree.warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+      writeError = failedWrite(opts, e);
+      // What the run reports: the state as written (or not), without the evidence that was not stored.
+      const warnings = [...stored.warnings];
+      if (!stateWrite && opts.command === 'promote' && config.apply && after) {
+        warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
       }
-      return result({ write: null, writeError, attempts: attempt });
+      const shown = deepFreeze({ ...stored, stateChanged: stateWrite !== null && stored.stateChanged, evidencePath: null, warnings });
+      return finish(shown, lazy(() => opts.redactor.redact(renderGoNoGo(template, shown, { charts: config.charts }))), { write: stateWrite, writeError });
     }
   }
+}
+
+function commitMessage(rollout: string, s: Snapshot): string {
+  return s.command === 'resume' || s.command === 'pause'
+    ? `rollout-gate: ${rollout} ${s.command} at ${s.transition.from ?? 'none'}: ${oneLine(s.reasons[0] ?? '')}`
+    : `rollout-gate: ${rollout} ${s.command} ${s.transition.from ?? 'none'} → ${s.transition.to ?? 'none'}: ${s.decision}${s.forced ? ' (forced)' : ''}`;
+}
+
+function failedWrite(opts: RunOptions, e: unknown): Error {
+  const err = e instanceof Error ? new Error(opts.redactor.redact(e.message)) : new Error(String(e));
+  if (e instanceof StateConflictError) err.name = 'StateConflictError';
+  return err;
+}
+
+/** The state write failed: the snapshot says the state did not change, and a promotion already applied says so. */
+function unwritten(opts: RunOptions, snapshot: Snapshot, after: RolloutState | null): void {
+  snapshot.stateChanged = false;
+  snapshot.evidencePath = null;
+  if (after && opts.command === 'promote' && opts.config.apply) {
+    snapshot.warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(opts.config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+  }
+}
+
+function lazy(fn: () => string): () => string {
+  let v: string | null = null;
+  return () => (v ??= fn());
+}
+
+/** Freezes a snapshot and everything in it: the evidence is stored from it and nothing may change it afterwards. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Calls `apply` for the stage `state` is in; the error (named, redacted) or null. */
@@ -327,18 +383,36 @@ function stateChange(s: Snapshot, before: RolloutState): StateChange | null {
   return null;
 }
 
-/**
- * After the state and evidence are written: a rollback (or a released kill switch) is applied
- * (the rollback stands whatever the answer), then the notifications go out. Neither changes the
- * decision; a failure is a warning of the report, and a failed apply makes the run fail.
- */
-async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, before: RolloutState): Promise<void> {
-  const { config } = opts;
-  const s = result.snapshot;
+/** What the run's effects report back. */
+interface Effects {
+  applyError: Error | null;
+  notifications: NotifyOutcome[];
+}
+
+/** Whether this run has effects after its decision: a rollback (or released kill switch) to apply, or notifications. */
+function hasEffects(opts: RunOptions, s: Snapshot, before: RolloutState): boolean {
+  return opts.config.notify.length > 0 || appliesAfterDecision(opts, s, before) !== null;
+}
+
+/** The change `apply` is called for after the decision, or null. */
+function appliesAfterDecision(opts: RunOptions, s: Snapshot, before: RolloutState): StateChange | null {
   const change = stateChange(s, before);
-  if (config.apply && s.stateAfter && s.stateChanged && (change === 'rolled-back' || change === 'kill-switch' || (change === 'resumed' && before.killSwitch))) {
-    result.applyError = await applyFor(opts, s.stateAfter, s.reasons[0] ?? null);
-    if (result.applyError) s.warnings.push(`${result.applyError.message}; the ${change === 'resumed' ? 'resume' : 'rollback'} stands`);
+  if (!opts.config.apply || !s.stateAfter || !s.stateChanged) return null;
+  return change === 'rolled-back' || change === 'kill-switch' || (change === 'resumed' && before.killSwitch) ? change : null;
+}
+
+/**
+ * After the state change is committed (or when there is none): a rollback (or a released kill
+ * switch) is applied (the rollback stands whatever the answer), then the notifications go out.
+ * Neither changes the decision; a failure is a warning of the snapshot, which the evidence,
+ * written after this, records. A failed apply makes the run fail.
+ */
+async function runEffects(opts: RunOptions, s: Snapshot, before: RolloutState, out: Effects, stateWrite: WriteResult | null): Promise<void> {
+  const { config } = opts;
+  const change = stateChange(s, before);
+  if (appliesAfterDecision(opts, s, before) !== null) {
+    out.applyError = await applyFor(opts, s.stateAfter!, s.reasons[0] ?? null);
+    if (out.applyError) s.warnings.push(`${out.applyError.message}; the ${change === 'resumed' ? 'resume' : 'rollback'} stands`);
   }
   if (config.notify.length === 0) return;
   const event: NotifyEvent = {
@@ -355,13 +429,14 @@ async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, b
       .filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback'))
       .map((g) => ({ name: g.name, severity: g.severity, value: g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
     reasons: s.reasons,
-    warnings: s.warnings,
-    evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,
+    warnings: [...s.warnings],
+    // The commit that changed the state; the evidence follows it on the ledger.
+    evidence: (stateWrite && opts.evidenceUrl?.(stateWrite)) ?? s.evidencePath,
     runUrl: s.context.runUrl,
   };
   const { notifyAll, notifyWarning } = await import('./notify/send.js');
-  result.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
-  for (const o of result.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
+  out.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
+  for (const o of out.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
 }
 
 function baseSnapshot(opts: RunOptions, state: RolloutState): Omit<Snapshot, keyof import('./engine/decide.js').Decision> {

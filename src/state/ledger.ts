@@ -3,7 +3,10 @@ import { posix } from 'node:path';
 import { describeGitHubError, githubFailure, type GitHubClient } from '../github/octokit.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
-import { renderStatusPage } from '../report/status-page.js';
+import { decisionRows, renderStatusPage } from '../report/status-page.js';
+import { chainLine, lastLine, sha256 } from '../ledger/chain.js';
+import { decisionLogShard, legacyDecisionLog, shardDay, shardsOf } from '../ledger/layout.js';
+import { evidenceDirOf, lastDecisionOf, readStatusData, withoutStatusData, withStatusData } from '../ledger/status-data.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
@@ -20,8 +23,8 @@ export interface LedgerOptions {
   /** The state file on the ledger branch; default `state/<rollout>.json`. */
   path?: string;
   /**
-   * The decision log the run appends to, read in the same query as the state so the append
-   * costs no request of its own; default `decision-log/<rollout>.jsonl`.
+   * The decision log the read fetches with the state, so the append costs no request of its
+   * own; default today's shard `decision-log/<rollout>/<YYYY-MM-DD>.jsonl`.
    */
   decisionLog?: string;
   rollout: string;
@@ -56,6 +59,7 @@ interface CommitNode {
   tree?: { oid: string };
   state?: FileEntry | null;
   log?: FileEntry | null;
+  legacy?: { type: string; oid: string } | null;
   status?: { type: string; object: { entries?: (FileEntry & { name: string })[] } | null } | null;
 }
 
@@ -74,6 +78,7 @@ const LEDGER_FILES = `
       tree { oid }
       state: file(path: $state) { ...LedgerFile }
       log: file(path: $log) { ...LedgerFile }
+      legacy: file(path: $legacy) { type oid }
       status: file(path: "${STATUS_DIR}") {
         type
         object { ... on Tree { entries { name ...LedgerFile } } }
@@ -82,7 +87,7 @@ const LEDGER_FILES = `
   }`;
 
 /** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
-const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
+const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!, $legacy: String!) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) {
       target { ...LedgerCommit }
@@ -92,12 +97,21 @@ const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $re
 ${LEDGER_FILES}`;
 
 /** The same, at a commit the run was handed instead of read (a write without a read first). */
-const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!) {
+const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!, $legacy: String!) {
   repository(owner: $owner, name: $repo) {
     object(oid: $oid) { ...LedgerCommit }
   }
 }
 ${LEDGER_FILES}`;
+
+/** The names of a rollout's day shards: read only when neither today's shard nor the status page knows the chain's head. */
+const SHARDS_QUERY = `query RolloutLedgerShards($owner: String!, $repo: String!, $oid: GitObjectID!, $dir: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) {
+      ... on Commit { file(path: $dir) { object { ... on Tree { entries { name type oid } } } } }
+    }
+  }
+}`;
 
 /** Files up to this size travel inline in the tree request; larger ones as their own blob. */
 const INLINE_CONTENT_LIMIT = 256 * 1024;
@@ -153,7 +167,10 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
   const backoffMs = opts.backoffMs ?? 200;
   const where = `${branch}:${path}`;
-  const defaultLog = checkPath(opts.decisionLog ?? `decision-log/${rollout}.jsonl`, 'the decision log');
+  const defaultLog = () => checkPath(opts.decisionLog ?? decisionLogShard(rollout, Date.now()), 'the decision log');
+  const legacyOf = (logPath: string) => shardsOf(logPath)?.legacy ?? logPath;
+  /** commit SHA → the one-file log from before the day shards there (its blob), or null. */
+  const legacyBlobs = new Map<string, string | null>();
   /** commit SHA → blob SHA of the state file there (null: no state file). */
   const stateBlobs = new Map<string, string | null>();
   /** commit SHA → its tree SHA. */
@@ -208,12 +225,13 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           ref: `refs/heads/${at.branch}`,
           state: path,
           log: logPath,
+          legacy: legacyOf(logPath),
         });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         if (!data.repository.ref) return null;
         node = data.repository.ref.target;
       } else {
-        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath });
+        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath, legacy: legacyOf(logPath) });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         node = data.repository.object;
         if (!node) throw new StateError(`github ledger ${where}: commit ${at.commit} not found`);
@@ -230,6 +248,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     const sections = new Map<string, FileEntry>();
     if (node.status?.type === 'tree') for (const e of node.status.object?.entries ?? []) if (e.type === 'blob' && e.name.endsWith('.md')) sections.set(e.name, e);
     statusEntries.set(h.sha, sections);
+    legacyBlobs.set(h.sha, node.legacy?.type === 'blob' ? node.legacy.oid : null);
     const [state, log] = await Promise.all([
       node.state ? contentOf(path, node.state) : null,
       logPath !== path && node.log ? contentOf(logPath, node.log) : null,
@@ -239,9 +258,9 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     return h;
   }
 
-  const head = (logPath = defaultLog) => snapshot({ branch }, logPath);
+  const head = (logPath = defaultLog()) => snapshot({ branch }, logPath);
 
-  async function treeOf(sha: string, logPath = defaultLog): Promise<string> {
+  async function treeOf(sha: string, logPath = defaultLog()): Promise<string> {
     const known = trees.get(sha);
     if (known) return known;
     return (await snapshot({ commit: sha }, logPath))!.tree;
@@ -250,7 +269,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   async function fileAt(commit: string, file: string): Promise<FileAt | null> {
     const known = files.get(commit);
     if (known?.has(file)) return known.get(file)!;
-    await snapshot({ commit }, file === path ? defaultLog : file);
+    await snapshot({ commit }, file === path ? defaultLog() : file);
     return files.get(commit)!.get(file) ?? null;
   }
 
@@ -271,39 +290,114 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     }
   }
 
+  /** The one-file log from before the day shards at a commit, read only when the chain's head is known nowhere else. */
+  async function legacyLog(commit: string, logPath: string): Promise<string | null> {
+    if (!legacyBlobs.has(commit)) await snapshot({ commit }, logPath);
+    const blob = legacyBlobs.get(commit);
+    if (!blob) return null;
+    const legacy = legacyOf(logPath);
+    logger.debug(`ledger ${branch}: reading ${legacy} once, to continue its chain in the day shards`);
+    return (await contentOf(legacy, { type: 'blob', oid: blob, object: { oid: blob } })).content;
+  }
+
+  /** Own status section at a commit (with its data), or null. */
+  async function ownSection(commit: string): Promise<string | null> {
+    if (!statusEntries.has(commit)) await snapshot({ commit }, defaultLog());
+    const entry = statusEntries.get(commit)?.get(`${rollout}.md`);
+    return entry ? (await contentOf(`${STATUS_DIR}/${rollout}.md`, entry)).content : null;
+  }
+
   /**
-   * This rollout's section of the status page and the page rebuilt from every rollout's section,
-   * as the commit on `parent` will hold them (the state written, else the state there).
+   * The last line of the log before `logPath`'s text at `commit` when that text is empty: the
+   * status section's record of it, else the one-file log from before the shards, else the newest
+   * earlier shard. Returns its SHA-256 (the next line's `prev`) and the line when it was read.
    */
-  async function statusFiles(parent: Head | null, change: StateWrite, logText: string): Promise<{ path: string; content: string }[]> {
+  async function headBefore(commit: string, logPath: string): Promise<{ hash: string | null; line: string | null; section: string | null }> {
+    const shards = shardsOf(logPath);
+    const section = shards ? await ownSection(commit) : null;
+    if (!shards) return { hash: null, line: null, section };
+    const data = readStatusData(section);
+    if (data) return { hash: data.head, line: null, section };
+    const legacy = await legacyLog(commit, logPath);
+    let line = legacy === null ? null : lastLine(legacy);
+    if (line === null) {
+      // Shards without a status record (the page was removed): the newest shard before this one.
+      let entries: { name: string; type: string; oid: string }[] = [];
+      try {
+        const data = await octokit.graphql<{ repository: { object: { file: { object: { entries?: { name: string; type: string; oid: string }[] } | null } | null } | null } | null }>(SHARDS_QUERY, { owner, repo, oid: commit, dir: shards.dir });
+        entries = data.repository?.object?.file?.object?.entries ?? [];
+      } catch (e) {
+        throw fail('listing the decision log', e);
+      }
+      const earlier = entries.filter((e) => e.type === 'blob' && (shardDay(e.name) ?? '') < shards.day && shardDay(e.name) !== null).sort((a, b) => (a.name < b.name ? -1 : 1)).at(-1);
+      if (earlier) line = lastLine((await contentOf(`${shards.dir}/${earlier.name}`, { type: 'blob', oid: earlier.oid, object: { oid: earlier.oid } })).content);
+    }
+    return { hash: line === null ? null : sha256(line), line, section };
+  }
+
+  /** What the read tells a watch about the last decision: today's shard, else the status section's record, else the older log. */
+  async function lastDecisionAt(commit: string): Promise<StateRead['lastDecision']> {
+    const logPath = defaultLog();
+    const today = await fileAt(commit, logPath);
+    const line = today ? lastLine(today.content) : null;
+    if (line !== null) return lastDecisionOf(line);
+    if (!shardsOf(logPath)) return undefined;
+    const section = await ownSection(commit);
+    const data = readStatusData(section);
+    if (data) return data.last;
+    const before = await headBefore(commit, logPath);
+    return before.hash === null ? null : lastDecisionOf(before.line);
+  }
+
+  /**
+   * This rollout's section of the status page, updated from the section before and the new
+   * line, and the page rebuilt from every rollout's section, as the commit on `parent` will hold them.
+   */
+  async function statusFiles(parent: Head | null, change: StateWrite, line: string, previous: string | null, olderLine: string | null): Promise<{ path: string; content: string }[]> {
     const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
     const own = `${rollout}.md`;
+    const data = readStatusData(previous);
+    const lastEvidence = data ? data.lastEvidence : evidenceDirOf(olderLine);
+    const section = change.statusPage!({ state, decisionLog: `${line}\n`, previousRows: previous ? decisionRows(withoutStatusData(previous)) : [], lastEvidence });
     const sections = new Map<string, string>();
-    sections.set(rollout, change.statusPage!({ state, decisionLog: logText }));
+    sections.set(rollout, withoutStatusData(section));
     if (parent) {
-      if (!statusEntries.has(parent.sha)) await snapshot({ commit: parent.sha }, defaultLog);
+      if (!statusEntries.has(parent.sha)) await snapshot({ commit: parent.sha }, defaultLog());
       for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
         if (name === own) continue;
-        sections.set(name.slice(0, -'.md'.length), (await contentOf(`${STATUS_DIR}/${name}`, entry)).content);
+        sections.set(name.slice(0, -'.md'.length), withoutStatusData((await contentOf(`${STATUS_DIR}/${name}`, entry)).content));
       }
     }
+    const record = withStatusData(section, { head: sha256(line), last: lastDecisionOf(line), lastEvidence: evidenceDirOf(line) ?? lastEvidence });
     return [
-      { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: sections.get(rollout)! },
+      { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: record },
       { path: STATUS_PAGE, content: renderStatusPage(sections) },
     ];
   }
 
-  /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
-  async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string, line: string): Promise<string> {
-    const current = parent ? await fileAt(parent.sha, logPath) : null;
-    const before = current?.content ?? '';
-    const logText = `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}\n`;
+  /** The files of the commit for `change` on top of `parent`: the state, the evidence, the log with its new chained line, the page. */
+  async function commitFiles(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string | null, line: string | null): Promise<{ path: string; content: string }[]> {
     const files: { path: string; content: string }[] = [
       ...(stateText !== null ? [{ path, content: stateText }] : []),
       ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
-      { path: logPath, content: logText },
-      ...(change.statusPage ? await statusFiles(parent, change, logText) : []),
     ];
+    if (logPath === null || line === null) return files;
+    const current = parent ? await fileAt(parent.sha, logPath) : null;
+    const before = current?.content ?? '';
+    const last = lastLine(before);
+    const older = last === null && parent ? await headBefore(parent.sha, logPath) : { hash: null, line: null, section: null };
+    const chained = chainLine(line, last !== null ? sha256(last) : older.hash, change.evidence);
+    files.push({ path: logPath, content: `${before}${before && !before.endsWith('\n') ? '\n' : ''}${chained}\n` });
+    if (change.statusPage) {
+      const previous = parent ? (older.section ?? (shardsOf(logPath) ? await ownSection(parent.sha) : null)) : null;
+      files.push(...(await statusFiles(parent, change, chained, previous, older.line)));
+    }
+    return files;
+  }
+
+  /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
+  async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string | null, line: string | null): Promise<string> {
+    const files = await commitFiles(parent, change, stateText, logPath, line);
     const entries = [];
     for (const f of files) {
       if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
@@ -338,27 +432,27 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
 
     async read(): Promise<StateRead> {
       const h = await head();
-      if (!h) return { state: null, version: null };
+      if (!h) return { state: null, version: null, lastDecision: null };
       const f = await fileAt(h.sha, path);
-      if (!f) return { state: null, version: h.sha };
+      if (!f) return { state: null, version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
       let doc: unknown;
       try {
         doc = JSON.parse(f.content);
       } catch (e) {
         throw new StateError(`${where} (commit ${h.sha.slice(0, 7)}): not valid JSON: ${(e as Error).message}`);
       }
-      return { state: parseStateDocument(doc, where, rollout), version: h.sha };
+      return { state: parseStateDocument(doc, where, rollout), version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
     },
 
     async write(change: StateWrite): Promise<WriteResult> {
-      const logPath = checkPath(change.decisionLog.path, 'the decision log');
-      const line = change.decisionLog.line.replace(/\r?\n+$/, '');
-      if (/[\r\n]/.test(line)) throw new StateError('a decision-log entry must be a single line');
+      const logPath = change.decisionLog ? checkPath(change.decisionLog.path, 'the decision log') : null;
+      const line = change.decisionLog ? change.decisionLog.line.replace(/\r?\n+$/, '') : null;
+      if (line !== null && /[\r\n]/.test(line)) throw new StateError('a decision-log entry must be a single line');
       const stateText = change.state ? serializeState(change.state) : null;
-      const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath)}`;
+      const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath ?? path)}`;
 
       // The first attempt builds on the commit the run read: that is the compare-and-swap.
-      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath) };
+      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath ?? undefined) };
       for (let attempt = 1; ; attempt++) {
         if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
           const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
@@ -384,7 +478,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           const delay = span * Math.random();
           logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
           await new Promise((r) => setTimeout(r, delay));
-          parent = await head(logPath);
+          parent = await head(logPath ?? undefined);
           continue;
         }
         if (stateText !== null) stateBlobs.set(commit, gitBlobSha(stateText));

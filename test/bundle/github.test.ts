@@ -6,6 +6,7 @@ import { pullRequestEvent as prEvent } from '../support/events.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { formatNumber, formatTime } from '../../src/report/format.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { decisionLogLines } from '../support/decision-log.js';
 
 const OWNER = 'acme';
 const HEAD_SHA = '1111111111111111111111111111111111111111';
@@ -60,7 +61,7 @@ async function run(inputs: Record<string, string>, opts: { token?: string; event
 }
 
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
-const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const decisionLog = () => decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat-v1.1');
 // The ledger query is a POST but a read: the stand-in tells reads from writes.
 const writes = () => standin.writes().length;
 
@@ -165,7 +166,7 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(standin.files(repo, commits[1]!).has('README.md')).toBe(false);
     const head = standin.files(repo, commits[0]!);
     const readme = head.get('README.md')!;
-    const evidence = decisionLog().at(-1).evidence as string;
+    const evidence = decisionLog().at(-1)!.evidencePath as string;
     expect(evidence).toMatch(/^evidence\/chat-v1\.1\/\d{8}T\d{6}Z-canary_10-to-canary_50-4242\.1$/);
     expect(head.has(`${evidence}/go-no-go.md`)).toBe(true);
     expect(readme).toContain('## chat-v1.1');

@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockKitProblems, teamsProblems } from '../support/notify-payloads.js';
+import { decisionLogLines, decisionLogText } from '../support/decision-log.js';
 
 /**
  * Guarding a stage between promotions (SPEC §7.4), end to end against the real Prometheus: a
@@ -119,7 +120,7 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
   }
   const at = (offsetMs: number) => new Date(fx.endMs + offsetMs).toISOString();
   const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-  const logOf = (dir: string) => readFileSync(join(dir, 'decision-log/chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const logOf = (dir: string) => decisionLogLines(dir, "chat");
 
   it('CLI: a critical breach during canary_10 rolls back to canary_1 once; later watches judge only the new stage', async () => {
     const dir = workspace('canary_10', fx.endMs - 60 * M);
@@ -478,8 +479,8 @@ apply:
       expect(commits()).toBe(before + 2);
       const after = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(after.history).toHaveLength(1);
-      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n').map((l) => JSON.parse(l));
-      expect(log.map((l: { command: string; decision: string }) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
+      const log = decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat');
+      expect(log.map((l) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
     });
 
     it("[race] two watches at once on one ledger roll back once: the ledger's compare-and-swap makes the race harmless", async () => {
@@ -490,7 +491,7 @@ apply:
       const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(state.stage).toBe('canary_1');
       expect(state.history).toHaveLength(1);
-      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n');
+      const log = decisionLogText(standin.files(repo, 'rollout-ledger'), 'chat').trim().split('\n');
       expect(log).toHaveLength(2);
     });
 
