@@ -60,6 +60,7 @@ interface CommitNode {
   state?: FileEntry | null;
   log?: FileEntry | null;
   legacy?: { type: string; oid: string } | null;
+  shards?: { type: string } | null;
   status?: { type: string; object: { entries?: (FileEntry & { name: string })[] } | null } | null;
 }
 
@@ -79,6 +80,7 @@ const LEDGER_FILES = `
       state: file(path: $state) { ...LedgerFile }
       log: file(path: $log) { ...LedgerFile }
       legacy: file(path: $legacy) { type oid }
+      shards: file(path: $shards) { type }
       status: file(path: "${STATUS_DIR}") {
         type
         object { ... on Tree { entries { name ...LedgerFile } } }
@@ -87,7 +89,7 @@ const LEDGER_FILES = `
   }`;
 
 /** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
-const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!, $legacy: String!) {
+const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) {
       target { ...LedgerCommit }
@@ -97,7 +99,7 @@ const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $re
 ${LEDGER_FILES}`;
 
 /** The same, at a commit the run was handed instead of read (a write without a read first). */
-const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!, $legacy: String!) {
+const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
   repository(owner: $owner, name: $repo) {
     object(oid: $oid) { ...LedgerCommit }
   }
@@ -171,6 +173,8 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   const legacyOf = (logPath: string) => shardsOf(logPath)?.legacy ?? logPath;
   /** commit SHA → the one-file log from before the day shards there (its blob), or null. */
   const legacyBlobs = new Map<string, string | null>();
+  /** commit SHA → whether the rollout's shard directory exists there. */
+  const shardDirs = new Map<string, boolean>();
   /** commit SHA → blob SHA of the state file there (null: no state file). */
   const stateBlobs = new Map<string, string | null>();
   /** commit SHA → its tree SHA. */
@@ -226,12 +230,13 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           state: path,
           log: logPath,
           legacy: legacyOf(logPath),
+          shards: shardsOf(logPath)?.dir ?? logPath,
         });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         if (!data.repository.ref) return null;
         node = data.repository.ref.target;
       } else {
-        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath, legacy: legacyOf(logPath) });
+        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath, legacy: legacyOf(logPath), shards: shardsOf(logPath)?.dir ?? logPath });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         node = data.repository.object;
         if (!node) throw new StateError(`github ledger ${where}: commit ${at.commit} not found`);
@@ -249,6 +254,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     if (node.status?.type === 'tree') for (const e of node.status.object?.entries ?? []) if (e.type === 'blob' && e.name.endsWith('.md')) sections.set(e.name, e);
     statusEntries.set(h.sha, sections);
     legacyBlobs.set(h.sha, node.legacy?.type === 'blob' ? node.legacy.oid : null);
+    shardDirs.set(h.sha, node.shards?.type === 'tree');
     const [state, log] = await Promise.all([
       node.state ? contentOf(path, node.state) : null,
       logPath !== path && node.log ? contentOf(logPath, node.log) : null,
@@ -320,7 +326,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     if (data) return { hash: data.head, line: null, section };
     const legacy = await legacyLog(commit, logPath);
     let line = legacy === null ? null : lastLine(legacy);
-    if (line === null) {
+    if (line === null && shardDirs.get(commit) !== false) {
       // Shards without a status record (the page was removed): the newest shard before this one.
       let entries: { name: string; type: string; oid: string }[] = [];
       try {

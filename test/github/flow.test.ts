@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishCheckRun } from '../../src/github/check-run.js';
 import { identityOfToken, stickyMarker, upsertStickyComment } from '../../src/github/comment.js';
 import { githubLedgerStore } from '../../src/state/ledger.js';
+import { decisionLogShard } from '../../src/ledger/layout.js';
+import { decisionLogLines } from '../support/decision-log.js';
 import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
 
 let standin: GitHubStandin;
@@ -28,7 +30,7 @@ async function evaluate(run: string) {
       { path: `evidence/chat/${run}/snapshot.json`, content: '{}' },
       { path: `evidence/chat/${run}/go-no-go.md`, content: '# Go/No-Go\n' },
     ],
-    decisionLog: { path: 'decision-log/chat.jsonl', line: JSON.stringify({ run }) },
+    decisionLog: { path: decisionLogShard('chat', Date.now()), line: JSON.stringify({ run }) },
     message: `rollout-gate: chat evaluate ${run}`,
   });
   const comment = await upsertStickyComment({ octokit, owner: 'acme', repo: 'shop', issueNumber: 5, marker: stickyMarker('chat'), body: `HOLD (${run})`, identity: identityOfToken(ACTIONS_TOKEN) });
@@ -69,6 +71,6 @@ describe('one evaluate on a pull request, GitHub side', () => {
     expect(rerun.calls.length).toBeLessThanOrEqual(BUDGET);
     expect(rerun.comment).toMatchObject({ action: 'updated', id: first.comment.id });
     expect(standin.commitOf(repo, rerun.written.commit!).parents).toEqual([first.written.commit]);
-    expect(standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')).toBe('{"run":"1"}\n{"run":"2"}\n');
+    expect(decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat').map((l) => l.run)).toEqual(['1', '2']);
   });
 });

@@ -49,16 +49,22 @@ const change = (expectedVersion: string | null, s: RolloutState | null, run: str
 });
 
 async function store(token = ACTIONS_TOKEN, extra: { maxAttempts?: number; logger?: Logger } = {}) {
-  return githubLedgerStore({ octokit: await clientFor(standin, token), owner: OWNER, repo: repoName, rollout: 'chat', backoffMs: 5, ...extra });
+  return githubLedgerStore({ octokit: await clientFor(standin, token), owner: OWNER, repo: repoName, rollout: 'chat', backoffMs: 5, decisionLog: 'decision-log/chat.jsonl', ...extra });
 }
 
-const logLines = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl') ?? '').split('\n').filter(Boolean);
+/** A log's lines without the chain fields the store adds (`prev`, `evidence`). */
+const unchained = (text: string) =>
+  text.split('\n').filter(Boolean).map((l) => {
+    const { prev: _p, evidence: _e, ...rest } = JSON.parse(l) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+const logLines = () => unchained(standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl') ?? '');
 
 describe('github ledger store', () => {
   it('reads nothing before the ledger branch exists', async () => {
     const s = await store();
     expect(s.description).toBe('github rollout-ledger:state/chat.json');
-    expect(await s.read()).toEqual({ state: null, version: null });
+    expect(await s.read()).toMatchObject({ state: null, version: null });
   });
 
   it('creates the ledger branch on the first write as a root commit holding only ledger files', async () => {
@@ -79,7 +85,7 @@ describe('github ledger store', () => {
     const files = standin.files(repo, 'rollout-ledger');
     expect([...files.keys()].sort()).toEqual(['decision-log/chat.jsonl', 'evidence/chat/r1/go-no-go.md', 'evidence/chat/r1/snapshot.json', 'state/chat.json']);
     expect(JSON.parse(files.get('state/chat.json')!).stage).toBe('canary');
-    expect(files.get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n');
+    expect(logLines()).toEqual(['{"run":"r1"}']);
     // The default branch is untouched.
     expect(standin.history(repo, 'main')).toHaveLength(1);
   });
@@ -96,7 +102,7 @@ describe('github ledger store', () => {
   it('reports an existing branch without a state file as "not started" at that head', async () => {
     const head = standin.commitFiles(repo, 'rollout-ledger', { 'README.md': 'ledger\n' });
     const read = await (await store()).read();
-    expect(read).toEqual({ state: null, version: head });
+    expect(read).toMatchObject({ state: null, version: head });
   });
 
   it('reads the head, its tree, the state and the decision log in one GraphQL query', async () => {
@@ -106,8 +112,8 @@ describe('github ledger store', () => {
     const read = await s.read();
     const calls = standin.requests.slice(before);
     expect(calls.map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
-    expect((calls[0]!.body as { variables: unknown }).variables).toEqual({ owner: OWNER, repo: repoName, ref: 'refs/heads/rollout-ledger', state: 'state/chat.json', log: 'decision-log/chat.jsonl' });
-    expect(read).toEqual({ state: state('canary'), version: standin.headOf(repo, 'rollout-ledger') });
+    expect((calls[0]!.body as { variables: unknown }).variables).toEqual({ owner: OWNER, repo: repoName, ref: 'refs/heads/rollout-ledger', state: 'state/chat.json', log: 'decision-log/chat.jsonl', legacy: 'decision-log/chat.jsonl', shards: 'decision-log/chat.jsonl' });
+    expect(read).toMatchObject({ state: state('canary'), version: standin.headOf(repo, 'rollout-ledger') });
   });
 
   it('writes one commit on the head it read: parent, base tree kept, log line appended', async () => {
@@ -260,20 +266,19 @@ describe('github ledger store', () => {
     const big = await startStandin({ graphqlTextLimit: 20 });
     try {
       const r = big.repo(OWNER, 'big');
-      const s = githubLedgerStore({ octokit: await clientFor(big, ACTIONS_TOKEN), owner: OWNER, repo: 'big', rollout: 'chat' });
+      const s = githubLedgerStore({ octokit: await clientFor(big, ACTIONS_TOKEN), owner: OWNER, repo: 'big', rollout: 'chat', decisionLog: 'decision-log/chat.jsonl' });
       await s.write(change(null, state('canary'), 'r1'));
-      // The state is over the limit; the log ('{"run":"r1"}' and a newline) is under it.
+      // The state and the log (its line with its chain fields) are over the limit.
       const read = await s.read();
       expect(read.state).toEqual(state('canary'));
-      expect(big.requests.slice(-2).map((q) => q.operation)).toEqual(['POST /graphql', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}']);
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
+      expect(big.requests.slice(-3).map((q) => q.operation)).toEqual(['POST /graphql', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}']);
       await s.write(change(read.version, null, 'r2'));
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
-      // Now the log is over the limit too: both come through the blob API, exact to the byte.
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(2);
+      // Both come through the blob API again, exact to the byte.
       const again = await s.read();
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(3);
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(4);
       const w = await s.write(change(again.version, null, 'r3'));
-      expect(big.files(r, w.commit!).get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n{"run":"r2"}\n{"run":"r3"}\n');
+      expect(unchained(big.files(r, w.commit!).get('decision-log/chat.jsonl')!)).toEqual(['{"run":"r1"}', '{"run":"r2"}', '{"run":"r3"}']);
       expect(big.violations).toEqual([]);
       expect(big.responseViolations).toEqual([]);
     } finally {
@@ -291,14 +296,15 @@ describe('github ledger store', () => {
     const read = await s.read();
     expect(standin.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}') - before).toBe(1);
     const w = await s.write(change(read.version, null, 'new'));
-    expect(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')).toBe(`${log}{"run":"new"}\n`);
+    expect(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')!.startsWith(log)).toBe(true);
+    expect(unchained(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')!).at(-1)).toBe('{"run":"new"}');
   });
 
   it('treats a missing state file and a missing decision log as empty, in the same single query', async () => {
     const head = standin.commitFiles(repo, 'rollout-ledger', { 'evidence/chat/old/snapshot.json': '{}' });
     const s = await store();
     const before = standin.requests.length;
-    expect(await s.read()).toEqual({ state: null, version: head });
+    expect(await s.read()).toMatchObject({ state: null, version: head });
     const w = await s.write(change(head, null, 'r1'));
     expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
       'POST /graphql',
@@ -314,7 +320,7 @@ describe('github ledger store', () => {
   it('reads a missing branch as an empty ledger without touching another branch', async () => {
     const s = await store();
     const before = standin.requests.length;
-    expect(await s.read()).toEqual({ state: null, version: null });
+    expect(await s.read()).toMatchObject({ state: null, version: null });
     expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
     const w = await s.write(change(null, null, 'r1'));
     expect(standin.commitOf(repo, w.commit!).parents).toEqual([]);
