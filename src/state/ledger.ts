@@ -208,7 +208,9 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     // catches any other text that is not the file byte for byte.
     if (typeof blob.text === 'string' && !blob.isTruncated && gitBlobSha(blob.text) === sha) return { blobSha: sha, content: blob.text };
     try {
-      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      const answer = (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data as unknown;
+      // Octokit hands a body of several megabytes back as text when its own JSON parser gives up on it.
+      const data = (typeof answer === 'string' ? JSON.parse(answer) : answer) as { content: string; encoding: string };
       return { blobSha: sha, content: Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
     } catch (e) {
       throw fail(`reading ${file}`, e);
@@ -297,13 +299,19 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   }
 
   /** The one-file log from before the day shards at a commit, read only when the chain's head is known nowhere else. */
+  const legacyTexts = new Map<string, Promise<string>>();
   async function legacyLog(commit: string, logPath: string): Promise<string | null> {
     if (!legacyBlobs.has(commit)) await snapshot({ commit }, logPath);
     const blob = legacyBlobs.get(commit);
     if (!blob) return null;
     const legacy = legacyOf(logPath);
-    logger.debug(`ledger ${branch}: reading ${legacy} once, to continue its chain in the day shards`);
-    return (await contentOf(legacy, { type: 'blob', oid: blob, object: { oid: blob } })).content;
+    let text = legacyTexts.get(blob);
+    if (!text) {
+      logger.debug(`ledger ${branch}: reading ${legacy} once, to continue its chain in the day shards`);
+      text = contentOf(legacy, { type: 'blob', oid: blob, object: { oid: blob } }).then((f) => f.content);
+      legacyTexts.set(blob, text);
+    }
+    return text;
   }
 
   /** Own status section at a commit (with its data), or null. */

@@ -32,6 +32,9 @@ export interface RecordedRequest {
   status: number;
   /** Whether the request asks GitHub to change something: a REST method other than GET, or a GraphQL mutation (a query is a read, though sent as a POST). */
   write: boolean;
+  /** Bytes of the request body and of the answer's body: what the exchange moved. */
+  bytesIn: number;
+  bytesOut: number;
 }
 
 export interface Violation {
@@ -375,13 +378,15 @@ export class GitHubStandin {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD' };
+    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0 };
     this.requests.push(record);
     if (this.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(status === 204 ? undefined : JSON.stringify(data));
+      const text = status === 204 ? undefined : JSON.stringify(data);
+      record.bytesOut = text === undefined ? 0 : Buffer.byteLength(text);
+      res.end(text);
     };
     let body: unknown;
     if (raw.length > 0) {
