@@ -5,7 +5,9 @@ import type { Command } from '../report/snapshot.js';
 export interface ActionSettings {
   config: string;
   /** A decision's command, or calibrate (SPEC §7.3: no decision, a calibration of the gates). */
-  command: Command | 'calibrate';
+  command: Command | 'calibrate' | 'verify';
+  /** command verify: a checkout of the ledger branch, relative to the workspace. */
+  ledgerPath: string;
   targetStage: string | null;
   token: string;
   failOn: 'hold' | 'rollback' | 'never';
@@ -66,7 +68,8 @@ export function readSettings(get: GetInput): ActionSettings {
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate'] as const, 'evaluate'),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate', 'verify'] as const, 'evaluate'),
+    ledgerPath: get(Inputs.LedgerPath).trim() || 'rollout-ledger',
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),

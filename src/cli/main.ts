@@ -25,6 +25,7 @@ usage:
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
+  rollout-gate verify --ledger DIR
 
   watch judges the current stage (for a schedule): it rolls back on a critical failure and
   pauses on a major one; pause holds every promotion until resume clears it.
@@ -46,6 +47,8 @@ options:
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
+  --ledger DIR      verify: a checkout of the ledger branch; recomputes the decision log's chain
+                    and every evidence file's hash, and names the first broken link (exit 1)
   --json            print the snapshot document instead of the table
   --verbose         debug output on stderr
   --no-color        no colour even on a terminal
@@ -101,6 +104,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'fail-rate': { type: 'string' },
         out: { type: 'string' },
         evidence: { type: 'string' },
+        ledger: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -145,6 +149,20 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
       return exitFor(snap.decision, snap.command);
     }
+    if (command === 'verify') {
+      if (!o.ledger) throw new UsageError('verify needs --ledger DIR (a checkout of the ledger branch)');
+      if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+      const { verifyLedger } = await import('../ledger/verify-dir.js');
+      let report;
+      try {
+        report = verifyLedger(o.ledger.startsWith('/') ? o.ledger : `${io.cwd}/${o.ledger}`);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      (report.ok ? io.stdout : io.stderr)(report.text);
+      return report.ok ? EXIT.ok : EXIT.error;
+    }
+    if (o.ledger !== undefined) throw new UsageError('--ledger goes with verify');
     if (command === 'backtest') {
       const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
       // Loaded only for these commands: an evaluate does not pay for them at start-up.
@@ -177,7 +195,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
+      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest, calibrate or verify`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyChain, type ChainReport, type LogFile } from './chain.js';
+import { describeReports, verifyChain, type ChainReport, type LogFile } from './chain.js';
 import { DECISION_LOG_DIR, shardDay } from './layout.js';
 
 /** Logs kept in one file per rollout beside the decision log. */
@@ -49,4 +49,9 @@ export function verifyLedgerDir(dir: string): ChainReport[] {
     }
   }
   return reports;
+}
+
+/** `verify`: the report for people and whether every chain is intact (unchained lines from before the chain are no break). */
+export function verifyLedger(dir: string): { ok: boolean; text: string } {
+  return describeReports(verifyLedgerDir(dir));
 }
