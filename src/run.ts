@@ -19,6 +19,7 @@ import type { NotifyEvent, NotifyOutcome, StateChange } from './notify/index.js'
 import { fmt } from './engine/windows.js';
 import { StateConflictError, StateError, type StateStore, type WriteResult } from './state/types.js';
 import { decisionLogShard } from './ledger/layout.js';
+import { DEFAULT_CHECKPOINTS_MS, fullEvidenceReason } from './ledger/checkpoints.js';
 
 export interface RunOptions {
   config: Config;
@@ -242,12 +243,22 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
+    // A watch that changes nothing keeps only its log line, except at checkpoints and changes of health.
+    const full = opts.writeEvidence !== false && fullEvidenceReason({
+      command: opts.command,
+      stateChanged: after !== null,
+      failing: snapshot.failedGates.length > 0 || snapshot.decision !== 'PROCEED',
+      enteredAt: state.enteredAt,
+      nowMs: opts.nowMs,
+      checkpointsMs: config.watch.checkpointsMs ?? DEFAULT_CHECKPOINTS_MS,
+      last: read.lastDecision,
+    }) !== null;
     if (after) {
-      after.history.push(historyEntry(snapshot, snapshot.transition.from, snapshot.transition.to, opts.writeEvidence !== false ? dir : null));
+      after.history.push(historyEntry(snapshot, snapshot.transition.from, snapshot.transition.to, full ? dir : null));
       snapshot.stateAfter = after;
       snapshot.stateChanged = writing;
     }
-    snapshot.evidencePath = writing && opts.writeEvidence !== false ? dir : null;
+    snapshot.evidencePath = writing && full ? dir : null;
     const effects = !opts.dryRun && hasEffects(opts, snapshot, before ?? state);
 
     // A state change whose effects (apply, notify) follow is committed on its own first: the
@@ -281,7 +292,7 @@ export async function runRollout(opts: RunOptions): Promise<RunResult> {
     };
     if (skipEvidence) return finish(stored, goNoGo, { write: stateWrite, writeError });
 
-    const evidence = opts.writeEvidence !== false
+    const evidence = full
       ? [
           { path: `${dir}/snapshot.json`, content: snapshotJson(stored) },
           { path: `${dir}/go-no-go.md`, content: goNoGo() },

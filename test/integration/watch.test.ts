@@ -154,15 +154,17 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
     expect(JSON.parse(later.out).gates[0]).toMatchObject({ name: 'error_ratio', status: 'pass', window: { over: '10m' } });
     expect(stateOf(dir).history).toHaveLength(1);
 
-    // Every watch run left evidence and one decision-log line.
+    // Every watch run left one decision-log line with each gate's value; full evidence from the
+    // first run, the rollback and the first recovered run, not from the healthy one after them.
     const log = logOf(dir);
-    expect(log.map((l) => [l.command, l.decision, l.stateChanged])).toEqual([
-      ['watch', 'PROCEED', false],
-      ['watch', 'ROLLBACK', true],
-      ['watch', 'PROCEED', false],
-      ['watch', 'PROCEED', false],
+    expect(log.map((l) => [l.command, l.decision, l.stateChanged, l.evidencePath !== null])).toEqual([
+      ['watch', 'PROCEED', false, true],
+      ['watch', 'ROLLBACK', true, true],
+      ['watch', 'PROCEED', false, true],
+      ['watch', 'PROCEED', false, false],
     ]);
-    expect(readdirSync(join(dir, 'evidence/chat'))).toHaveLength(4);
+    expect(Object.keys(log[3]!.gates)).toEqual(['error_ratio', 'latency_p95_ms']);
+    expect(readdirSync(join(dir, 'evidence/chat'))).toHaveLength(3);
   });
 
   it('CLI: a major breach pauses; promote then HOLDs with the pause; resume clears it', async () => {
