@@ -7,6 +7,7 @@ import { runAction, type ActionRun } from '../support/runner.js';
 import { formatNumber, formatTime } from '../../src/report/format.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 import { decisionLogLines } from '../support/decision-log.js';
+import { readStatusData, withoutStatusData } from '../../src/ledger/status-data.js';
 
 const OWNER = 'acme';
 const HEAD_SHA = '1111111111111111111111111111111111111111';
@@ -174,7 +175,9 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(readme).toContain(`| Last evidence | [${evidence.split('/').at(-1)!.replace(/_/g, '\\_')}](${evidence}/go-no-go.md) |`);
     expect(readme).toMatch(/\| \d{4}-\d\d-\d\d \d\d:\d\d UTC \| promote \| canary\\_10 → canary\\_50 \| PROCEED \| alice \| \[evidence\]\(evidence\/chat-v1\.1\/[^)]+\/go-no-go\.md\) \|/);
     expect(readme).toMatch(/\| canary\\_50 \| 50% \| [^|]+ \| current \| /);
-    expect(head.get('status/chat-v1.1.md')).toBe(readme.slice(readme.indexOf('## chat-v1.1')).trimEnd() + '\n');
+    // The section keeps, after what people read, what the next run updates it from (the chain's head).
+    expect(withoutStatusData(head.get('status/chat-v1.1.md')!)).toBe(readme.slice(readme.indexOf('## chat-v1.1')).trimEnd() + '\n');
+    expect(readStatusData(head.get('status/chat-v1.1.md'))).toMatchObject({ last: { command: 'promote', decision: 'PROCEED' }, lastEvidence: evidence });
   });
 
   it('rollback with the kill switch; the next evaluate is a ROLLBACK', async () => {
@@ -264,7 +267,7 @@ describe('the bundled Action, command calibrate', () => {
     expect(ledgerState()).toEqual(stateBefore);
     expect(decisionLog()).toEqual(logBefore);
     expect(repo.comments.get(7) ?? []).toEqual([]);
-    expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidence":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
+    expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidencePath":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
   });
 
   it('calibrate-gates and calibrate-days pick what is calibrated; an unknown gate fails the step naming it', async () => {

@@ -434,7 +434,7 @@ apply:
         workspace: dir,
       });
 
-    it('watch on a schedule: rolls back on the ledger once, in one commit, notifies with the evidence link; a second watch changes nothing', async () => {
+    it('watch on a schedule: rolls back on the ledger once, notifies with the link to the state change, then commits the evidence that records it; a second watch changes nothing', async () => {
       // The data ends a minute or two ago; the breach was 17–20 minutes before that.
       const { repo, dir } = ledgerRepo('watch-critical', 'canary_10', Date.now() - 40 * M);
       const hooks: { body: string; signature: string }[] = [];
@@ -464,9 +464,13 @@ apply:
       expect(hooks[0]!.signature).toBe(`sha256=${createHmac('sha256', env.HOOK_SECRET).update(hooks[0]!.body).digest('hex')}`);
       const event = JSON.parse(hooks[0]!.body);
       expect(event).toMatchObject({ command: 'watch', decision: 'ROLLBACK', from: 'canary_10', to: 'canary_1', stateChanged: true, runUrl: 'https://github.com/acme/watch-critical/actions/runs/4242' });
-      expect(event.evidence).toBe(`https://github.com/acme/watch-critical/commit/${standin.headOf(repo, 'rollout-ledger')}`);
+      // The state change is committed first, the notification links it, and the evidence that
+      // records the notification follows in the next commit.
+      const [evidenceCommit, stateCommit] = standin.history(repo, 'rollout-ledger');
+      expect(event.evidence).toBe(`https://github.com/acme/watch-critical/commit/${stateCommit}`);
       expect(first.code).toBe(1);
-      expect(commits()).toBe(before + 1);
+      expect(commits()).toBe(before + 2);
+      expect(standin.files(repo, stateCommit!).get('state/chat.json')).toBe(standin.files(repo, evidenceCommit!).get('state/chat.json'));
       const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(state).toMatchObject({ stage: 'canary_1', killSwitch: false });
       expect(state.history).toHaveLength(1);
@@ -478,7 +482,7 @@ apply:
       expect(hooks).toHaveLength(1);
       expect(second.outputs.decision).toBe('PROCEED');
       expect(second.outputs.traffic).toBe('1');
-      expect(commits()).toBe(before + 2);
+      expect(commits()).toBe(before + 3);
       const after = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(after.history).toHaveLength(1);
       const log = decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat');
