@@ -34,6 +34,8 @@ export interface LedgerOptions {
   /** Base of the randomised exponential back-off between attempts, in ms. */
   backoffMs?: number;
   redactor?: Redactor;
+  /** Bytes of file contents above which a commit goes through the git data API (default GRAPHQL_COMMIT_LIMIT). */
+  graphqlCommitLimit?: number;
 }
 
 interface Head {
@@ -115,6 +117,26 @@ const SHARDS_QUERY = `query RolloutLedgerShards($owner: String!, $repo: String!,
   }
 }`;
 
+/** One commit through GraphQL, GitHub-signed; `expectedHeadOid` is the compare-and-swap. */
+const COMMIT_MUTATION = `mutation RolloutLedgerCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid tree { oid } } }
+}`;
+
+/**
+ * Above this many bytes of file contents a commit goes through the git data API: a GraphQL
+ * request carries the files base64-encoded in one body, which GitHub caps well below the blob API.
+ */
+export const GRAPHQL_COMMIT_LIMIT = 20 * 1024 * 1024;
+
+const payloadBytes = (files: { content: string }[]) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+
+/** createCommitOnBranch refused because the branch is no longer at expectedHeadOid. */
+function isStaleHead(e: unknown): boolean {
+  const errors = (e as { errors?: { type?: string; message?: string }[] })?.errors;
+  // A branch deleted meanwhile is a moved branch too: the write is re-applied on what is there now.
+  return Array.isArray(errors) && errors.some((x) => x.type === 'STALE_DATA' || /expected branch to point to|a ref named .* does not exist/i.test(x.message ?? ''));
+}
+
 /** Files up to this size travel inline in the tree request; larger ones as their own blob. */
 const INLINE_CONTENT_LIMIT = 256 * 1024;
 
@@ -192,6 +214,11 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
   const statusEntries = new Map<string, Map<string, FileEntry>>();
 
+  const files_ = (commit: string): Map<string, FileAt | null> => files.get(commit) ?? new Map();
+  const files_set = (commit: string, known: Map<string, FileAt | null>) => {
+    files.set(commit, known);
+    if (known.has(path)) stateBlobs.set(commit, known.get(path)?.blobSha ?? null);
+  };
   const remember = (commit: string, file: string, f: FileAt | null) => {
     let known = files.get(commit);
     if (!known) files.set(commit, (known = new Map()));
@@ -410,8 +437,11 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   }
 
   /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
-  async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string | null, line: string | null): Promise<string> {
-    const files = await commitFiles(parent, change, stateText, logPath, line);
+  /**
+   * The commit through the git data API (tree, commit; the ref is moved by the caller): for the
+   * root commit that creates the branch, and for a commit over the GraphQL size limit.
+   */
+  async function buildCommit(parent: Head | null, change: StateWrite, files: { path: string; content: string }[]): Promise<string> {
     const entries = [];
     for (const f of files) {
       if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
@@ -439,6 +469,53 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     } catch (e) {
       throw fail('creating the commit', e);
     }
+  }
+
+  /**
+   * The commit through GraphQL `createCommitOnBranch` (GitHub signs it), with `expectedHeadOid`
+   * as the compare-and-swap. Null when the branch moved: the caller re-applies on the new head.
+   */
+  async function commitOnBranch(parent: Head, change: StateWrite, files: { path: string; content: string }[]): Promise<string | null> {
+    const [headline, ...body] = change.message.split('\n');
+    try {
+      const data = await octokit.graphql<{ createCommitOnBranch: { commit: { oid: string; tree: { oid: string } } | null } | null }>(COMMIT_MUTATION, {
+        input: {
+          branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+          expectedHeadOid: parent.sha,
+          message: { headline: headline ?? '', ...(body.join('\n').trim() ? { body: body.join('\n').trim() } : {}) },
+          fileChanges: { additions: files.map((f) => ({ path: f.path, contents: Buffer.from(f.content, 'utf8').toString('base64') })) },
+        },
+      });
+      const commit = data.createCommitOnBranch?.commit;
+      if (!commit) throw new StateError(`github ledger ${where}: createCommitOnBranch returned no commit`);
+      trees.set(commit.oid, commit.tree.oid);
+      return commit.oid;
+    } catch (e) {
+      if (e instanceof StateError) throw e;
+      if (isStaleHead(e)) return null;
+      throw fail('committing', e);
+    }
+  }
+
+  /** What the new commit holds, remembered so a write right after it (the evidence after a state change) reads nothing. */
+  function rememberCommit(commit: string, parent: Head | null, files: { path: string; content: string }[]): void {
+    const known = new Map(parent ? files_(parent.sha) : []);
+    const sections = new Map(parent ? statusEntries.get(parent.sha) ?? [] : []);
+    for (const f of files) {
+      const blobSha = gitBlobSha(f.content);
+      known.set(f.path, { blobSha, content: f.content });
+      if (f.path.startsWith(`${STATUS_DIR}/`) && f.path.endsWith('.md') && f.path.indexOf('/', STATUS_DIR.length + 1) < 0) {
+        sections.set(f.path.slice(STATUS_DIR.length + 1), { type: 'blob', oid: blobSha, object: { oid: blobSha, text: f.content, isTruncated: false } });
+      }
+    }
+    files_set(commit, known);
+    if (!parent || statusEntries.has(parent.sha)) statusEntries.set(commit, sections);
+    if (parent && legacyBlobs.has(parent.sha)) legacyBlobs.set(commit, legacyBlobs.get(parent.sha)!);
+    else if (!parent) legacyBlobs.set(commit, null);
+    const wroteShard = files.some((f) => shardsOf(f.path) !== null);
+    if (wroteShard) shardDirs.set(commit, true);
+    else if (parent && shardDirs.has(parent.sha)) shardDirs.set(commit, shardDirs.get(parent.sha)!);
+    else if (!parent) shardDirs.set(commit, false);
   }
 
   return {
@@ -477,24 +554,37 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           }
         }
         const started = Date.now();
-        const commit = await buildCommit(parent, change, stateText, logPath, line);
-        try {
-          if (parent) await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit, force: false });
-          else await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit });
-        } catch (e) {
-          if (!isRefConflict(e)) throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+        const files = await commitFiles(parent, change, stateText, logPath, line);
+        let commit: string | null = null;
+        let moved: unknown = null;
+        if (parent && payloadBytes(files) <= (opts.graphqlCommitLimit ?? GRAPHQL_COMMIT_LIMIT)) {
+          commit = await commitOnBranch(parent, change, files);
+          if (commit === null) moved = `${branch} is no longer at ${parent.sha.slice(0, 7)}`;
+        } else {
+          const built = await buildCommit(parent, change, files);
+          try {
+            if (parent) await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: built, force: false });
+            else await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: built });
+            commit = built;
+          } catch (e) {
+            if (!isRefConflict(e)) throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+            moved = describeGitHubError(e, opts.redactor);
+          }
+        }
+        if (commit === null) {
           if (attempt >= maxAttempts) {
-            throw new StateError(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${describeGitHubError(e, opts.redactor)})`);
+            throw new StateError(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${String(moved)})`);
           }
           // Full jitter over a span that grows with the attempt and with how long one attempt takes,
           // so racing writers spread out instead of colliding again in lockstep.
           const span = Math.min(20_000, Math.max(backoffMs, Date.now() - started) * 3 ** attempt);
           const delay = span * Math.random();
-          logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
+          logger.debug(`ledger ${branch} moved while writing (${String(moved)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
           await new Promise((r) => setTimeout(r, delay));
           parent = await head(logPath ?? undefined);
           continue;
         }
+        rememberCommit(commit, parent, files);
         if (stateText !== null) stateBlobs.set(commit, gitBlobSha(stateText));
         else if (!parent) stateBlobs.set(commit, null);
         else if (stateBlobs.has(parent.sha)) stateBlobs.set(commit, stateBlobs.get(parent.sha)!);

@@ -35,6 +35,8 @@ export interface RecordedRequest {
   /** Bytes of the request body and of the answer's body: what the exchange moved. */
   bytesIn: number;
   bytesOut: number;
+  /** The `type` of each GraphQL error in the answer (a GraphQL request answered 200 with errors). */
+  errorTypes: string[];
 }
 
 export interface Violation {
@@ -150,6 +152,8 @@ export type Fault =
   | { graphql: { type: string; message: string }; headers?: Record<string, string> };
 
 const GRAPHQL_TEXT_LIMIT = 512_000;
+/** Mutations the stand-in performs; any other is answered as not implemented. */
+const MODELLED_MUTATIONS = new Set(['createCommitOnBranch']);
 const GIT_DOCS = 'https://docs.github.com/graphql';
 
 export class GitHubStandin {
@@ -158,6 +162,8 @@ export class GitHubStandin {
   /** Answers of the stand-in that GitHub's description would not promise: a stand-in defect. */
   readonly responseViolations: Violation[] = [];
   readonly repos = new Map<string, Repo>();
+  /** Commits made through createCommitOnBranch: the ones GitHub signs. */
+  readonly signed = new Set<string>();
   readonly tokens: Map<string, TokenInfo>;
   /** org/team-slug → member logins; a missing team is 404. */
   readonly teams = new Map<string, string[]>();
@@ -378,7 +384,7 @@ export class GitHubStandin {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0 };
+    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0, errorTypes: [] };
     this.requests.push(record);
     if (this.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
@@ -386,6 +392,8 @@ export class GitHubStandin {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       const text = status === 204 ? undefined : JSON.stringify(data);
       record.bytesOut = text === undefined ? 0 : Buffer.byteLength(text);
+      const errors = (data as { errors?: { type?: string }[] } | null)?.errors;
+      if (Array.isArray(errors)) record.errorTypes = errors.map((e) => e.type ?? 'ERROR');
       res.end(text);
     };
     let body: unknown;
@@ -451,6 +459,12 @@ export class GitHubStandin {
     const outcome = await runGraphql(body, this.graphqlRoot(who));
     if (outcome.kind === 'invalid') {
       this.violations.push({ method: 'POST', path: '/graphql', errors: outcome.errors });
+      return send(200, outcome.body);
+    }
+    const mutations = outcome.operation.selectionSet.selections.flatMap((f) => (f.kind === 'Field' ? [f.name.value] : []));
+    if (outcome.operation.operation === 'mutation' && !who.readOnly && mutations.every((m) => MODELLED_MUTATIONS.has(m))) {
+      record.write = true;
+      if (outcome.defects.length) this.responseViolations.push({ method: 'POST', path: '/graphql', errors: outcome.defects });
       return send(200, outcome.body);
     }
     if (outcome.operation.operation !== 'query') {
@@ -528,6 +542,30 @@ export class GitHubStandin {
       return { __typename: 'Ref', id: nodeId('ref', qualifiedName), name: qualifiedName.slice(prefix.length), prefix, target: () => objectNode(r, sha) };
     };
     return {
+      // Mutation.createCommitOnBranch: one commit on an existing branch, refused unless the branch
+      // is still at expectedHeadOid (GitHub signs these commits).
+      createCommitOnBranch: ({ input }: { input: { branch: { repositoryNameWithOwner?: string; branchName?: string; id?: string }; expectedHeadOid: string; message: { headline: string; body?: string | null }; fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] } } }) => {
+        if (who.contents === 'none') throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration');
+        const full = input.branch.repositoryNameWithOwner ?? '';
+        const r = this.repos.get(full.toLowerCase());
+        if (!r || !input.branch.branchName) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${full}'.`);
+        const refName = `refs/heads/${input.branch.branchName}`;
+        const head = r.refs.get(refName);
+        if (!head) throw new GitHubGraphqlError('NOT_FOUND', `A ref named "${refName}" does not exist.`);
+        if (head !== input.expectedHeadOid) throw new GitHubGraphqlError('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
+        const blobs = new Map<string, string>([...this.flatten(r, this.commitOf(r, head).tree)].map(([p, e]) => [p, e.sha]));
+        for (const d of input.fileChanges?.deletions ?? []) blobs.delete(d.path);
+        for (const a of input.fileChanges?.additions ?? []) {
+          if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contents)) throw new GitHubGraphqlError('UNPROCESSABLE', `contents of ${a.path} is not valid base64`);
+          blobs.set(a.path, this.putBlob(r, Buffer.from(a.contents, 'base64')));
+        }
+        const tree = this.buildTree(r, blobs);
+        const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
+        const sha = this.putCommit(r, { type: 'commit', tree, parents: [head], message, author: this.author() });
+        r.refs.set(refName, sha);
+        this.signed.add(sha);
+        return { __typename: 'CreateCommitOnBranchPayload', clientMutationId: null, commit: objectNode(r, sha), ref: refNode(r, refName) };
+      },
       repository: ({ owner, name }: { owner: string; name: string }) => {
         const r = this.repos.get(`${owner}/${name}`.toLowerCase());
         if (!r) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`);
