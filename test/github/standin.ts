@@ -37,6 +37,11 @@ export interface RecordedRequest {
   bytesOut: number;
   /** The `type` of each GraphQL error in the answer (a GraphQL request answered 200 with errors). */
   errorTypes: string[];
+  /**
+   * How many round trips the client had waited for when it sent this one: 1 + the deepest request
+   * answered before this one arrived. With `latencyMs`, requests sent together overlap and share a depth.
+   */
+  depth: number;
 }
 
 export interface Violation {
@@ -140,6 +145,8 @@ export interface StandinOptions {
   tokens?: Record<string, TokenInfo>;
   /** Random delay before each answer, to shuffle concurrent requests like a network does. */
   jitterMs?: number;
+  /** A fixed delay before each answer: requests sent one after the other then never overlap, parallel ones do. */
+  latencyMs?: number;
   contentsInlineLimit?: number;
   /** GraphQL's Blob.text stops here (isTruncated); GitHub cuts at 512,000 bytes. */
   graphqlTextLimit?: number;
@@ -177,6 +184,9 @@ export class GitHubStandin {
   private ids = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
   private readonly jitterMs: number;
+  private readonly latencyMs: number;
+  /** The deepest round trip answered so far (see RecordedRequest.depth). */
+  private answeredDepth = 0;
   private readonly inlineLimit: number;
   private readonly textLimit: number;
   url = '';
@@ -184,6 +194,7 @@ export class GitHubStandin {
   constructor(opts: StandinOptions = {}) {
     this.tokens = new Map(Object.entries(opts.tokens ?? {}));
     this.jitterMs = opts.jitterMs ?? 0;
+    this.latencyMs = opts.latencyMs ?? 0;
     this.inlineLimit = opts.contentsInlineLimit ?? CONTENTS_INLINE_LIMIT;
     this.textLimit = opts.graphqlTextLimit ?? GRAPHQL_TEXT_LIMIT;
   }
@@ -286,6 +297,14 @@ export class GitHubStandin {
     return this.requests.filter((q) => q.write);
   }
 
+  /** The round trips a client waited for one after the other since `from` (an index into `requests`). */
+  sequentialRoundTrips(from = 0): number {
+    const since = this.requests.slice(from);
+    if (!since.length) return 0;
+    const base = Math.min(...since.map((q) => q.depth)) - 1;
+    return Math.max(...since.map((q) => q.depth)) - base;
+  }
+
   count(operation: string): number {
     return this.requests.filter((q) => q.operation === operation).length;
   }
@@ -384,14 +403,16 @@ export class GitHubStandin {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0, errorTypes: [] };
+    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0, errorTypes: [], depth: this.answeredDepth + 1 };
     this.requests.push(record);
     if (this.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
       const text = status === 204 ? undefined : JSON.stringify(data);
       record.bytesOut = text === undefined ? 0 : Buffer.byteLength(text);
+      this.answeredDepth = Math.max(this.answeredDepth, record.depth);
       const errors = (data as { errors?: { type?: string }[] } | null)?.errors;
       if (Array.isArray(errors)) record.errorTypes = errors.map((e) => e.type ?? 'ERROR');
       res.end(text);
