@@ -483,7 +483,7 @@ export class GitHubStandin {
       return send(200, outcome.body);
     }
     const mutations = outcome.operation.selectionSet.selections.flatMap((f) => (f.kind === 'Field' ? [f.name.value] : []));
-    if (outcome.operation.operation === 'mutation' && !who.readOnly && mutations.every((m) => MODELLED_MUTATIONS.has(m))) {
+    if (outcome.operation.operation === 'mutation' && mutations.every((m) => MODELLED_MUTATIONS.has(m))) {
       record.write = true;
       if (outcome.defects.length) this.responseViolations.push({ method: 'POST', path: '/graphql', errors: outcome.defects });
       return send(200, outcome.body);
@@ -566,7 +566,7 @@ export class GitHubStandin {
       // Mutation.createCommitOnBranch: one commit on an existing branch, refused unless the branch
       // is still at expectedHeadOid (GitHub signs these commits).
       createCommitOnBranch: ({ input }: { input: { branch: { repositoryNameWithOwner?: string; branchName?: string; id?: string }; expectedHeadOid: string; message: { headline: string; body?: string | null }; fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] } } }) => {
-        if (who.contents === 'none') throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration');
+        if (who.contents === 'none' || who.readOnly) throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration');
         const full = input.branch.repositoryNameWithOwner ?? '';
         const r = this.repos.get(full.toLowerCase());
         if (!r || !input.branch.branchName) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${full}'.`);
