@@ -581,7 +581,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       const store = storeOf(example());
       try {
         const read = await store.read();
-        expect(read).toEqual({ state: null, version: null });
+        expect(read).toMatchObject({ state: null, version: null });
         const first: RolloutState = { rollout: 'chat-v1.1', stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
         await store.write(change(promoted(first, 'canary_1', 'alice'), null, 'first'));
         expect((await store.read()).state?.stage).toBe('canary_1');
