@@ -5,7 +5,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
 import { decisionRows, renderStatusPage } from '../report/status-page.js';
 import { chainLine, lastLine, sha256 } from '../ledger/chain.js';
-import { decisionLogShard, legacyDecisionLog, shardDay, shardsOf } from '../ledger/layout.js';
+import { decisionLogShard, shardDay, shardsOf } from '../ledger/layout.js';
 import { evidenceDirOf, lastDecisionOf, readStatusData, withoutStatusData, withStatusData } from '../ledger/status-data.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
