@@ -858,7 +858,7 @@ const Agent = __webpack_require__(4332)
 const ProxyAgent = __webpack_require__(8349)
 const EnvHttpProxyAgent = __webpack_require__(1630)
 const RetryAgent = __webpack_require__(7203)
-const errors = __webpack_require__(7582)
+const errors = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { InvalidArgumentError } = errors
 const api = __webpack_require__(436)
@@ -1025,7 +1025,7 @@ module.exports.EventSource = EventSource
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 const { addAbortListener } = __webpack_require__(7375)
-const { RequestAbortedError } = __webpack_require__(7582)
+const { RequestAbortedError } = __webpack_require__(2344)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -1092,7 +1092,7 @@ module.exports = {
 
 const assert = __webpack_require__(4589)
 const { AsyncResource } = __webpack_require__(6698)
-const { InvalidArgumentError, SocketError } = __webpack_require__(7582)
+const { InvalidArgumentError, SocketError } = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { addSignal, removeSignal } = __webpack_require__(3979)
 
@@ -1214,7 +1214,7 @@ const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { AsyncResource } = __webpack_require__(6698)
 const { addSignal, removeSignal } = __webpack_require__(3979)
@@ -1465,7 +1465,7 @@ module.exports = pipeline
 
 const assert = __webpack_require__(4589)
 const { Readable } = __webpack_require__(3946)
-const { InvalidArgumentError, RequestAbortedError } = __webpack_require__(7582)
+const { InvalidArgumentError, RequestAbortedError } = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { getResolveErrorBodyCallback } = __webpack_require__(7478)
 const { AsyncResource } = __webpack_require__(6698)
@@ -1686,7 +1686,7 @@ module.exports.RequestHandler = RequestHandler
 
 const assert = __webpack_require__(4589)
 const { finished, PassThrough } = __webpack_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __webpack_require__(7582)
+const { InvalidArgumentError, InvalidReturnValueError } = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { getResolveErrorBodyCallback } = __webpack_require__(7478)
 const { AsyncResource } = __webpack_require__(6698)
@@ -1911,7 +1911,7 @@ module.exports = stream
 
 
 
-const { InvalidArgumentError, SocketError } = __webpack_require__(7582)
+const { InvalidArgumentError, SocketError } = __webpack_require__(2344)
 const { AsyncResource } = __webpack_require__(6698)
 const util = __webpack_require__(7375)
 const { addSignal, removeSignal } = __webpack_require__(3979)
@@ -2044,7 +2044,7 @@ module.exports.connect = __webpack_require__(1959)
 
 const assert = __webpack_require__(4589)
 const { Readable } = __webpack_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __webpack_require__(7582)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { ReadableStreamFrom } = __webpack_require__(7375)
 
@@ -2433,7 +2433,7 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 const assert = __webpack_require__(4589)
 const {
   ResponseStatusCodeError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 
 const { chunksDecode } = __webpack_require__(3946)
 const CHUNK_LIMIT = 128 * 1024
@@ -2535,7 +2535,7 @@ module.exports = {
 const net = __webpack_require__(7030)
 const assert = __webpack_require__(4589)
 const util = __webpack_require__(7375)
-const { InvalidArgumentError, ConnectTimeoutError } = __webpack_require__(7582)
+const { InvalidArgumentError, ConnectTimeoutError } = __webpack_require__(2344)
 const timers = __webpack_require__(7256)
 
 function noop () {}
@@ -3108,7 +3108,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7582:
+/***/ 2344:
 /***/ ((module) => {
 
 
@@ -3548,7 +3548,7 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const assert = __webpack_require__(4589)
 const {
   isValidHTTPToken,
@@ -4276,7 +4276,7 @@ const { Blob } = __webpack_require__(4573)
 const nodeUtil = __webpack_require__(7975)
 const { stringify } = __webpack_require__(1792)
 const { EventEmitter: EE } = __webpack_require__(8474)
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 const { headerNameLowerCasedRecord } = __webpack_require__(4914)
 const { tree } = __webpack_require__(6675)
 
@@ -4993,7 +4993,7 @@ module.exports = {
 
 
 
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __webpack_require__(6130)
 const DispatcherBase = __webpack_require__(2540)
 const Pool = __webpack_require__(6340)
@@ -5136,7 +5136,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const {
   PoolBase,
   kClients,
@@ -5367,7 +5367,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const {
   kUrl,
   kReset,
@@ -6878,7 +6878,7 @@ const {
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const {
   kUrl,
   kReset,
@@ -7681,7 +7681,7 @@ const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const buildConnector = __webpack_require__(5005)
 const {
   kUrl,
@@ -8305,7 +8305,7 @@ const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __webpack_require__(6130)
 
 const kOnDestroyed = Symbol('onDestroyed')
@@ -9129,7 +9129,7 @@ const {
 const Client = __webpack_require__(2138)
 const {
   InvalidArgumentError
-} = __webpack_require__(7582)
+} = __webpack_require__(2344)
 const util = __webpack_require__(7375)
 const { kUrl, kInterceptors } = __webpack_require__(6130)
 const buildConnector = __webpack_require__(5005)
@@ -9238,7 +9238,7 @@ const { URL } = __webpack_require__(3136)
 const Agent = __webpack_require__(4332)
 const Pool = __webpack_require__(6340)
 const DispatcherBase = __webpack_require__(2540)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __webpack_require__(7582)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __webpack_require__(2344)
 const buildConnector = __webpack_require__(5005)
 const Client = __webpack_require__(2138)
 
@@ -9559,7 +9559,7 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 const Agent = __webpack_require__(4332)
 
 if (getGlobalDispatcher() === undefined) {
@@ -9649,7 +9649,7 @@ module.exports = class DecoratorHandler {
 const util = __webpack_require__(7375)
 const { kBodyUsed } = __webpack_require__(6130)
 const assert = __webpack_require__(4589)
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 const EE = __webpack_require__(8474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
@@ -9887,7 +9887,7 @@ module.exports = RedirectHandler
 const assert = __webpack_require__(4589)
 
 const { kRetryHandlerDefaultRetry } = __webpack_require__(6130)
-const { RequestRetryError } = __webpack_require__(7582)
+const { RequestRetryError } = __webpack_require__(2344)
 const {
   isDisturbed,
   parseHeaders,
@@ -10331,7 +10331,7 @@ module.exports = RetryHandler
 const { isIP } = __webpack_require__(7030)
 const { lookup } = __webpack_require__(610)
 const DecoratorHandler = __webpack_require__(9420)
-const { InvalidArgumentError, InformationalError } = __webpack_require__(7582)
+const { InvalidArgumentError, InformationalError } = __webpack_require__(2344)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -10712,7 +10712,7 @@ module.exports = interceptorOpts => {
 
 
 const util = __webpack_require__(7375)
-const { InvalidArgumentError, RequestAbortedError } = __webpack_require__(7582)
+const { InvalidArgumentError, RequestAbortedError } = __webpack_require__(2344)
 const DecoratorHandler = __webpack_require__(9420)
 
 class DumpHandler extends DecoratorHandler {
@@ -11271,7 +11271,7 @@ const {
 const MockClient = __webpack_require__(9736)
 const MockPool = __webpack_require__(5157)
 const { matchValue, buildMockOptions } = __webpack_require__(2042)
-const { InvalidArgumentError, UndiciError } = __webpack_require__(7582)
+const { InvalidArgumentError, UndiciError } = __webpack_require__(2344)
 const Dispatcher = __webpack_require__(9784)
 const Pluralizer = __webpack_require__(4638)
 const PendingInterceptorsFormatter = __webpack_require__(6573)
@@ -11436,7 +11436,7 @@ const {
 } = __webpack_require__(5154)
 const { MockInterceptor } = __webpack_require__(4452)
 const Symbols = __webpack_require__(6130)
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -11488,7 +11488,7 @@ module.exports = MockClient
 
 
 
-const { UndiciError } = __webpack_require__(7582)
+const { UndiciError } = __webpack_require__(2344)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -11532,7 +11532,7 @@ const {
   kContentLength,
   kMockDispatch
 } = __webpack_require__(5154)
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 const { buildURL } = __webpack_require__(7375)
 
 /**
@@ -11751,7 +11751,7 @@ const {
 } = __webpack_require__(5154)
 const { MockInterceptor } = __webpack_require__(4452)
 const Symbols = __webpack_require__(6130)
-const { InvalidArgumentError } = __webpack_require__(7582)
+const { InvalidArgumentError } = __webpack_require__(2344)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -26341,7 +26341,7 @@ module.exports = {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __webpack_require__(4411)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __webpack_require__(6792)
 const {
   kReadyState,
   kSentClose,
@@ -26714,7 +26714,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4411:
+/***/ 6792:
 /***/ ((module) => {
 
 
@@ -27128,7 +27128,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __webpack_require__(4411)
+const { maxUnsigned16Bit } = __webpack_require__(6792)
 
 const BUFFER_SIZE = 16386
 
@@ -27233,7 +27233,7 @@ module.exports = {
 
 const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __webpack_require__(8522)
 const { isValidClientWindowBits } = __webpack_require__(9767)
-const { MessageSizeExceededError } = __webpack_require__(7582)
+const { MessageSizeExceededError } = __webpack_require__(2344)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -27345,7 +27345,7 @@ module.exports = { PerMessageDeflate }
 
 const { Writable } = __webpack_require__(7075)
 const assert = __webpack_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __webpack_require__(4411)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __webpack_require__(6792)
 const { kReadyState, kSentClose, kResponse, kReceivedClose } = __webpack_require__(2679)
 const { channels } = __webpack_require__(4567)
 const {
@@ -27361,7 +27361,7 @@ const {
 const { WebsocketFrameSend } = __webpack_require__(3055)
 const { closeWebSocketConnection } = __webpack_require__(7032)
 const { PerMessageDeflate } = __webpack_require__(4836)
-const { MessageSizeExceededError } = __webpack_require__(7582)
+const { MessageSizeExceededError } = __webpack_require__(2344)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -27878,7 +27878,7 @@ module.exports = {
 
 
 const { WebsocketFrameSend } = __webpack_require__(3055)
-const { opcodes, sendHints } = __webpack_require__(4411)
+const { opcodes, sendHints } = __webpack_require__(6792)
 const FixedQueue = __webpack_require__(5533)
 
 /** @type {typeof Uint8Array} */
@@ -28008,7 +28008,7 @@ module.exports = {
 
 
 const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __webpack_require__(2679)
-const { states, opcodes } = __webpack_require__(4411)
+const { states, opcodes } = __webpack_require__(6792)
 const { ErrorEvent, createFastMessageEvent } = __webpack_require__(9617)
 const { isUtf8 } = __webpack_require__(4573)
 const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __webpack_require__(2121)
@@ -28339,7 +28339,7 @@ module.exports = {
 const { webidl } = __webpack_require__(220)
 const { URLSerializer } = __webpack_require__(2121)
 const { environmentSettingsObject } = __webpack_require__(7241)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __webpack_require__(4411)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __webpack_require__(6792)
 const {
   kWebSocketURL,
   kReadyState,

@@ -14,8 +14,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: NOTIFY_BOUND_MS, NOTIFY_MAX_ATTEMPTS, renderPayload
 
-// EXTERNAL MODULE: ./lib/providers/http-request.js
-var http_request = __webpack_require__(8328);
+// EXTERNAL MODULE: ./lib/transport/http-request.js
+var http_request = __webpack_require__(9721);
 // EXTERNAL MODULE: ./lib/notify/event.js
 var notify_event = __webpack_require__(542);
 ;// CONCATENATED MODULE: ./lib/notify/slack.js

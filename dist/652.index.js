@@ -10,17 +10,21 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   TIMESERIES_PATH: () => (/* binding */ TIMESERIES_PATH),
 /* harmony export */   datadogBaseUrl: () => (/* binding */ datadogBaseUrl),
 /* harmony export */   datadogProvider: () => (/* binding */ datadogProvider),
+/* harmony export */   dropFillingBuckets: () => (/* binding */ dropFillingBuckets),
 /* harmony export */   parseDatadogQuery: () => (/* binding */ parseDatadogQuery),
 /* harmony export */   parseTimeseries: () => (/* binding */ parseTimeseries),
 /* harmony export */   rateLimitWaitMs: () => (/* binding */ rateLimitWaitMs),
+/* harmony export */   rollupIntervalMs: () => (/* binding */ rollupIntervalMs),
 /* harmony export */   timeseriesBody: () => (/* binding */ timeseriesBody)
 /* harmony export */ });
 /* harmony import */ var _engine_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1168);
-/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2205);
-/* harmony import */ var _http_request_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8328);
-/* harmony import */ var _points_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2251);
-/* harmony import */ var _prometheus_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6084);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5163);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3212);
+/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2205);
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9721);
+/* harmony import */ var _points_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(2251);
+/* harmony import */ var _prometheus_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6084);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(5163);
+
 
 
 
@@ -51,18 +55,18 @@ function parseDatadogQuery(text) {
         const m = NAMED.exec(line);
         if (m) {
             if (queries.some((q) => q.name === m[1]))
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`query "${m[1]}" is named twice`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`query "${m[1]}" is named twice`);
             queries.push({ name: m[1], query: m[2] });
         }
         else
             formulas.push(line);
     }
     if (queries.length === 0)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('expected one metrics query, or named queries (name = query) and a formula');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ('expected one metrics query, or named queries (name = query) and a formula');
     if (formulas.length > 1)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`expected one formula after the named queries, got ${formulas.length}: ${formulas.join(' | ')}`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`expected one formula after the named queries, got ${formulas.length}: ${formulas.join(' | ')}`);
     if (formulas.length === 0 && queries.length > 1)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`several named queries (${queries.map((q) => q.name).join(', ')}) need a formula line, e.g. ${queries[0].name} / ${queries[1].name}`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`several named queries (${queries.map((q) => q.name).join(', ')}) need a formula line, e.g. ${queries[0].name} / ${queries[1].name}`);
     return { queries, formula: formulas[0] ?? queries[0].name };
 }
 /** The JSON body of `POST /api/v2/query/timeseries` for a query over [fromMs, toMs] at `intervalMs`. */
@@ -84,12 +88,12 @@ function timeseriesBody(q, fromMs, toMs, intervalMs) {
 function parseTimeseries(body) {
     const attrs = body?.data?.attributes;
     if (!attrs || typeof attrs !== 'object')
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('the answer has no data.attributes');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ('the answer has no data.attributes');
     const times = attrs.times ?? [];
     const values = attrs.values ?? [];
     const series = attrs.series ?? [];
     if (!Array.isArray(times) || !Array.isArray(values) || !Array.isArray(series))
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('data.attributes.times, values and series must be lists');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ('data.attributes.times, values and series must be lists');
     return series.map((s, i) => {
         const tags = s?.group_tags;
         const labels = {};
@@ -105,26 +109,46 @@ function parseTimeseries(body) {
         }
         const row = values[i];
         if (!Array.isArray(row))
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.values[${i}] is not a list`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`data.attributes.values[${i}] is not a list`);
         const points = [];
         for (let j = 0; j < times.length; j++) {
             const t = times[j];
             const v = row[j];
             if (typeof t !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.times[${j}] is not a number`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`data.attributes.times[${j}] is not a number`);
             if (v !== null && v !== undefined && typeof v !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.values[${i}][${j}] is not a number or null`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(`data.attributes.values[${i}][${j}] is not a number or null`);
             points.push([t / 1000, v ?? null]);
         }
         return { labels, points };
     });
+}
+/** The rollup interval of an answer: the smallest spacing of its time stamps (ms), or null with one. */
+function rollupIntervalMs(series) {
+    let best = Infinity;
+    for (const s of series) {
+        for (let i = 1; i < s.points.length; i++) {
+            const gap = (s.points[i][0] - s.points[i - 1][0]) * 1000;
+            if (gap > 0 && gap < best)
+                best = gap;
+        }
+    }
+    return Number.isFinite(best) ? best : null;
+}
+/**
+ * A bucket is stamped at its start and covers [t, t + interval): one that reaches past `toMs`
+ * holds only part of its interval (a throughput reads low, a ratio of partial counts jumps) and
+ * is never judged.
+ */
+function dropFillingBuckets(series, toMs, intervalMs) {
+    return series.map((s) => ({ ...s, points: s.points.filter((p) => p[0] * 1000 + intervalMs <= toMs) }));
 }
 /** Datadog's X-RateLimit-Reset is the seconds until the limit resets (not a date). */
 function rateLimitWaitMs(status, headers, nowMs) {
     const reset = headers.get('x-ratelimit-reset');
     if (status === 429 && reset !== null && /^\d+$/.test(reset.trim()))
         return Number(reset.trim()) * 1000;
-    return (0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .parseRetryAfter */ .mu)(headers.get('retry-after'), nowMs);
+    return (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .parseRetryAfter */ .mu)(headers.get('retry-after'), nowMs);
 }
 function errorsText(body, text) {
     const errors = body?.errors;
@@ -132,7 +156,7 @@ function errorsText(body, text) {
         return errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('; ');
     if (typeof errors === 'string' && errors)
         return errors;
-    return (0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .snippet */ .UA)(text) || 'no body';
+    return (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(text) || 'no body';
 }
 /** The API root: the `url` override, else the site's API host. */
 function datadogBaseUrl(config) {
@@ -145,17 +169,17 @@ function datadogBaseUrl(config) {
 function datadogProvider(config, ctx) {
     ctx.redactor.add(config.apiKey);
     ctx.redactor.add(config.appKey);
-    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpApi */ .RF('datadog', { url: datadogBaseUrl(config), headers: { 'DD-API-KEY': config.apiKey, 'DD-APPLICATION-KEY': config.appKey }, retries: config.retries }, ctx);
-    const limiter = new _http_api_js__WEBPACK_IMPORTED_MODULE_1__/* .Limiter */ .jG(4);
+    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpApi */ .RF('datadog', { url: datadogBaseUrl(config), headers: { 'DD-API-KEY': config.apiKey, 'DD-APPLICATION-KEY': config.appKey }, retries: config.retries }, ctx);
+    const limiter = new _http_api_js__WEBPACK_IMPORTED_MODULE_2__/* .Limiter */ .jG(4);
     const run = async (req) => {
         let q;
         try {
             q = parseDatadogQuery(req.query);
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
         }
-        const lookback = req.gate.staleAfterMs ?? _prometheus_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_STALE_AFTER_MS */ .OV;
+        const lookback = req.gate.staleAfterMs ?? _prometheus_js__WEBPACK_IMPORTED_MODULE_5__.DEFAULT_STALE_AFTER_MS;
         const [from, to, interval] = req.range
             ? [req.range.startMs, req.range.endMs, req.range.stepMs]
             : [req.nowMs - lookback, req.nowMs, Math.min(INSTANT_INTERVAL_MS, lookback)];
@@ -166,23 +190,28 @@ function datadogProvider(config, ctx) {
             retryAfterOf: rateLimitWaitMs,
             maxRetryAfterMs: MAX_RATE_LIMIT_WAIT_MS,
         });
-        const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
         if (res.status < 200 || res.status >= 300) {
-            const hint = res.status === 404 ? ' (is the url the Datadog API root?)' : (0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialHint */ .P3)(res.status, 'apiKey and appKey');
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}${tries}`), res.status === 429 || res.status >= 500);
+            const hint = res.status === 404 ? ' (is the url the Datadog API root?)' : (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialHint */ .P3)(res.status, 'apiKey and appKey');
+            // 400: Datadog could not parse the query or formula.
+            throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .providerFailure */ .Y)({ label: api.label, what: `HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}`, status: res.status, attempts: res.attempts, query: res.status === 400, redact: (t) => api.redact(t) });
         }
         const errors = res.body?.errors;
         if (typeof errors === 'string' && errors.trim() !== '')
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: the query failed: ${errors}`));
+            throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .providerFailure */ .Y)({ label: api.label, what: `the query failed: ${errors}`, query: true, redact: (t) => api.redact(t) });
         try {
-            const answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_3__/* .interpretPoints */ .n)(parseTimeseries(res.body), req, AGGREGATE_HINT);
+            const parsed = parseTimeseries(res.body);
+            // Datadog rolls up to its own interval (20 s over an hour, 1 m over four): the spacing it
+            // returned is the resolution. The bucket holding `to` is still filling: left out.
+            const rollupMs = rollupIntervalMs(parsed) ?? interval;
+            const complete = req.range ? dropFillingBuckets(parsed, to, rollupMs) : parsed;
+            const answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_4__/* .interpretPoints */ .n)(complete, req, AGGREGATE_HINT);
             if (answer.noDataReason)
                 answer.noDataReason = api.redact(answer.noDataReason);
-            return answer;
+            return req.range ? { ...answer, resolutionMs: rollupMs } : answer;
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .snippet */ .UA)(res.text)}` : ''}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_6__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}${res.body === undefined ? `: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text)}` : ''}`));
             throw e;
         }
     };
@@ -212,11 +241,11 @@ function interpretPoints(parsed, req, aggregateHint) {
         return { samples: [], noDataReason: `every point of ${count} is null (no data in the window)`, detail: { seriesCount: parsed.length } };
     }
     if (req.range)
-        return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__/* .interpretResult */ .dP)({ resultType: 'matrix', series }, req.gate, req.nowMs, aggregateHint);
+        return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__.interpretResult)({ resultType: 'matrix', series }, req.gate, req.nowMs, aggregateHint);
     // Instant: each series' newest point; with several series, all at the oldest of those instants so staleness is judged on the stalest.
     const newest = series.filter((s) => s.samples.length > 0).map((s) => ({ labels: s.labels, sample: s.samples.at(-1) }));
     const at = Math.min(...newest.map((n) => n.sample[0]));
-    return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__/* .interpretResult */ .dP)({ resultType: 'vector', series: newest.map((n) => ({ labels: n.labels, samples: [[newest.length > 1 ? at : n.sample[0], n.sample[1]]] })) }, req.gate, req.nowMs, aggregateHint);
+    return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__.interpretResult)({ resultType: 'vector', series: newest.map((n) => ({ labels: n.labels, samples: [[newest.length > 1 ? at : n.sample[0], n.sample[1]]] })) }, req.gate, req.nowMs, aggregateHint);
 }
 
 

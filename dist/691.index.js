@@ -97,6 +97,9 @@ async function postgresProvider(config, ctx) {
             }
             if (req.signal.aborted)
                 throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${what}: the query was cancelled (timeout or deadline)`);
+            // SQLSTATE class 42 (a syntax error, an undefined column or table), not 42501 (the role's rights): a query error.
+            if (/^42(?!501)/.test(String(e?.code)))
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .QueryError */ .lr(`${what}: gate "${req.gate.name}": ${(0,_transport_postgres_connection_js__WEBPACK_IMPORTED_MODULE_1__/* .describePgError */ .Ry)(e, ctx.redactor)}`);
             throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${what}: gate "${req.gate.name}": ${(0,_transport_postgres_connection_js__WEBPACK_IMPORTED_MODULE_1__/* .describePgError */ .Ry)(e, ctx.redactor)}`);
         }
         finally {
@@ -181,7 +184,7 @@ function gateStatement(req, where) {
     }
     catch (e) {
         if (e instanceof _transport_sql_parameters_js__WEBPACK_IMPORTED_MODULE_4__/* .SqlParameterError */ .S)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${where}: ${e.message}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .QueryError */ .lr(`${where}: ${e.message}`);
         throw e;
     }
     const iso = (ms) => new Date(ms).toISOString();
@@ -189,7 +192,7 @@ function gateStatement(req, where) {
         if (name === 'now')
             return iso(req.nowMs);
         if (!req.range)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${where}: :${name} is the window's ${name}; the gate needs \`over\` to have one`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .QueryError */ .lr(`${where}: :${name} is the window's ${name}; the gate needs \`over\` to have one`);
         return iso(name === 'start' ? req.range.startMs : req.range.endMs);
     });
     return { text: positional.text, values };

@@ -8,6 +8,7 @@ import type { RunOptions, RunResult } from './commands/types.js';
 export type { RunOptions, RunResult } from './commands/types.js';
 export { UsageError } from './commands/errors.js';
 export { loadTemplate } from './commands/evidence.js';
+export { deepFreeze } from './commands/transaction.js';
 
 /** Evaluates (and for promote/rollback, applies) one run: the library's entry to the command layer. */
 export function runRollout(opts: RunOptions): Promise<RunResult> {

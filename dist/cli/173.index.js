@@ -12,9 +12,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   parseMatchers: () => (/* binding */ parseMatchers)
 /* harmony export */ });
 /* harmony import */ var _engine_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1168);
-/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2205);
-/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9721);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5163);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3212);
+/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2205);
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9721);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5163);
+
 
 
 
@@ -33,13 +35,13 @@ function parseMatchers(text) {
     let s = text.trim();
     if (s.startsWith('{')) {
         if (!s.endsWith('}'))
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`matchers "${text}": "{" without a closing "}"`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`matchers "${text}": "{" without a closing "}"`);
         s = s.slice(1, -1);
     }
     const out = [];
     let i = 0;
     const fail = (what) => {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`matchers "${text}": ${what} at position ${i + 1}; expected e.g. severity="critical", service="chat"`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`matchers "${text}": ${what} at position ${i + 1}; expected e.g. severity="critical", service="chat"`);
     };
     const skipSpace = () => {
         while (i < s.length && /\s/.test(s[i]))
@@ -105,7 +107,7 @@ function parseMatchers(text) {
         }
     }
     if (out.length === 0)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`matchers "${text}": no matcher; write e.g. severity="critical"`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`matchers "${text}": no matcher; write e.g. severity="critical"`);
     return out;
 }
 /**
@@ -113,7 +115,7 @@ function parseMatchers(text) {
  * matching the gate's matchers that started at least `activeFor` before now.
  */
 function alertmanagerProvider(config, ctx) {
-    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_1__/* .HttpApi */ .RF('alertmanager', config, ctx);
+    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpApi */ .RF('alertmanager', config, ctx);
     return {
         async query(req) {
             let matchers;
@@ -121,7 +123,7 @@ function alertmanagerProvider(config, ctx) {
                 matchers = parseMatchers(req.query);
             }
             catch (e) {
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
             }
             const params = new URLSearchParams({ active: 'true', silenced: 'false', inhibited: 'false' });
             for (const m of matchers)
@@ -129,10 +131,10 @@ function alertmanagerProvider(config, ctx) {
             const res = await api.request('api/v2/alerts', params, req.signal, { what: `gate "${req.gate.name}": ${matchers.map(matcherText).join(', ')}` });
             if (res.status < 200 || res.status >= 300 || !Array.isArray(res.body)) {
                 const message = typeof res.body === 'string' ? res.body : res.body?.message;
-                const why = typeof message === 'string' ? message : (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .snippet */ .UA)(res.text) || 'no body';
-                const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
-                const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialHint */ .P3)(res.status)}`;
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${what} from /api/v2/alerts: ${why}${tries}`), res.status === 429 || res.status >= 500);
+                const why = typeof message === 'string' ? message : (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text) || 'no body';
+                const what = res.status >= 200 && res.status < 300 ? 'the answer is not a list of alerts' : `HTTP ${res.status}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialHint */ .P3)(res.status)}`;
+                // 400: Alertmanager could not read the matchers.
+                throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .providerFailure */ .Y)({ label: api.label, what: `${what} from /api/v2/alerts: ${why}`, status: res.status, attempts: res.attempts, query: res.status === 400, redact: (t) => api.redact(t) });
             }
             const activeForMs = req.gate.activeForMs ?? 0;
             const cutoff = req.nowMs - activeForMs;
@@ -167,6 +169,31 @@ function alertmanagerProvider(config, ctx) {
         },
         close: () => api.close(),
     };
+}
+
+
+/***/ }),
+
+/***/ 3212:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ providerFailure)
+/* harmony export */ });
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9721);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5163);
+
+
+/**
+ * The one way a provider turns a failure into an error: label, what failed, how many tries,
+ * redacted, retryable on 429 and 5xx, and a QueryError when the store said the query is invalid.
+ */
+function providerFailure(f) {
+    const tries = f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : '';
+    const text = f.redact(`${f.label}: ${f.what}${tries}`);
+    if (f.query)
+        return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .QueryError */ .lr(text);
+    return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(text, f.status != null && (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .isRetryableStatus */ .PS)(f.status));
 }
 
 

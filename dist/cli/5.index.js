@@ -9,7 +9,7 @@ export const modules = {
 /* harmony export */   applyStage: () => (/* binding */ applyStage)
 /* harmony export */ });
 /* unused harmony exports APPLY_MAX_ATTEMPTS, ApplyError */
-/* harmony import */ var _providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8328);
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9721);
 /* harmony import */ var _target_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8608);
 /* harmony import */ var _event_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8161);
 
@@ -42,11 +42,11 @@ async function applyStage(apply, body, opts) {
     const { redactor } = opts;
     const shown = (0,_target_js__WEBPACK_IMPORTED_MODULE_2__/* .displayTarget */ .E)('apply', apply.url, redactor);
     const what = `apply: ${apply.method} ${shown}`;
-    const req = (0,_providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .withCredentials */ .tE)(apply.url, { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'rollout-gate', ...apply.headers }, redactor);
+    const req = (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .withCredentials */ .tE)(apply.url, { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'rollout-gate', ...apply.headers }, redactor);
     const signal = AbortSignal.timeout(apply.timeoutMs);
     let res;
     try {
-        res = await (0,_providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .httpRequest */ .aj)({
+        res = await (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .httpRequest */ .aj)({
             method: apply.method,
             url: req.url,
             headers: req.headers,
@@ -62,7 +62,7 @@ async function applyStage(apply, body, opts) {
         });
     }
     catch (e) {
-        if (!(e instanceof _providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpRequestError */ .Ci))
+        if (!(e instanceof _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpRequestError */ .Ci))
             throw e;
         const why = e.kind === 'cancelled' ? `no success within ${apply.timeoutMs} ms` : e.message;
         throw new ApplyError(redactor.redact(`${what} failed: ${why} (${e.attempts} attempt${e.attempts === 1 ? '' : 's'})`), shown, null, e.attempts);
@@ -71,8 +71,8 @@ async function applyStage(apply, body, opts) {
         opts.logger.debug(`${what}: HTTP ${res.status}`);
         return { status: res.status, attempts: res.attempts };
     }
-    const answer = (0,_providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text);
-    const message = `${what} answered HTTP ${res.status}${(0,_providers_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialHint */ .P3)(res.status, 'apply.headers')}${answer ? `: ${answer}` : ''}${res.attempts > 1 ? ` (after ${res.attempts} attempts)` : ''}`;
+    const answer = (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text);
+    const message = `${what} answered HTTP ${res.status}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialHint */ .P3)(res.status, 'apply.headers')}${answer ? `: ${answer}` : ''}${res.attempts > 1 ? ` (after ${res.attempts} attempts)` : ''}`;
     throw new ApplyError(redactor.redact(message), shown, res.status, res.attempts);
 }
 

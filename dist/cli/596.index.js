@@ -2,6 +2,31 @@ export const id = 596;
 export const ids = [596];
 export const modules = {
 
+/***/ 3212:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ providerFailure)
+/* harmony export */ });
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9721);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5163);
+
+
+/**
+ * The one way a provider turns a failure into an error: label, what failed, how many tries,
+ * redacted, retryable on 429 and 5xx, and a QueryError when the store said the query is invalid.
+ */
+function providerFailure(f) {
+    const tries = f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : '';
+    const text = f.redact(`${f.label}: ${f.what}${tries}`);
+    if (f.query)
+        return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .QueryError */ .lr(text);
+    return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(text, f.status != null && (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .isRetryableStatus */ .PS)(f.status));
+}
+
+
+/***/ }),
+
 /***/ 9215:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -11,8 +36,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   httpProvider: () => (/* binding */ httpProvider)
 /* harmony export */ });
 /* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9721);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5163);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3190);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3212);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5163);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3190);
+
 
 
 
@@ -49,12 +76,18 @@ function httpProvider(config, ctx) {
             }
             catch (e) {
                 if (e instanceof _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .HttpRequestError */ .Ci)
-                    throw new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(ctx.redactor.redact(`${where}: ${e.message}`));
+                    throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(ctx.redactor.redact(`${where}: ${e.message}`));
                 throw e;
             }
-            const tries = res.attempts > 1 ? ` (after ${res.attempts} attempts)` : '';
             if (res.status < 200 || res.status > 299) {
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(ctx.redactor.redact(`${where}: HTTP ${res.status}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialHint */ .P3)(res.status, "the provider's headers or the credentials in its url")}${tries}: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text) || '(empty body)'}`));
+                // 400 and 404: the service says the query (the path it was asked) is not one it answers.
+                throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .providerFailure */ .Y)({
+                    label: where,
+                    what: `HTTP ${res.status}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .credentialHint */ .P3)(res.status, "the provider's headers or the credentials in its url")}: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text) || '(empty body)'}`,
+                    attempts: res.attempts,
+                    query: res.status === 400 || res.status === 404,
+                    redact: (t) => ctx.redactor.redact(t),
+                });
             }
             let doc;
             try {
@@ -62,16 +95,16 @@ function httpProvider(config, ctx) {
             }
             catch {
                 const type = res.headers.get('content-type');
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(ctx.redactor.redact(`${where}: HTTP ${res.status} answer is not JSON${type ? ` (${type})` : ''}: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text) || '(empty body)'}`));
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(ctx.redactor.redact(`${where}: HTTP ${res.status} answer is not JSON${type ? ` (${type})` : ''}: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .snippet */ .UA)(res.text) || '(empty body)'}`));
             }
             const path = req.gate.select ?? '';
-            const value = (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .selectPath */ .k4)(doc, path);
+            const value = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .selectPath */ .k4)(doc, path);
             const at = path ? `"${path}"` : 'the body';
             if (value === undefined)
                 return { samples: [], noDataReason: `the answer has no value at ${at}` };
             if (value === null)
                 return { samples: [], noDataReason: `the value at ${at} is null` };
-            return { samples: (0,_values_js__WEBPACK_IMPORTED_MODULE_2__/* .toSamples */ .BN)(value, req.nowMs, `the value at ${at}`) };
+            return { samples: (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toSamples */ .BN)(value, req.nowMs, `the value at ${at}`) };
         },
     };
 }

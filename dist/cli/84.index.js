@@ -2,6 +2,31 @@ export const id = 84;
 export const ids = [84];
 export const modules = {
 
+/***/ 3212:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Y: () => (/* binding */ providerFailure)
+/* harmony export */ });
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9721);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5163);
+
+
+/**
+ * The one way a provider turns a failure into an error: label, what failed, how many tries,
+ * redacted, retryable on 429 and 5xx, and a QueryError when the store said the query is invalid.
+ */
+function providerFailure(f) {
+    const tries = f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : '';
+    const text = f.redact(`${f.label}: ${f.what}${tries}`);
+    if (f.query)
+        return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .QueryError */ .lr(text);
+    return new _types_js__WEBPACK_IMPORTED_MODULE_1__/* .ProviderError */ .mZ(text, f.status != null && (0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_0__/* .isRetryableStatus */ .PS)(f.status));
+}
+
+
+/***/ }),
+
 /***/ 2205:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
@@ -201,8 +226,10 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony import */ var _engine_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1168);
 /* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2205);
 /* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9721);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5163);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3190);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3212);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5163);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(3190);
+
 
 
 
@@ -224,15 +251,15 @@ function labelsText(labels) {
 }
 function pair(raw, where) {
     if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[0] !== 'number') {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`${where} is not a [unixSeconds, "value"] pair`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`${where} is not a [unixSeconds, "value"] pair`);
     }
-    const v = (0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .toValue */ .BA)(raw[1], where);
+    const v = (0,_values_js__WEBPACK_IMPORTED_MODULE_5__/* .toValue */ .BA)(raw[1], where);
     return [raw[0], typeof v === 'boolean' ? (v ? 1 : 0) : v];
 }
 /** Reads the `data` of a successful query answer (Prometheus HTTP API result types). */
 function parseQueryResult(data) {
     if (!data || typeof data !== 'object')
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ('the answer has no "data" object');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ('the answer has no "data" object');
     const { resultType, result } = data;
     switch (resultType) {
         case 'scalar':
@@ -240,25 +267,25 @@ function parseQueryResult(data) {
         case 'vector':
         case 'matrix': {
             if (!Array.isArray(result))
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`the ${resultType} result is not a list`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`the ${resultType} result is not a list`);
             const series = result.map((item, i) => {
                 const s = (item ?? {});
                 const labels = s.metric && typeof s.metric === 'object' ? s.metric : {};
                 if (s.histogram !== undefined || (s.histograms !== undefined && s.values === undefined)) {
-                    throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`series ${labelsText(labels)} is a native histogram; turn it into a number in PromQL (histogram_quantile, histogram_count, …)`);
+                    throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`series ${labelsText(labels)} is a native histogram; turn it into a number in PromQL (histogram_quantile, histogram_count, …)`);
                 }
                 if (resultType === 'vector')
                     return { labels, samples: [pair(s.value, `result[${i}].value`)] };
                 if (!Array.isArray(s.values))
-                    throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`result[${i}].values is not a list`);
+                    throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`result[${i}].values is not a list`);
                 return { labels, samples: s.values.map((v, j) => pair(v, `result[${i}].values[${j}]`)) };
             });
             return { resultType, series };
         }
         case 'string':
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ('the query returned a string; a gate needs a number');
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ('the query returned a string; a gate needs a number');
         default:
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`unknown resultType ${JSON.stringify(resultType)}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`unknown resultType ${JSON.stringify(resultType)}`);
     }
 }
 /**
@@ -317,7 +344,7 @@ function interpretResult(result, gate, nowMs, aggregateHint = 'aggregate them in
     let samples;
     if (nonEmpty.length > 1) {
         if (!gate.reduce) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`the query returned ${nonEmpty.length} series, a gate needs one: ${aggregateHint} or set reduce: max|min|avg|sum on the gate. Series: ${listed.join(', ')}${more}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`the query returned ${nonEmpty.length} series, a gate needs one: ${aggregateHint} or set reduce: max|min|avg|sum on the gate. Series: ${listed.join(', ')}${more}`);
         }
         samples = reduceSeries(nonEmpty, gate.reduce);
         detail.reduce = gate.reduce;
@@ -387,8 +414,9 @@ function prometheusProvider(config, ctx) {
         const res = await api.request(path, params, req.signal, { form, what });
         const failure = failureOf(res, `/${path}`);
         if (failure !== null) {
-            const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${failure}${tries}`), res.status === 429 || res.status >= 500);
+            // bad_data is Prometheus' word for a query it cannot parse or evaluate as written.
+            const query = res.body?.errorType === 'bad_data';
+            throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_3__/* .providerFailure */ .Y)({ label: api.label, what: failure, status: res.status, attempts: res.attempts, query, redact: (t) => api.redact(t) });
         }
         const env = res.body;
         const warnings = [
@@ -400,8 +428,8 @@ function prometheusProvider(config, ctx) {
             answer = interpretResult(parseQueryResult(env.data), req.gate, req.nowMs);
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
             throw e;
         }
         if (answer.noDataReason)

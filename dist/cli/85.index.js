@@ -10881,7 +10881,7 @@ exports.InvokeStoreBase = InvokeStoreBase;
 /***/ 402:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { getSmithyContext, hasOwn } = __webpack_require__(4534);
+const { getSmithyContext, hasOwn } = __webpack_require__(2153);
 exports.getSmithyContext = getSmithyContext;
 const { HttpRequest } = __webpack_require__(3422);
 const { requestBuilder } = __webpack_require__(3422);
@@ -11235,7 +11235,7 @@ exports.setFeature = setFeature;
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { nv, NumericValue, calculateBodyLength, generateIdempotencyToken, fromBase64, _parseEpochTimestamp } = __webpack_require__(2430);
-const { hasOwn } = __webpack_require__(4534);
+const { hasOwn } = __webpack_require__(2153);
 const { HttpRequest, collectBody, SerdeContext, AbstractRpcV2Protocol } = __webpack_require__(3422);
 const { NormalizedSchema, TypeRegistry } = __webpack_require__(6890);
 
@@ -14367,8 +14367,8 @@ exports.readableStreamHasher = readableStreamHasher;
 /***/ 2658:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { hasOwn } = __webpack_require__(4534);
-const { getSmithyContext, normalizeProvider } = __webpack_require__(4534);
+const { hasOwn } = __webpack_require__(2153);
+const { getSmithyContext, normalizeProvider } = __webpack_require__(2153);
 exports.getSmithyContext = getSmithyContext;
 exports.normalizeProvider = normalizeProvider;
 const { SMITHY_CONTEXT_KEY, AlgorithmId } = __webpack_require__(690);
@@ -15613,7 +15613,7 @@ const { createHash } = __webpack_require__(7598);
 const { readFile: readFile$1 } = __webpack_require__(1455);
 const { IniSectionType } = __webpack_require__(690);
 const { normalizeProvider } = __webpack_require__(2658);
-const { isValidHostLabel } = __webpack_require__(4534);
+const { isValidHostLabel } = __webpack_require__(2153);
 
 class ProviderError extends Error {
     name = "ProviderError";
@@ -16402,7 +16402,7 @@ exports.resolveRegionConfig = resolveRegionConfig;
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { CONFIG_PREFIX_SEPARATOR, booleanSelector, SelectorType, loadConfig } = __webpack_require__(7291);
-const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __webpack_require__(4534);
+const { toEndpointV1, getSmithyContext, normalizeProvider, isValidHostLabel, hasOwn } = __webpack_require__(2153);
 exports.isValidHostLabel = isValidHostLabel;
 exports.middlewareEndpointToEndpointV1 = toEndpointV1;
 exports.toEndpointV1 = toEndpointV1;
@@ -17293,7 +17293,7 @@ exports.resolveParams = resolveParams;
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { Crc32 } = __webpack_require__(9542);
-const { hasOwn } = __webpack_require__(4534);
+const { hasOwn } = __webpack_require__(2153);
 const { toHex, fromHex, toUtf8, fromUtf8 } = __webpack_require__(2430);
 const { Readable } = __webpack_require__(7075);
 const { TypeRegistry } = __webpack_require__(6890);
@@ -18243,8 +18243,8 @@ exports.universalEventStreamSerdeProvider = eventStreamSerdeProvider$1;
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { Uint8ArrayBlobAdapter, writeKey, sdkStreamMixin, splitEvery, splitHeader, NumericValue, toUtf8, fromBase64, LazyJsonString, _parseEpochTimestamp, _parseRfc7231DateTime, _parseRfc3339DateTimeWithOffset, fromUtf8, generateIdempotencyToken, toBase64, dateToUtcString, quoteHeader, parseEpochTimestamp, parseRfc7231DateTime, parseRfc3339DateTimeWithOffset } = __webpack_require__(2430);
-const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __webpack_require__(4534);
-const { parseQueryString, parseUrl } = __webpack_require__(4534);
+const { HttpRequest, HttpResponse, hasOwn, isValidHostname, getSmithyContext } = __webpack_require__(2153);
+const { parseQueryString, parseUrl } = __webpack_require__(2153);
 exports.HttpRequest = HttpRequest;
 exports.HttpResponse = HttpResponse;
 exports.isValidHostname = isValidHostname;
@@ -21350,7 +21350,7 @@ const { NoOpLogger, normalizeProvider } = __webpack_require__(2658);
 const { HttpResponse, HttpRequest } = __webpack_require__(3422);
 const { parseRfc7231DateTime, v4 } = __webpack_require__(2430);
 const { SMITHY_CONTEXT_KEY } = __webpack_require__(690);
-const { hasOwn } = __webpack_require__(4534);
+const { hasOwn } = __webpack_require__(2153);
 
 const isStreamingPayload = (request) => request?.body instanceof Readable ||
     (typeof ReadableStream !== "undefined" && request?.body instanceof ReadableStream);
@@ -22249,7 +22249,7 @@ exports.retryMiddlewareOptions = retryMiddlewareOptions;
 /***/ 6890:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { getSmithyContext, HttpResponse, toEndpointV1 } = __webpack_require__(4534);
+const { getSmithyContext, HttpResponse, toEndpointV1 } = __webpack_require__(2153);
 
 const deref = (schemaRef) => {
     if (typeof schemaRef === "function") {
@@ -22966,7 +22966,7 @@ exports.translateTraits = translateTraits;
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { createHmac, createHash, getRandomValues } = __webpack_require__(7598);
-const { hasOwn, HttpResponse } = __webpack_require__(4534);
+const { hasOwn, HttpResponse } = __webpack_require__(2153);
 exports.hasOwn = hasOwn;
 const { ReadStream, lstatSync, fstatSync } = __webpack_require__(3024);
 const { toEndpointV1 } = __webpack_require__(2085);
@@ -24745,7 +24745,7 @@ exports.writeKey = writeKey;
 
 /***/ }),
 
-/***/ 4534:
+/***/ 2153:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 const { SMITHY_CONTEXT_KEY } = __webpack_require__(690);

@@ -43,13 +43,16 @@ function observationFrom(stored, gate) {
     }
     const common = { warnings: stored.warnings, detail: stored.detail ?? undefined };
     if (stored.error)
-        return { ...common, samples: [], error: stored.error };
+        return { ...common, samples: [], error: stored.error, ...(stored.status === 'query_error' ? { queryError: true } : {}) };
     if (stored.status === 'no_data' && stored.series.length === 0) {
         // The provider's own reason (an empty result, a stale series): no threshold can turn it into data.
         return { ...common, samples: [], noDataReason: noDataCause(stored) };
     }
+    // The resolution the store reported then (a CloudWatch period, say) is judged again as it was.
+    const resolutionMs = stored.window?.resolution ? (0,duration/* parseDuration */.E)(stored.window.resolution) : null;
     return {
         ...common,
+        ...(resolutionMs !== null ? { resolutionMs } : {}),
         samples: stored.series,
         baseline: stored.baselineSeries.length > 0 ? stored.baselineSeries : null,
     };
@@ -86,7 +89,7 @@ function rejudgeSnapshot(snapshot, plan, gates) {
     const decision = (0,decide/* decide */.L)({
         plan,
         gates,
-        state: snapshot.stateBefore ?? (0,model/* initialState */.u)(snapshot.rollout),
+        state: snapshot.stateBefore ?? (0,model/* initialState */.ue)(snapshot.rollout),
         target: snapshot.transition.to,
         observations: observationsFromSnapshot(snapshot, gates),
         nowMs: Date.parse(snapshot.at),
@@ -125,8 +128,8 @@ var report_escape = __webpack_require__(2527);
 var snapshot = __webpack_require__(1948);
 // EXTERNAL MODULE: ./lib/report/terminal.js
 var terminal = __webpack_require__(1488);
-// EXTERNAL MODULE: ./lib/run.js + 5 modules
-var run = __webpack_require__(5854);
+// EXTERNAL MODULE: ./lib/commands/errors.js
+var errors = __webpack_require__(2615);
 ;// CONCATENATED MODULE: ./lib/backtest.js
 
 
@@ -183,13 +186,13 @@ async function backtest(config, dir, cwd = process.cwd()) {
         info = await (0,promises_.stat)(root);
     }
     catch (e) {
-        throw new run/* UsageError */.eb(`--evidence: ${dir}: ${e.code === 'ENOENT' ? 'no such directory' : `cannot read (${e.code ?? e.message})`}`);
+        throw new errors/* UsageError */.e(`--evidence: ${dir}: ${e.code === 'ENOENT' ? 'no such directory' : `cannot read (${e.code ?? e.message})`}`);
     }
     if (!info.isDirectory())
-        throw new run/* UsageError */.eb(`--evidence: ${dir} is not a directory`);
+        throw new errors/* UsageError */.e(`--evidence: ${dir} is not a directory`);
     const files = await findSnapshots(root);
     if (files.length === 0)
-        throw new run/* UsageError */.eb(`--evidence: no snapshot.json found under ${dir}`);
+        throw new errors/* UsageError */.e(`--evidence: no snapshot.json found under ${dir}`);
     const report = { dir, rollout: config.rollout.name, snapshots: [], skipped: [], errors: [] };
     for (const file of files) {
         // Named as the user would: under the directory they gave.
@@ -285,24 +288,21 @@ function backtestJson(r) {
     }, null, 2)}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/config/load.js + 22 modules
-var load = __webpack_require__(6910);
+// EXTERNAL MODULE: ./lib/config/load.js + 6 modules
+var load = __webpack_require__(3417);
+// EXTERNAL MODULE: ./lib/commands/index.js + 10 modules
+var commands = __webpack_require__(5373);
 ;// CONCATENATED MODULE: ./lib/cli/backtest.js
 
 
 
 /** `rollout-gate backtest --evidence DIR`: exit 0 whenever it ran, whatever would change. */
 async function backtestCommand(cmd) {
-    if (cmd.extra.length > 0)
-        throw new run/* UsageError */.eb(`unexpected argument "${cmd.extra[0]}" (backtest reads the snapshots under --evidence DIR)`);
-    if (cmd.stray.length > 0)
-        throw new run/* UsageError */.eb(`${cmd.stray.map((s) => `--${s}`).join(', ')} ${cmd.stray.length === 1 ? 'does' : 'do'} not go with backtest`);
-    if (!cmd.evidence)
-        throw new run/* UsageError */.eb('backtest needs --evidence DIR (a directory holding snapshot.json files, such as a checkout of the ledger branch)');
+    const evidence = (0,commands/* checkBacktest */.gj)(cmd);
     const config = (0,load/* loadConfigFile */.HT)(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
-    const report = await backtest(config, cmd.evidence, cmd.cwd);
+    const report = await backtest(config, evidence, cmd.cwd);
     cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
-    return 0;
+    return commands/* BACKTEST_EXIT */.vW;
 }
 
 

@@ -15,8 +15,8 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/engine/compare.js + 5 modules
-var compare = __webpack_require__(8763);
+// EXTERNAL MODULE: ./lib/engine/compare.js + 6 modules
+var compare = __webpack_require__(528);
 // EXTERNAL MODULE: ./lib/engine/conditions.js
 var engine_conditions = __webpack_require__(1170);
 // EXTERNAL MODULE: ./lib/engine/gates.js
@@ -25,6 +25,56 @@ var gates = __webpack_require__(2242);
 
 
 
+/** The rate a comparison gate's test fails identical data, by its confidence and direction; null for sigma. */
+function expectedFalseAlarmRate(spec) {
+    if (spec.test !== 'mann-whitney')
+        return null;
+    const alpha = 1 - (spec.confidence ?? 0.98);
+    return spec.direction === 'either' ? alpha : alpha / 2;
+}
+/** P(X ≥ k) for X ~ Binomial(n, p), summed exactly (k ≤ n). */
+function binomialTailAtLeast(n, p, k) {
+    if (k <= 0)
+        return 1;
+    if (k > n)
+        return 0;
+    if (p <= 0)
+        return 0;
+    if (p >= 1)
+        return 1;
+    // Sum P(X = x) for x < k, in logs so a few thousand windows do not underflow the first term.
+    const logP = Math.log(p);
+    const logQ = Math.log1p(-p);
+    let logTerm = n * logQ; // log P(X = 0)
+    let below = 0;
+    for (let x = 0; x < k; x++) {
+        below += Math.exp(logTerm);
+        logTerm += Math.log((n - x) / (x + 1)) + logP - logQ;
+    }
+    return Math.min(1, Math.max(0, 1 - below));
+}
+/** The A/A result of a comparison gate from its tally. */
+function falseAlarmOf(spec, tally) {
+    const rate = tally.windows > 0 ? tally.failing / tally.windows : null;
+    const expected = expectedFalseAlarmRate(spec);
+    const excessive = expected !== null && rate !== null && rate > expected && binomialTailAtLeast(tally.windows, expected, tally.failing) < 0.01;
+    return { rate, expected, excessive };
+}
+const percentText = (rate) => `${Number((rate * 100).toPrecision(2))}%`;
+/** The A/A note of a comparison gate, in words. */
+function falseAlarmNote(spec, tally, alarm) {
+    const head = 'A/A: each window of the baseline against the window before it';
+    if (alarm.rate === null)
+        return `${head}; no pair of windows could be judged; a comparison has no threshold to suggest`;
+    const found = `false alarms in ${tally.failing} of ${tally.windows} (${percentText(alarm.rate)})`;
+    const expected = alarm.expected === null
+        ? ''
+        : `, where a ${Number(((spec.confidence ?? 0.98) * 100).toPrecision(6))}% test on identical data fails about ${percentText(alarm.expected)}${spec.direction === 'either' ? '' : ` (${spec.direction} only)`}`;
+    const excess = alarm.excessive
+        ? '; more than chance: consecutive windows of this history differ for real (a daily cycle, a deploy), or the series is correlated for longer than a window shows'
+        : '';
+    return `${head}: ${found}${expected}${excess}; a comparison has no threshold to suggest`;
+}
 /**
  * The grid start, start + step, …, ≤ end, as consecutive chunks of at most `maxPoints` points.
  * A range query answers both ends inclusive, so a chunk ends one step before the next begins.
@@ -95,7 +145,8 @@ function tallyWindows(gate, windows, conditions = (0,gates/* conditionsFor */.g4
  */
 function tallyComparisons(gate, windows) {
     const overMs = gate.overMs;
-    const judged = { ...gate, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
+    // The history is the baseline's own series: judged as its query (its range window) would be.
+    const judged = { ...gate, query: gate.baseline ?? gate.query, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
     let failing = 0;
     let noData = 0;
     for (let k = 1; k < windows.length; k++) {
@@ -270,9 +321,11 @@ function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
     const condition = gate.compare ? (0,compare/* describeCompareSpec */.OK)(gate.compare) : conditions.length ? (0,engine_conditions/* describeConditions */.GT)(conditions) : null;
     let tally;
     let suggestion;
+    let falseAlarm = null;
     if (gate.compare) {
         tally = tallyComparisons(gate, windows);
-        suggestion = { suggested: null, condition: null, note: 'A/A: each window of the baseline against the window before it; a comparison has no threshold to suggest' };
+        falseAlarm = falseAlarmOf(gate.compare, tally);
+        suggestion = { suggested: null, condition: null, note: falseAlarmNote(gate.compare, tally, falseAlarm) };
     }
     else {
         tally = tallyWindows(gate, windows, conditions);
@@ -289,6 +342,7 @@ function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
         suggestedCondition: suggestion.condition,
         note: suggestion.note,
         stats,
+        falseAlarm,
         error: null,
     };
 }
@@ -297,8 +351,8 @@ function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
 var duration = __webpack_require__(1168);
 // EXTERNAL MODULE: ./lib/engine/model.js
 var model = __webpack_require__(9963);
-// EXTERNAL MODULE: ./lib/providers/index.js + 4 modules
-var providers = __webpack_require__(1564);
+// EXTERNAL MODULE: ./lib/providers/index.js
+var providers = __webpack_require__(4534);
 // EXTERNAL MODULE: ./lib/providers/prometheus.js
 var prometheus = __webpack_require__(6084);
 // EXTERNAL MODULE: ./lib/report/charts.js
@@ -314,7 +368,7 @@ var report_escape = __webpack_require__(2527);
 
 
 /** calibration.md and baseline.md: the result of `calibrate` as tables, one row per gate. */
-const num = (v) => (v === null ? '—' : (0,windows/* fmt */.S)(v));
+const num = (v) => (v === null ? '—' : (0,windows/* fmt */.Sc)(v));
 /** A fail rate as a percentage of 2 significant digits: 0.89%, 12%, 0%. */
 function rateText(rate) {
     if (rate === null)
@@ -361,7 +415,7 @@ function renderBaselineMarkdown(c, config) {
     lines.push('| gate | step | samples | mean | std | p50 | p90 | p99 | max | history |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const g of c.gates) {
         const gate = byName.get(g.name);
-        const step = gate?.overMs ? (0,duration/* formatDuration */.a)((0,model/* effectiveStepMs */.q)(gate)) : '—';
+        const step = gate?.overMs ? (0,duration/* formatDuration */.a)((0,model/* effectiveStepMs */.qU)(gate)) : '—';
         const s = g.stats;
         lines.push(`| ${(0,report_escape/* inlineMarkdown */.x)(g.name)} | ${step} | ${s.samples} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.mean))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.std))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p50))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p90))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p99))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.max))} | ${chartText(g)} |`);
     }
@@ -369,8 +423,8 @@ function renderBaselineMarkdown(c, config) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./lib/run.js + 5 modules
-var run = __webpack_require__(5854);
+// EXTERNAL MODULE: ./lib/commands/errors.js
+var errors = __webpack_require__(2615);
 ;// CONCATENATED MODULE: ./lib/calibrate.js
 
 
@@ -396,16 +450,16 @@ function selectGates(config, names) {
     const windowed = config.gates.filter((g) => g.overMs !== null);
     if (names.length === 0) {
         if (windowed.length === 0)
-            throw new run/* UsageError */.eb(`${config.file}: no gate has \`over\`; calibrate needs a gate judged over a window`);
+            throw new errors/* UsageError */.e(`${config.file}: no gate has \`over\`; calibrate needs a gate judged over a window`);
         return windowed;
     }
     const out = [];
     for (const name of names) {
         const g = config.gates.find((x) => x.name === name);
         if (!g)
-            throw new run/* UsageError */.eb(`gate "${name}": no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
+            throw new errors/* UsageError */.e(`gate "${name}": no such gate in ${config.file}; the gates with \`over\` are: ${windowed.map((x) => x.name).join(', ') || '(none)'}`);
         if (g.overMs === null)
-            throw new run/* UsageError */.eb(`gate "${name}": gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
+            throw new errors/* UsageError */.e(`gate "${name}": gates[${g.index}] has no \`over\`; calibrate judges windows of a gate's \`over\``);
         if (!out.includes(g))
             out.push(g);
     }
@@ -440,8 +494,8 @@ function append(into, more) {
  * retries and redaction as in a decision). Stops at the first error.
  */
 async function readHistory(gate, startMs, endMs, opts) {
-    const stepMs = (0,model/* effectiveStepMs */.q)(gate);
-    const chunks = chunkRange(startMs + stepMs, endMs, stepMs, prometheus/* MAX_POINTS_PER_SERIES */.Bd);
+    const stepMs = (0,model/* effectiveStepMs */.qU)(gate);
+    const chunks = chunkRange(startMs + stepMs, endMs, stepMs, prometheus.MAX_POINTS_PER_SERIES);
     const series = [];
     const withBaseline = gate.compare === null && needsBaseline(gate);
     const baseline = withBaseline ? [] : null;
@@ -477,7 +531,7 @@ async function readHistory(gate, startMs, endMs, opts) {
 }
 function failed(gate, error, chunks) {
     const empty = calibrateGate(gate, [], null, 0, 0, 0);
-    return { ...empty, note: null, error, chart: [], chunks };
+    return { ...empty, note: null, falseAlarm: null, error, chart: [], chunks };
 }
 /** Calibrates the selected gates one after the other, each gate's chunks in order. */
 async function calibrate(opts) {
@@ -535,6 +589,7 @@ function calibrationJson(c) {
             suggested: g.suggested,
             suggestedCondition: g.suggestedCondition,
             noData: g.noData,
+            falseAlarm: g.falseAlarm,
             note: g.note,
             error: g.error,
             stats: g.stats,
@@ -562,8 +617,10 @@ async function writeCalibration(dir, c, config) {
     return paths;
 }
 
-// EXTERNAL MODULE: ./lib/config/load.js + 22 modules
-var load = __webpack_require__(6910);
+// EXTERNAL MODULE: ./lib/config/load.js + 6 modules
+var load = __webpack_require__(3417);
+// EXTERNAL MODULE: ./lib/commands/index.js + 10 modules
+var commands = __webpack_require__(5373);
 ;// CONCATENATED MODULE: ./lib/cli/calibrate.js
 
 
@@ -572,36 +629,23 @@ var load = __webpack_require__(6910);
 
 
 
-function number(flag, raw, fallback, ok, expected) {
-    if (raw === undefined)
-        return fallback;
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n) || !ok(n))
-        throw new run/* UsageError */.eb(`${flag}: "${raw}" is not ${expected}`);
-    return n;
-}
 function summary(g) {
     const name = (0,report_escape/* terminalText */.eR)(g.name);
     if (g.error)
         return `calibrate ${name}: could not read the history: ${(0,report_escape/* terminalText */.eR)(g.error)}`;
     const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : '';
-    return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${suggested}`;
+    const alarm = g.falseAlarm;
+    const aa = alarm ? `, A/A false alarms ${rateText(alarm.rate)}${alarm.expected !== null ? ` (identical data should fail about ${rateText(alarm.expected)}${alarm.excessive ? '; more than chance' : ''})` : ''}` : '';
+    return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}`;
 }
 /**
  * `rollout-gate calibrate`: writes calibration.md, baseline.md and calibration.json to --out;
  * exit 0, or 1 when a gate's history could not be read (the files still say which and why).
  */
 async function calibrateCommand(cmd) {
-    if (cmd.extra.length > 0)
-        throw new run/* UsageError */.eb(`unexpected argument "${cmd.extra[0]}" (calibrate takes options only)`);
-    const days = number('--days', cmd.days, 14, (n) => n > 0 && n <= 3650, 'a number of days above 0 (e.g. 14)');
-    const failRate = number('--fail-rate', cmd.failRate, 0.01, (n) => n >= 0 && n <= 1, 'a fraction from 0 to 1 (e.g. 0.01 for 1% of windows)');
-    let nowMs = Date.now();
-    if (cmd.now !== undefined) {
-        nowMs = Date.parse(cmd.now);
-        if (!/^\d{4}-\d{2}-\d{2}T/.test(cmd.now) || Number.isNaN(nowMs))
-            throw new run/* UsageError */.eb(`--now: "${cmd.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
-    }
+    (0,commands/* checkCalibrateArguments */.kD)(cmd.extra);
+    const { days, failRate } = (0,commands/* calibrateNumbers */.YN)({ days: cmd.days, failRate: cmd.failRate });
+    const nowMs = (0,commands/* parseNow */.A7)(cmd.now, Date.now());
     const config = (0,load/* loadConfigFile */.HT)((0,external_node_path_.isAbsolute)(cmd.configFile) ? cmd.configFile : (0,external_node_path_.join)(cmd.cwd, cmd.configFile), cmd.env);
     for (const s of config.secrets)
         cmd.redactor.add(s);
@@ -643,7 +687,7 @@ async function calibrateCommand(cmd) {
         cmd.stdout(calibrationJson(result));
     else
         cmd.stdout(`wrote ${written.map((p) => (0,report_escape/* terminalText */.eR)(p)).join(', ')}\n`);
-    return result.gates.some((g) => g.error) ? 1 : 0;
+    return (0,commands/* calibrationExit */.Rp)(result);
 }
 
 

@@ -18,9 +18,11 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _engine_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1168);
 /* harmony import */ var _points_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2251);
-/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2205);
-/* harmony import */ var _http_request_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(8328);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(5163);
+/* harmony import */ var _failure_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3212);
+/* harmony import */ var _http_api_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2205);
+/* harmony import */ var _transport_http_request_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9721);
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(5163);
+
 
 
 
@@ -46,17 +48,17 @@ function anchorNrql(nrql, req) {
     const base = nrql.trim().replace(/;$/, '');
     const plain = unquoted(base);
     if (/\b(UNTIL|TIMESERIES|COMPARE\s+WITH)\b/i.test(plain)) {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
     }
     const since = /\bSINCE\s+(\d+)\s+(second|minute|hour|day|week)s?\s+AGO\b/i.exec(plain);
     if (/\bSINCE\b/i.test(plain) && (!since || req.range)) {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(req.range ? 'leave SINCE out of the NRQL of a gate with `over`: the window sets it' : 'SINCE must be relative ("SINCE 30 minutes ago") so the gate reads the window before its own time');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(req.range ? 'leave SINCE out of the NRQL of a gate with `over`: the window sets it' : 'SINCE must be relative ("SINCE 30 minutes ago") so the gate reads the window before its own time');
     }
     if (req.range) {
         const { startMs, endMs, stepMs } = req.range;
         const buckets = Math.ceil((endMs - startMs) / stepMs);
         if (buckets > MAX_BUCKETS) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
         }
         return `${base} SINCE ${Math.round(startMs)} UNTIL ${Math.round(endMs)} TIMESERIES ${Math.max(1, Math.round(stepMs / 1000))} seconds`;
     }
@@ -108,27 +110,30 @@ function toPoint(v, where) {
         return null;
     if (typeof v === 'number')
         return v;
-    throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
+    throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
 }
-/** NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). */
-function resultsToSeries(results, select, nowMs, windowed) {
+/**
+ * NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). A
+ * TIMESERIES bucket that ends after `endS` (the window's end) is still filling: left out.
+ */
+function resultsToSeries(results, select, nowMs, windowed, endS = Infinity) {
     if (!Array.isArray(results))
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m('nrql.results is not a list');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ('nrql.results is not a list');
     const bySeries = new Map();
     let name = select;
     results.forEach((raw, i) => {
         if (!raw || typeof raw !== 'object')
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`results[${i}] is not an object`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`results[${i}] is not an object`);
         const row = raw;
         if (name === null) {
             const cols = valueColumns(row);
             if (cols.length !== 1)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`the result has ${cols.length === 0 ? 'no numeric column' : `columns ${cols.join(', ')}`}: set select on the gate to the one to read`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`the result has ${cols.length === 0 ? 'no numeric column' : `columns ${cols.join(', ')}`}: set select on the gate to the one to read`);
             name = cols[0];
         }
         const value = column(row, name);
         if (value === undefined)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`the result has no column "${name}"; columns: ${valueColumns(row).join(', ') || 'none'}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`the result has no column "${name}"; columns: ${valueColumns(row).join(', ') || 'none'}`);
         const facet = row.facet;
         const labels = facet === undefined ? {} : { facet: Array.isArray(facet) ? facet.map(String).join(', ') : String(facet) };
         const key = JSON.stringify(labels);
@@ -138,14 +143,26 @@ function resultsToSeries(results, select, nowMs, windowed) {
         let ts = nowMs / 1000;
         if (windowed) {
             if (typeof row.endTimeSeconds !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
             ts = row.endTimeSeconds;
+            if (ts > endS)
+                return;
         }
         series.points.push([ts, toPoint(value, `results[${i}].${name}`)]);
     });
     for (const s of bySeries.values())
         s.points.sort((a, b) => a[0] - b[0]);
     return [...bySeries.values()];
+}
+/** The length of a TIMESERIES bucket as New Relic reports it (end − begin of a row), or null. */
+function bucketSeconds(rows) {
+    for (const raw of rows) {
+        const row = raw;
+        if (row && typeof row.beginTimeSeconds === 'number' && typeof row.endTimeSeconds === 'number' && row.endTimeSeconds > row.beginTimeSeconds) {
+            return row.endTimeSeconds - row.beginTimeSeconds;
+        }
+    }
+    return null;
 }
 function graphqlErrors(body) {
     const errors = body?.errors;
@@ -170,9 +187,9 @@ function newrelicProvider(config, ctx) {
     const endpoint = new URL(url);
     const path = endpoint.pathname.replace(/^\//, '');
     endpoint.pathname = '/';
-    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_2__/* .HttpApi */ .RF('newrelic', { url: endpoint.toString(), headers: { 'API-Key': config.apiKey }, retries: config.retries }, ctx);
+    const api = new _http_api_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpApi */ .RF('newrelic', { url: endpoint.toString(), headers: { 'API-Key': config.apiKey }, retries: config.retries }, ctx);
     const accountId = Number(config.accountId);
-    const limiter = new _http_api_js__WEBPACK_IMPORTED_MODULE_2__/* .Limiter */ .jG(4);
+    const limiter = new _http_api_js__WEBPACK_IMPORTED_MODULE_3__/* .Limiter */ .jG(4);
     /** One NRQL question; its result rows. */
     const ask = async (req, range) => {
         let nrql;
@@ -180,21 +197,22 @@ function newrelicProvider(config, ctx) {
             nrql = anchorNrql(req.query, { nowMs: req.nowMs, range });
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
         }
         const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${nrql}`;
         const res = await api.request(path, new URLSearchParams(), req.signal, { json: { query: NRQL_QUERY, variables: { accountId, nrql } }, what });
-        const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
         const errors = graphqlErrors(res.body);
+        const redact = (t) => api.redact(t);
         if (res.status < 200 || res.status >= 300) {
-            const why = errors ?? ((0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text) || 'no body');
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: HTTP ${res.status} from /${path}${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialHint */ .P3)(res.status, 'apiKey (a User key)')}: ${why}${tries}`), res.status === 429 || res.status >= 500);
+            const why = errors ?? ((0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_4__/* .snippet */ .UA)(res.text) || 'no body');
+            throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .providerFailure */ .Y)({ label: api.label, what: `HTTP ${res.status} from /${path}${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_4__/* .credentialHint */ .P3)(res.status, 'apiKey (a User key)')}: ${why}`, status: res.status, attempts: res.attempts, redact });
         }
+        // NerdGraph answers failures as HTTP 200 with `errors`; an NRQL syntax error is a query error.
         if (errors !== null)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: NerdGraph refused the query: ${errors}`));
+            throw (0,_failure_js__WEBPACK_IMPORTED_MODULE_2__/* .providerFailure */ .Y)({ label: api.label, what: `NerdGraph refused the query: ${errors}`, query: /NRQL Syntax Error|INVALID_INPUT/i.test(errors), redact });
         const nrqlResult = res.body?.data?.actor?.account?.nrql;
         if (!nrqlResult || typeof nrqlResult !== 'object') {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text)}` : ''}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${(0,_transport_http_request_js__WEBPACK_IMPORTED_MODULE_4__/* .snippet */ .UA)(res.text)}` : ''}`));
         }
         return { nrql, rows: nrqlResult.results };
     };
@@ -206,19 +224,20 @@ function newrelicProvider(config, ctx) {
         for (const range of parts) {
             const part = await ask(req, range);
             if (!Array.isArray(part.rows))
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: nrql.results is not a list`));
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: nrql.results is not a list`));
             rows.push(...part.rows);
             nrql ||= part.nrql;
         }
         try {
-            const answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_1__/* .interpretPoints */ .n)(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null), req, AGGREGATE_HINT);
+            const answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_1__/* .interpretPoints */ .n)(resultsToSeries(rows, req.gate.select, req.nowMs, req.range !== null, req.range ? req.range.endMs / 1000 : Infinity), req, AGGREGATE_HINT);
             if (answer.noDataReason)
                 answer.noDataReason = api.redact(answer.noDataReason);
-            return { ...answer, detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
+            const bucketS = bucketSeconds(rows);
+            return { ...answer, ...(req.range && bucketS ? { resolutionMs: bucketS * 1000 } : {}), detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
             throw e;
         }
     };
@@ -248,11 +267,11 @@ function interpretPoints(parsed, req, aggregateHint) {
         return { samples: [], noDataReason: `every point of ${count} is null (no data in the window)`, detail: { seriesCount: parsed.length } };
     }
     if (req.range)
-        return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__/* .interpretResult */ .dP)({ resultType: 'matrix', series }, req.gate, req.nowMs, aggregateHint);
+        return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__.interpretResult)({ resultType: 'matrix', series }, req.gate, req.nowMs, aggregateHint);
     // Instant: each series' newest point; with several series, all at the oldest of those instants so staleness is judged on the stalest.
     const newest = series.filter((s) => s.samples.length > 0).map((s) => ({ labels: s.labels, sample: s.samples.at(-1) }));
     const at = Math.min(...newest.map((n) => n.sample[0]));
-    return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__/* .interpretResult */ .dP)({ resultType: 'vector', series: newest.map((n) => ({ labels: n.labels, samples: [[newest.length > 1 ? at : n.sample[0], n.sample[1]]] })) }, req.gate, req.nowMs, aggregateHint);
+    return (0,_prometheus_js__WEBPACK_IMPORTED_MODULE_0__.interpretResult)({ resultType: 'vector', series: newest.map((n) => ({ labels: n.labels, samples: [[newest.length > 1 ? at : n.sample[0], n.sample[1]]] })) }, req.gate, req.nowMs, aggregateHint);
 }
 
 

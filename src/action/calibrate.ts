@@ -68,7 +68,7 @@ export async function runCalibration(run: CalibrationRun): Promise<void> {
         state: null,
         evidence: files.map((f) => ({ path: `${base}/${f.name}`, content: redactor.redact(f.content) })),
         // Its own log: the decision log stays a log of decisions.
-        decisionLog: { path: `calibration-log/${config.rollout.name}.jsonl`, line: JSON.stringify({ at: result.at, rollout: result.rollout, days: result.days, gates: result.gates.length, evidence: base }) },
+        decisionLog: { path: `calibration-log/${config.rollout.name}.jsonl`, line: JSON.stringify({ at: result.at, rollout: result.rollout, days: result.days, gates: result.gates.length, evidencePath: base }) },
         message: `rollout-gate: calibration of ${config.rollout.name} (${result.gates.length} gate${result.gates.length === 1 ? '' : 's'}, ${result.days} days)`,
       });
     } catch (e) {

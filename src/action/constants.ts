@@ -15,6 +15,7 @@ export const Inputs = {
   CalibrateDays: 'calibrate-days',
   CalibrateGates: 'calibrate-gates',
   CalibrateFailRate: 'calibrate-fail-rate',
+  LedgerPath: 'ledger-path',
 } as const;
 
 export const Outputs = {

@@ -153,13 +153,15 @@ export async function connectGitHub(
     async report(snap, render) {
       const warnings: string[] = [];
       let commentUrl: string | null = null;
-      const failed = (what: string, e: unknown) =>
-        warnings.push(`${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact(describeGitHubError(e, redactor))}`);
+      const failed = (what: string, e: unknown): string =>
+        `${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact(describeGitHubError(e, redactor))}`;
       const headSha = pr?.headSha ?? runner.context.commitSha;
       // A watch guards a stage on a schedule: a check run on whatever commit is the branch's head
       // would mark that commit with the rollout's health every few minutes. The run's own status
       // and its job summary carry the verdict.
-      if (headSha && snap.command !== 'watch') {
+      // The check run and the sticky comment go out together: neither waits for the other.
+      const checkRun = async (): Promise<string | null> => {
+        if (!headSha || snap.command === 'watch') return null;
         try {
           await publishCheckRun({
             octokit,
@@ -173,11 +175,13 @@ export async function connectGitHub(
             detailsUrl: runner.context.runUrl,
             redactor,
           });
+          return null;
         } catch (e) {
-          failed('create the check run', e);
+          return failed('create the check run', e);
         }
-      }
-      if (render.comment && pr) {
+      };
+      const comment = async (): Promise<string | null> => {
+        if (!render.comment || !pr) return null;
         try {
           const r = await upsertStickyComment({
             octokit,
@@ -191,10 +195,12 @@ export async function connectGitHub(
             identity: identityOfToken(settings.token),
           });
           commentUrl = r.url;
+          return null;
         } catch (e) {
-          failed('comment on the pull request', e);
+          return failed('comment on the pull request', e);
         }
-      }
+      };
+      for (const w of await Promise.all([checkRun(), comment()])) if (w) warnings.push(w);
       return { commentUrl, warnings };
     },
   };

@@ -6,7 +6,9 @@ import { calibrateNumbers, checkRequest } from '../commands/index.js';
 export interface ActionSettings {
   config: string;
   /** A decision's command, or calibrate (SPEC §7.3: no decision, a calibration of the gates). */
-  command: Command | 'calibrate' | 'comment';
+  command: Command | 'calibrate' | 'comment' | 'verify';
+  /** command verify: a checkout of the ledger branch, relative to the workspace. */
+  ledgerPath: string;
   targetStage: string | null;
   token: string;
   failOn: 'hold' | 'rollback' | 'never';
@@ -60,7 +62,8 @@ export function readSettings(get: GetInput, eventName = ''): ActionSettings {
   const reason = get(Inputs.Reason).trim();
   const settings: ActionSettings = {
     config: get(Inputs.Config).trim() || '.github/rollout-gate.yml',
-    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate', 'comment'] as const, defaultCommand),
+    command: choice(get, Inputs.Command, ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'calibrate', 'comment', 'verify'] as const, defaultCommand),
+    ledgerPath: get(Inputs.LedgerPath).trim() || 'rollout-ledger',
     targetStage: get(Inputs.TargetStage).trim() || null,
     token: get(Inputs.GithubToken).trim(),
     failOn: choice(get, Inputs.FailOn, ['hold', 'rollback', 'never'] as const, 'hold'),
@@ -83,7 +86,7 @@ export function readSettings(get: GetInput, eventName = ''): ActionSettings {
     }
   }
   // The command's own rules (force needs a reason, the kill switch goes with rollback…): one check for every front door.
-  if (settings.command !== 'calibrate' && settings.command !== 'comment') {
+  if (settings.command !== 'calibrate' && settings.command !== 'comment' && settings.command !== 'verify') {
     checkRequest({ command: settings.command, target: settings.targetStage, force: settings.force, reason: settings.reason, killSwitch: settings.killSwitch });
   }
   return settings;

@@ -32,6 +32,14 @@ export async function run(): Promise<void> {
       await runCommentCommand({ settings, runner, redactor, logger: runnerLogger });
       return;
     }
+    if (settings.command === 'verify') {
+      const { verifyLedger } = await import('../ledger/verify-dir.js');
+      const report = verifyLedger(isAbsolute(settings.ledgerPath) ? settings.ledgerPath : join(runner.workspace, settings.ledgerPath));
+      workflow.info(logLine(report.text.trimEnd()));
+      workflow.appendSummary(`## rollout-gate verify\n\n\`\`\`\n${report.text}\`\`\`\n`);
+      if (!report.ok) workflow.setFailed(report.text.split('\n').find((l) => l.includes('first broken link'))?.trim() ?? 'the ledger chain is broken');
+      return;
+    }
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
     const loaded = loadConfigFile(configPath);
     const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };

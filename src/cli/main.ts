@@ -28,6 +28,7 @@ usage:
   rollout-gate explain SNAPSHOT.json [--json]
   rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
+  rollout-gate verify --ledger DIR
 
   watch judges the current stage (for a schedule): it rolls back on a critical failure and
   pauses on a major one; pause holds every promotion until resume clears it.
@@ -54,6 +55,8 @@ options:
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
+  --ledger DIR      verify: a checkout of the ledger branch; recomputes the decision log's chain
+                    and every evidence file's hash, and names the first broken link (exit 1)
   --json            print the snapshot document instead of the table
   --verbose         debug output on stderr
   --no-color        no colour even on a terminal
@@ -111,6 +114,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         'fail-rate': { type: 'string' },
         out: { type: 'string' },
         evidence: { type: 'string' },
+        ledger: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean' },
@@ -160,6 +164,20 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout(o.json ? snapshotJson(snap) : renderTerminal(snap, colour));
       return verdictExit(snap.command, snap.decision);
     }
+    if (command === 'verify') {
+      if (!o.ledger) throw new UsageError('verify needs --ledger DIR (a checkout of the ledger branch)');
+      if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+      const { verifyLedger } = await import('../ledger/verify-dir.js');
+      let report;
+      try {
+        report = verifyLedger(o.ledger.startsWith('/') ? o.ledger : `${io.cwd}/${o.ledger}`);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      (report.ok ? io.stdout : io.stderr)(report.text);
+      return report.ok ? EXIT.ok : EXIT.error;
+    }
+    if (o.ledger !== undefined) throw new UsageError('--ledger goes with verify');
     if (command === 'backtest') {
       const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
       // Loaded only for these commands: an evaluate does not pay for them at start-up.
@@ -197,7 +215,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (o.gate !== undefined && command !== 'evaluate') throw new UsageError('--gate goes with evaluate or calibrate');
     if ((o.strict || o.probe) && command !== 'validate') throw new UsageError(`--${o.strict ? 'strict' : 'probe'} goes with validate`);
     if (command !== 'validate' && !DECISION_COMMANDS.includes(command as Command)) {
-      throw new UsageError(`unknown command "${command}"; expected init, evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
+      throw new UsageError(`unknown command "${command}"; expected init, evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest, calibrate or verify`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const request = { command: command as Command, target: o.target ?? null, force: o.force === true, reason: o.reason ?? null, killSwitch: o['kill-switch'] === true };

@@ -1,9 +1,10 @@
 import type { RolloutState } from '../engine/model.js';
 import { fmt } from '../engine/windows.js';
 // The senders load only when a config has `apply` or `notify`: a run without them does not pay for them.
-import type { NotifyEvent, StateChange } from '../notify/index.js';
+import type { NotifyEvent, NotifyOutcome, StateChange } from '../notify/index.js';
 import type { Snapshot } from '../report/snapshot.js';
-import type { RunOptions, RunResult } from './types.js';
+import type { WriteResult } from '../state/types.js';
+import type { RunOptions } from './types.js';
 
 /** Calls `apply` for the stage `state` is in; the error (named, redacted) or null. */
 export async function applyFor(opts: RunOptions, state: RolloutState, reason: string | null): Promise<Error | null> {
@@ -36,18 +37,36 @@ export function stateChange(s: Snapshot, before: RolloutState): StateChange | nu
   return null;
 }
 
-/**
- * After the state and evidence are written: a rollback (or a released kill switch) is applied
- * (the rollback stands whatever the answer), then the notifications go out. Neither changes the
- * decision; a failure is a warning of the report, and a failed apply makes the run fail.
- */
-export async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNoGo'>, before: RolloutState): Promise<void> {
-  const { config } = opts;
-  const s = result.snapshot;
+/** What the run's effects report back. */
+export interface Effects {
+  applyError: Error | null;
+  notifications: NotifyOutcome[];
+}
+
+/** Whether this run has effects after its decision: a rollback (or released kill switch) to apply, or notifications. */
+export function hasEffects(opts: RunOptions, s: Snapshot, before: RolloutState): boolean {
+  return opts.config.notify.length > 0 || appliesAfterDecision(opts, s, before) !== null;
+}
+
+/** The change `apply` is called for after the decision, or null. */
+function appliesAfterDecision(opts: RunOptions, s: Snapshot, before: RolloutState): StateChange | null {
   const change = stateChange(s, before);
-  if (config.apply && s.stateAfter && s.stateChanged && (change === 'rolled-back' || change === 'kill-switch' || (change === 'resumed' && before.killSwitch))) {
-    result.applyError = await applyFor(opts, s.stateAfter, s.reasons[0] ?? null);
-    if (result.applyError) s.warnings.push(`${result.applyError.message}; the ${change === 'resumed' ? 'resume' : 'rollback'} stands`);
+  if (!opts.config.apply || !s.stateAfter || !s.stateChanged) return null;
+  return change === 'rolled-back' || change === 'kill-switch' || (change === 'resumed' && before.killSwitch) ? change : null;
+}
+
+/**
+ * After the state change is committed (or when there is none): a rollback (or a released kill
+ * switch) is applied (the rollback stands whatever the answer), then the notifications go out.
+ * Neither changes the decision; a failure is a warning of the snapshot, which the evidence,
+ * written after this, records. A failed apply makes the run fail.
+ */
+export async function runEffects(opts: RunOptions, s: Snapshot, before: RolloutState, out: Effects, stateWrite: WriteResult | null): Promise<void> {
+  const { config } = opts;
+  const change = stateChange(s, before);
+  if (appliesAfterDecision(opts, s, before) !== null) {
+    out.applyError = await applyFor(opts, s.stateAfter!, s.reasons[0] ?? null);
+    if (out.applyError) s.warnings.push(`${out.applyError.message}; the ${change === 'resumed' ? 'resume' : 'rollback'} stands`);
   }
   if (config.notify.length === 0) return;
   const event: NotifyEvent = {
@@ -64,11 +83,12 @@ export async function afterWrite(opts: RunOptions, result: Omit<RunResult, 'goNo
       .filter((g) => !g.shadow && (g.effect === 'hold' || g.effect === 'rollback'))
       .map((g) => ({ name: g.name, severity: g.severity, value: g.status === 'query_error' ? 'query error' : g.value === null ? 'no data' : fmt(g.value), condition: g.condition ?? '', reason: g.reason })),
     reasons: s.reasons,
-    warnings: s.warnings,
-    evidence: (result.write && opts.evidenceUrl?.(result.write)) ?? s.evidencePath,
+    warnings: [...s.warnings],
+    // The commit that changed the state; the evidence follows it on the ledger.
+    evidence: (stateWrite && opts.evidenceUrl?.(stateWrite)) ?? s.evidencePath,
     runUrl: s.context.runUrl,
   };
   const { notifyAll, notifyWarning } = await import('../notify/send.js');
-  result.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
-  for (const o of result.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
+  out.notifications = await notifyAll(config.notify, event, { fetch: opts.fetch, redactor: opts.redactor, logger: opts.logger });
+  for (const o of out.notifications) if (!o.ok) s.warnings.push(notifyWarning(o));
 }

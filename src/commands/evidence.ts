@@ -59,6 +59,6 @@ export function decisionLogLine(s: Snapshot, evidenceDir: string | null): string
     runUrl: s.context.runUrl,
     commitSha: s.context.commitSha,
     configSha256: s.config.sha256,
-    evidence: evidenceDir,
+    evidencePath: evidenceDir,
   });
 }

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { initialState, type RolloutState } from '../engine/model.js';
 import { trafficOf } from '../engine/ramp.js';
-import type { NotifyOutcome } from '../notify/index.js';
 import { renderStatusSection } from '../report/status-page.js';
-import { snapshotJson } from '../report/snapshot.js';
+import { snapshotJson, type Snapshot } from '../report/snapshot.js';
 import { renderGoNoGo } from '../report/template.js';
-import { StateConflictError, StateError } from '../state/types.js';
-import { afterWrite, applyFor } from './effects.js';
+import { StateConflictError, StateError, type WriteResult } from '../state/types.js';
+import { decisionLogShard } from '../ledger/layout.js';
+import { DEFAULT_CHECKPOINTS_MS, fullEvidenceReason } from '../ledger/checkpoints.js';
+import { applyFor, hasEffects, runEffects, type Effects } from './effects.js';
 import { decisionLogLine, historyEntry, loadTemplate, oneLine, stamp } from './evidence.js';
 import type { CommandModule, RunOptions, RunResult } from './types.js';
 
@@ -79,57 +80,122 @@ export async function runTransaction(command: CommandModule, opts: RunOptions): 
     }
     const dir = `evidence/${config.rollout.name}/${stamp(opts.nowMs)}-${snapshot.transition.from ?? 'none'}-to-${snapshot.transition.to ?? 'none'}-${runKey}`;
     const writing = !opts.dryRun && (opts.writeEvidence !== false || after !== null);
+    // A watch that changes nothing keeps only its log line, except at checkpoints and changes of health.
+    const full = opts.writeEvidence !== false && fullEvidenceReason({
+      command: command.name,
+      stateChanged: after !== null,
+      failing: snapshot.failedGates.length > 0 || snapshot.decision !== 'PROCEED',
+      enteredAt: state.enteredAt,
+      nowMs: opts.nowMs,
+      checkpointsMs: config.watch.checkpointsMs ?? DEFAULT_CHECKPOINTS_MS,
+      last: read.lastDecision,
+    }) !== null;
     if (after) {
-      after.history.push(historyEntry(snapshot, snapshot.transition.from, snapshot.transition.to, opts.writeEvidence !== false ? dir : null));
+      after.history.push(historyEntry(snapshot, snapshot.transition.from, snapshot.transition.to, full ? dir : null));
       snapshot.stateAfter = after;
       snapshot.stateChanged = writing;
     }
-    snapshot.evidencePath = writing && opts.writeEvidence !== false ? dir : null;
-    const secretFree = opts.redactor.redactDeep(snapshot);
-    // Rendered when asked for: an evaluate that writes nothing need not pay for the document.
-    let rendered: string | null = null;
-    const render = (): string => (rendered ??= opts.redactor.redact(renderGoNoGo(template, secretFree, { charts: config.charts })));
-    const result = async (fields: Pick<RunResult, 'write' | 'writeError' | 'attempts'>): Promise<RunResult> => {
-      const done = { snapshot: secretFree, ...fields, applyError, notifications: [] as NotifyOutcome[] };
-      if (!opts.dryRun) await afterWrite(opts, done, snapshot.stateBefore ?? state);
+    snapshot.evidencePath = writing && full ? dir : null;
+    const effects = !opts.dryRun && hasEffects(opts, snapshot, before ?? state);
+
+    // A state change whose effects (apply, notify) follow is committed on its own first: the
+    // compare-and-swap decides whether the effects happen at all, and the evidence, written after
+    // them, records what they did. Without effects, the state and the evidence go in one write.
+    let stateWrite: WriteResult | null = null;
+    if (writing && after && effects) {
+      try {
+        stateWrite = await opts.store.write({ expectedVersion: read.version, state: after, evidence: [], decisionLog: null, message: commitMessage(config.rollout.name, opts.redactor.redactDeep(snapshot)) });
+      } catch (e) {
+        if (e instanceof StateConflictError && attempt < maxAttempts) {
+          opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
+          continue;
+        }
+        writeError = failedWrite(opts, e);
+        unwritten(opts, snapshot, after, judgment.applyBeforeWrite);
+      }
+    }
+
+    // The run's effects, before any evidence is rendered.
+    const outcome: Effects = { applyError, notifications: [] };
+    if (!opts.dryRun) await runEffects(opts, snapshot, before ?? state, outcome, stateWrite);
+
+    // Evidence last: redacted once, into a snapshot nothing changes afterwards.
+    const skipEvidence = !writing || writeError !== null;
+    const stored = deepFreeze(opts.redactor.redactDeep(snapshot));
+    const goNoGo = lazy(() => opts.redactor.redact(renderGoNoGo(template, stored, { charts: config.charts })));
+    const finish = (snap: Snapshot, render: () => string, fields: Pick<RunResult, 'write' | 'writeError'>): RunResult => {
+      const done = { snapshot: snap, ...fields, applyError: outcome.applyError, notifications: outcome.notifications, attempts: attempt };
       return Object.defineProperty(done as RunResult, 'goNoGo', { get: render, enumerable: true });
     };
-    if (!writing) return result({ write: null, writeError: null, attempts: attempt });
+    if (skipEvidence) return finish(stored, goNoGo, { write: stateWrite, writeError });
 
-    const evidence = opts.writeEvidence !== false
+    const evidence = full
       ? [
-          { path: `${dir}/snapshot.json`, content: snapshotJson(secretFree) },
-          { path: `${dir}/go-no-go.md`, content: render() },
+          { path: `${dir}/snapshot.json`, content: snapshotJson(stored) },
+          { path: `${dir}/go-no-go.md`, content: goNoGo() },
         ]
       : [];
     try {
       const write = await opts.store.write({
-        expectedVersion: read.version,
-        state: after,
+        expectedVersion: stateWrite ? stateWrite.version : read.version,
+        state: stateWrite ? null : after,
         evidence,
-        decisionLog: { path: `decision-log/${config.rollout.name}.jsonl`, line: decisionLogLine(secretFree, snapshot.evidencePath) },
-        message: secretFree.command === 'resume' || secretFree.command === 'pause'
-          ? `rollout-gate: ${config.rollout.name} ${secretFree.command} at ${secretFree.transition.from ?? 'none'}: ${oneLine(secretFree.reasons[0] ?? '')}`
-          : `rollout-gate: ${config.rollout.name} ${secretFree.command} ${secretFree.transition.from ?? 'none'} → ${secretFree.transition.to ?? 'none'}: ${secretFree.decision}${secretFree.forced ? ' (forced)' : ''}`,
+        decisionLog: { path: decisionLogShard(config.rollout.name, opts.nowMs), line: decisionLogLine(stored, stored.evidencePath) },
+        message: commitMessage(config.rollout.name, stored),
         // The ledger's status page (README.md), from what the commit will hold.
         // Redacted before it is escaped and cut for the table: a secret must be found as it was written.
         statusPage: (view) => opts.redactor.redact(renderStatusSection({ plan: config.rollout, ...opts.redactor.redactDeep(view), nowMs: opts.nowMs })),
       });
-      secretFree.evidencePath = snapshot.evidencePath ? write.evidencePath : null;
-      return result({ write, writeError: null, attempts: attempt });
+      const shown = stored.evidencePath ? deepFreeze({ ...stored, evidencePath: write.evidencePath }) : stored;
+      return finish(shown, goNoGo, { write, writeError: null });
     } catch (e) {
-      if (e instanceof StateConflictError && attempt < maxAttempts) {
+      if (e instanceof StateConflictError && !stateWrite && attempt < maxAttempts) {
         opts.logger.info(`the state changed while this run was deciding (${e.message}); reading it again (attempt ${attempt + 1} of ${maxAttempts})`);
         continue;
       }
-      writeError = e instanceof Error ? new Error(opts.redactor.redact(e.message)) : new Error(String(e));
-      if (e instanceof StateConflictError) writeError.name = 'StateConflictError';
-      secretFree.stateChanged = false;
-      secretFree.evidencePath = null;
-      if (judgment.applyBeforeWrite && config.apply && after) {
-        secretFree.warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+      writeError = failedWrite(opts, e);
+      // What the run reports: the state as written (or not), without the evidence that was not stored.
+      const warnings = [...stored.warnings];
+      if (!stateWrite && judgment.applyBeforeWrite && config.apply && after) {
+        warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
       }
-      return result({ write: null, writeError, attempts: attempt });
+      const shown = deepFreeze({ ...stored, stateChanged: stateWrite !== null && stored.stateChanged, evidencePath: null, warnings });
+      return finish(shown, lazy(() => opts.redactor.redact(renderGoNoGo(template, shown, { charts: config.charts }))), { write: stateWrite, writeError });
     }
   }
+}
+
+function commitMessage(rollout: string, s: Snapshot): string {
+  return s.command === 'resume' || s.command === 'pause'
+    ? `rollout-gate: ${rollout} ${s.command} at ${s.transition.from ?? 'none'}: ${oneLine(s.reasons[0] ?? '')}`
+    : `rollout-gate: ${rollout} ${s.command} ${s.transition.from ?? 'none'} → ${s.transition.to ?? 'none'}: ${s.decision}${s.forced ? ' (forced)' : ''}`;
+}
+
+function failedWrite(opts: RunOptions, e: unknown): Error {
+  const err = e instanceof Error ? new Error(opts.redactor.redact(e.message)) : new Error(String(e));
+  if (e instanceof StateConflictError) err.name = 'StateConflictError';
+  return err;
+}
+
+/** The state write failed: the snapshot says the state did not change, and a promotion already applied says so. */
+function unwritten(opts: RunOptions, snapshot: Snapshot, after: RolloutState | null, appliedBefore: boolean): void {
+  snapshot.stateChanged = false;
+  snapshot.evidencePath = null;
+  if (after && appliedBefore && opts.config.apply) {
+    snapshot.warnings.push(`apply already moved the traffic to ${after.stage} (${trafficOf(opts.config.rollout, after.stage)}%), but the state could not be written: the two disagree until a rollback or a new promotion`);
+  }
+}
+
+function lazy(fn: () => string): () => string {
+  let v: string | null = null;
+  return () => (v ??= fn());
+}
+
+/** Freezes a snapshot and everything in it: the evidence is stored from it and nothing may change it afterwards. */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
 }

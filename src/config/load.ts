@@ -10,6 +10,7 @@ import { nameEmptyVariables, STAND_INS, substituteEnv, type SubstituteOptions } 
 import { ConfigError, formatPath, type ConfigIssue } from './errors.js';
 import { compareIssues, compareSpec } from './compare.js';
 import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
+import { DEFAULT_CHECKPOINTS_MS } from '../ledger/checkpoints.js';
 import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
 import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
@@ -32,7 +33,7 @@ export interface Config {
   charts: 'sparkline' | 'mermaid';
   deadlineMs: number | null;
   /** `watch:`: what a watch run does about a failing critical or major gate. */
-  watch: WatchPolicy;
+  watch: WatchPolicy & { checkpointsMs: readonly number[] };
   defaults: { timeoutMs: number | null; concurrency: number | null };
   /** `notify:` targets, `on` defaulted. */
   notify: NotifyTarget[];
@@ -432,7 +433,11 @@ function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: str
     evidenceTemplate: cfg.evidence?.template ?? null,
     charts: cfg.report?.charts ?? 'sparkline',
     deadlineMs: ms(cfg.deadline),
-    watch: { onCritical: cfg.watch?.onCritical ?? DEFAULT_WATCH_POLICY.onCritical, onMajor: cfg.watch?.onMajor ?? DEFAULT_WATCH_POLICY.onMajor },
+    watch: {
+      onCritical: cfg.watch?.onCritical ?? DEFAULT_WATCH_POLICY.onCritical,
+      onMajor: cfg.watch?.onMajor ?? DEFAULT_WATCH_POLICY.onMajor,
+      checkpointsMs: cfg.watch?.checkpoints ? cfg.watch.checkpoints.map((d) => ms(d)!).sort((a, b) => a - b) : DEFAULT_CHECKPOINTS_MS,
+    },
     defaults: { timeoutMs: ms(cfg.defaults?.timeout), concurrency: cfg.defaults?.concurrency ?? null },
     notify: notifyTargets(cfg),
     apply: applyTarget(cfg),

@@ -215,6 +215,7 @@ export const configSchema = obj({
   watch: obj({
     onCritical: z.enum(['rollback', 'rollback-and-kill', 'report']).optional().describe('What `watch` does when a critical gate fails: roll back to the previous stage (default), also engage the kill switch, or only report.'),
     onMajor: z.enum(['pause', 'report']).optional().describe('What `watch` does when a major gate fails or has no data under noData: hold: pause the rollout (default) or only report.'),
+    checkpoints: z.array(duration).max(50).optional().describe('When a `watch` that changes nothing writes full evidence (snapshot and Go/No-Go): the first run past each of these times after the stage was entered (default [15m, 30m, 60m]); also on every state change and the first failing and first recovered run. Other runs append their decision-log line only.'),
   }).optional(),
   gates: z.array(gateSchema).default([]),
   notify: z.array(notifyTarget).optional().describe('Where decisions and state changes are announced; a failed notification is a warning.'),

@@ -20,9 +20,28 @@ export interface StatusInput {
   plan: RolloutPlan;
   /** The state the commit holds (null: not started). */
   state: RolloutState | null;
-  /** The decision log as the commit holds it (JSON lines; only the last ones are read). */
+  /** The decision log as the commit holds it (JSON lines; only the last ones are read), or its new line(s). */
   decisionLog: string;
+  /** The decision rows of the page before, newest first: the table is these after the new lines. */
+  previousRows?: string[];
+  /** The last evidence the page before linked, when the new lines have none. */
+  lastEvidence?: string | null;
   nowMs: number;
+}
+
+const ROWS_START = '| time | command | from → to | decision | actor | evidence |';
+
+/** The decision rows of a section as it was rendered, newest first: the page a ledger updates. */
+export function decisionRows(section: string): string[] {
+  const lines = section.split('\n');
+  const start = lines.indexOf(ROWS_START);
+  if (start < 0) return [];
+  const rows: string[] = [];
+  for (const l of lines.slice(start + 2)) {
+    if (!l.startsWith('| ')) break;
+    rows.push(l);
+  }
+  return rows;
 }
 
 /** A decision-log line as far as the page needs it; any other command (watch, pause…) is shown as it is. */
@@ -70,7 +89,7 @@ export function lastDecisions(log: string, n = STATUS_DECISIONS): LoggedDecision
       decision: str(d.decision) ?? '?',
       forced: d.forced === true,
       actor: str(d.actor),
-      evidence: str(d.evidence),
+      evidence: str(d.evidencePath) ?? str(d.evidence),
     });
   }
   return out.reverse();
@@ -141,7 +160,14 @@ export function renderStatusSection(input: StatusInput): string {
   const current = cur >= 0 ? plan.stages[cur]! : null;
   const next = plan.stages[cur + 1] ?? null;
   const decisions = lastDecisions(input.decisionLog);
-  const lastEvidence = [...decisions].reverse().find((d) => d.evidence)?.evidence ?? null;
+  const lastEvidence = [...decisions].reverse().find((d) => d.evidence)?.evidence ?? input.lastEvidence ?? null;
+  const rows = [
+    ...[...decisions].reverse().map((d) => {
+      const move = `${cell(d.from, '(not started)')} → ${cell(d.to, '(none)')}`;
+      return `| ${formatTime(d.at)} | ${cell(d.command)} | ${move} | ${cell(d.decision)}${d.forced ? ' (forced)' : ''} | ${cell(d.actor)} | ${ledgerLink('evidence', d.evidence ? `${d.evidence}/go-no-go.md` : null)} |`;
+    }),
+    ...(input.previousRows ?? []),
+  ].slice(0, STATUS_DECISIONS);
   const paused = state?.paused ?? null;
 
   lines.push(`## ${inlineMarkdown(plan.name)}`, '');
@@ -160,16 +186,9 @@ export function renderStatusSection(input: StatusInput): string {
   lines.push(`| Last evidence | ${ledgerLink(lastEvidence ? (lastEvidence.split('/').at(-1) ?? lastEvidence) : '', lastEvidence ? `${lastEvidence}/go-no-go.md` : null)} |`);
   lines.push('');
 
-  lines.push(`### Last ${decisions.length === 1 ? 'decision' : `${decisions.length} decisions`}`, '');
-  if (!decisions.length) lines.push('None yet.', '');
-  else {
-    lines.push('| time | command | from → to | decision | actor | evidence |', '| --- | --- | --- | --- | --- | --- |');
-    for (const d of [...decisions].reverse()) {
-      const move = `${cell(d.from, '(not started)')} → ${cell(d.to, '(none)')}`;
-      lines.push(`| ${formatTime(d.at)} | ${cell(d.command)} | ${move} | ${cell(d.decision)}${d.forced ? ' (forced)' : ''} | ${cell(d.actor)} | ${ledgerLink('evidence', d.evidence ? `${d.evidence}/go-no-go.md` : null)} |`);
-    }
-    lines.push('');
-  }
+  lines.push(`### Last ${rows.length === 1 ? 'decision' : `${rows.length} decisions`}`, '');
+  if (!rows.length) lines.push('None yet.', '');
+  else lines.push(ROWS_START, '| --- | --- | --- | --- | --- | --- |', ...rows, '');
 
   const periods = stagePeriods(state);
   lines.push('### Stages', '');

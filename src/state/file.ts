@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseStateDocument, serializeState } from './document.js';
-import { writeEvidence } from './evidence-dir.js';
+import { lastLoggedDecision, writeEvidence } from './evidence-dir.js';
+import { decisionLogShard } from '../ledger/layout.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
 const LOCK_STALE_MS = 60_000;
@@ -60,14 +61,15 @@ export function fileStateStore(path: string, opts: { cwd: string; rollout: strin
     description: `file ${path}`,
     async read(): Promise<StateRead> {
       const text = await readRaw();
-      if (text === null) return { state: null, version: null };
+      const lastDecision = await lastLoggedDecision(root, decisionLogShard(opts.rollout, Date.now())).catch(() => undefined);
+      if (text === null) return { state: null, version: null, lastDecision };
       let doc: unknown;
       try {
         doc = JSON.parse(text);
       } catch (e) {
         throw new StateError(`${path}: not valid JSON: ${(e as Error).message}`);
       }
-      return { state: parseStateDocument(doc, path, opts.rollout), version: hash(text) };
+      return { state: parseStateDocument(doc, path, opts.rollout), version: hash(text), lastDecision };
     },
     async write(change: StateWrite): Promise<WriteResult> {
       return withLock(async () => {

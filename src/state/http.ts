@@ -6,7 +6,8 @@ import { credentialHint, displayUrl, httpRequest, HttpRequestError, snippet, wit
 import type { Redactor } from '../secrets.js';
 import type { RolloutState } from '../engine/model.js';
 import { parseStateDocument, serializeState } from './document.js';
-import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
+import { lastLoggedDecision, resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
+import { decisionLogShard } from '../ledger/layout.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
 export type HttpStateConfig = Extract<StateConfig, { type: 'http' }>;
@@ -79,7 +80,8 @@ export function httpStateStore(config: HttpStateConfig, opts: HttpStateOptions):
     async read(): Promise<StateRead> {
       const { state, version } = await get();
       lastRead = state;
-      return { state, version };
+      // The decision log is local (evidenceDir): what a watch compares with to keep full evidence or not.
+      return { state, version, lastDecision: await lastLoggedDecision(evidenceRoot, decisionLogShard(opts.rollout, Date.now())).catch(() => undefined) };
     },
     async write(change: StateWrite): Promise<WriteResult> {
       let version: string | null = null;

@@ -3,7 +3,10 @@ import { posix } from 'node:path';
 import { describeGitHubError, githubFailure, type GitHubClient } from '../github/octokit.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { Redactor } from '../secrets.js';
-import { renderStatusPage } from '../report/status-page.js';
+import { decisionRows, renderStatusPage } from '../report/status-page.js';
+import { chainLine, lastLine, sha256 } from '../ledger/chain.js';
+import { decisionLogShard, shardDay, shardsOf } from '../ledger/layout.js';
+import { evidenceDirOf, lastDecisionOf, readStatusData, withoutStatusData, withStatusData } from '../ledger/status-data.js';
 import { parseStateDocument, serializeState } from './document.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
@@ -20,8 +23,8 @@ export interface LedgerOptions {
   /** The state file on the ledger branch; default `state/<rollout>.json`. */
   path?: string;
   /**
-   * The decision log the run appends to, read in the same query as the state so the append
-   * costs no request of its own; default `decision-log/<rollout>.jsonl`.
+   * The decision log the read fetches with the state, so the append costs no request of its
+   * own; default today's shard `decision-log/<rollout>/<YYYY-MM-DD>.jsonl`.
    */
   decisionLog?: string;
   rollout: string;
@@ -31,6 +34,8 @@ export interface LedgerOptions {
   /** Base of the randomised exponential back-off between attempts, in ms. */
   backoffMs?: number;
   redactor?: Redactor;
+  /** Bytes of file contents above which a commit goes through the git data API (default GRAPHQL_COMMIT_LIMIT). */
+  graphqlCommitLimit?: number;
 }
 
 interface Head {
@@ -56,6 +61,8 @@ interface CommitNode {
   tree?: { oid: string };
   state?: FileEntry | null;
   log?: FileEntry | null;
+  legacy?: { type: string; oid: string } | null;
+  shards?: { type: string } | null;
   status?: { type: string; object: { entries?: (FileEntry & { name: string })[] } | null } | null;
 }
 
@@ -74,6 +81,8 @@ const LEDGER_FILES = `
       tree { oid }
       state: file(path: $state) { ...LedgerFile }
       log: file(path: $log) { ...LedgerFile }
+      legacy: file(path: $legacy) { type oid }
+      shards: file(path: $shards) { type }
       status: file(path: "${STATUS_DIR}") {
         type
         object { ... on Tree { entries { name ...LedgerFile } } }
@@ -82,7 +91,7 @@ const LEDGER_FILES = `
   }`;
 
 /** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
-const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
+const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
   repository(owner: $owner, name: $repo) {
     ref(qualifiedName: $ref) {
       target { ...LedgerCommit }
@@ -92,12 +101,41 @@ const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $re
 ${LEDGER_FILES}`;
 
 /** The same, at a commit the run was handed instead of read (a write without a read first). */
-const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!) {
+const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
   repository(owner: $owner, name: $repo) {
     object(oid: $oid) { ...LedgerCommit }
   }
 }
 ${LEDGER_FILES}`;
+
+/** The names of a rollout's day shards: read only when neither today's shard nor the status page knows the chain's head. */
+const SHARDS_QUERY = `query RolloutLedgerShards($owner: String!, $repo: String!, $oid: GitObjectID!, $dir: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) {
+      ... on Commit { file(path: $dir) { object { ... on Tree { entries { name type oid } } } } }
+    }
+  }
+}`;
+
+/** One commit through GraphQL, GitHub-signed; `expectedHeadOid` is the compare-and-swap. */
+const COMMIT_MUTATION = `mutation RolloutLedgerCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid tree { oid } } }
+}`;
+
+/**
+ * Above this many bytes of file contents a commit goes through the git data API: a GraphQL
+ * request carries the files base64-encoded in one body, which GitHub caps well below the blob API.
+ */
+export const GRAPHQL_COMMIT_LIMIT = 20 * 1024 * 1024;
+
+const payloadBytes = (files: { content: string }[]) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+
+/** createCommitOnBranch refused because the branch is no longer at expectedHeadOid. */
+function isStaleHead(e: unknown): boolean {
+  const errors = (e as { errors?: { type?: string; message?: string }[] })?.errors;
+  // A branch deleted meanwhile is a moved branch too: the write is re-applied on what is there now.
+  return Array.isArray(errors) && errors.some((x) => x.type === 'STALE_DATA' || /expected branch to point to|a ref named .* does not exist/i.test(x.message ?? ''));
+}
 
 /** Files up to this size travel inline in the tree request; larger ones as their own blob. */
 const INLINE_CONTENT_LIMIT = 256 * 1024;
@@ -153,7 +191,12 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
   const backoffMs = opts.backoffMs ?? 200;
   const where = `${branch}:${path}`;
-  const defaultLog = checkPath(opts.decisionLog ?? `decision-log/${rollout}.jsonl`, 'the decision log');
+  const defaultLog = () => checkPath(opts.decisionLog ?? decisionLogShard(rollout, Date.now()), 'the decision log');
+  const legacyOf = (logPath: string) => shardsOf(logPath)?.legacy ?? logPath;
+  /** commit SHA → the one-file log from before the day shards there (its blob), or null. */
+  const legacyBlobs = new Map<string, string | null>();
+  /** commit SHA → whether the rollout's shard directory exists there. */
+  const shardDirs = new Map<string, boolean>();
   /** commit SHA → blob SHA of the state file there (null: no state file). */
   const stateBlobs = new Map<string, string | null>();
   /** commit SHA → its tree SHA. */
@@ -171,6 +214,11 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
   const statusEntries = new Map<string, Map<string, FileEntry>>();
 
+  const files_ = (commit: string): Map<string, FileAt | null> => files.get(commit) ?? new Map();
+  const files_set = (commit: string, known: Map<string, FileAt | null>) => {
+    files.set(commit, known);
+    if (known.has(path)) stateBlobs.set(commit, known.get(path)?.blobSha ?? null);
+  };
   const remember = (commit: string, file: string, f: FileAt | null) => {
     let known = files.get(commit);
     if (!known) files.set(commit, (known = new Map()));
@@ -187,7 +235,9 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     // catches any other text that is not the file byte for byte.
     if (typeof blob.text === 'string' && !blob.isTruncated && gitBlobSha(blob.text) === sha) return { blobSha: sha, content: blob.text };
     try {
-      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      const answer = (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data as unknown;
+      // Octokit hands a body of several megabytes back as text when its own JSON parser gives up on it.
+      const data = (typeof answer === 'string' ? JSON.parse(answer) : answer) as { content: string; encoding: string };
       return { blobSha: sha, content: Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
     } catch (e) {
       throw fail(`reading ${file}`, e);
@@ -208,12 +258,14 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           ref: `refs/heads/${at.branch}`,
           state: path,
           log: logPath,
+          legacy: legacyOf(logPath),
+          shards: shardsOf(logPath)?.dir ?? logPath,
         });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         if (!data.repository.ref) return null;
         node = data.repository.ref.target;
       } else {
-        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath });
+        const data = await octokit.graphql<{ repository: { object: CommitNode | null } | null }>(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath, legacy: legacyOf(logPath), shards: shardsOf(logPath)?.dir ?? logPath });
         if (!data.repository) throw new StateError(`github ledger ${where}: repository ${owner}/${repo} not found`);
         node = data.repository.object;
         if (!node) throw new StateError(`github ledger ${where}: commit ${at.commit} not found`);
@@ -230,6 +282,8 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     const sections = new Map<string, FileEntry>();
     if (node.status?.type === 'tree') for (const e of node.status.object?.entries ?? []) if (e.type === 'blob' && e.name.endsWith('.md')) sections.set(e.name, e);
     statusEntries.set(h.sha, sections);
+    legacyBlobs.set(h.sha, node.legacy?.type === 'blob' ? node.legacy.oid : null);
+    shardDirs.set(h.sha, node.shards?.type === 'tree');
     const [state, log] = await Promise.all([
       node.state ? contentOf(path, node.state) : null,
       logPath !== path && node.log ? contentOf(logPath, node.log) : null,
@@ -239,9 +293,9 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     return h;
   }
 
-  const head = (logPath = defaultLog) => snapshot({ branch }, logPath);
+  const head = (logPath = defaultLog()) => snapshot({ branch }, logPath);
 
-  async function treeOf(sha: string, logPath = defaultLog): Promise<string> {
+  async function treeOf(sha: string, logPath = defaultLog()): Promise<string> {
     const known = trees.get(sha);
     if (known) return known;
     return (await snapshot({ commit: sha }, logPath))!.tree;
@@ -250,7 +304,7 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
   async function fileAt(commit: string, file: string): Promise<FileAt | null> {
     const known = files.get(commit);
     if (known?.has(file)) return known.get(file)!;
-    await snapshot({ commit }, file === path ? defaultLog : file);
+    await snapshot({ commit }, file === path ? defaultLog() : file);
     return files.get(commit)!.get(file) ?? null;
   }
 
@@ -271,39 +325,123 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     }
   }
 
+  /** The one-file log from before the day shards at a commit, read only when the chain's head is known nowhere else. */
+  const legacyTexts = new Map<string, Promise<string>>();
+  async function legacyLog(commit: string, logPath: string): Promise<string | null> {
+    if (!legacyBlobs.has(commit)) await snapshot({ commit }, logPath);
+    const blob = legacyBlobs.get(commit);
+    if (!blob) return null;
+    const legacy = legacyOf(logPath);
+    let text = legacyTexts.get(blob);
+    if (!text) {
+      logger.debug(`ledger ${branch}: reading ${legacy} once, to continue its chain in the day shards`);
+      text = contentOf(legacy, { type: 'blob', oid: blob, object: { oid: blob } }).then((f) => f.content);
+      legacyTexts.set(blob, text);
+    }
+    return text;
+  }
+
+  /** Own status section at a commit (with its data), or null. */
+  async function ownSection(commit: string): Promise<string | null> {
+    if (!statusEntries.has(commit)) await snapshot({ commit }, defaultLog());
+    const entry = statusEntries.get(commit)?.get(`${rollout}.md`);
+    return entry ? (await contentOf(`${STATUS_DIR}/${rollout}.md`, entry)).content : null;
+  }
+
   /**
-   * This rollout's section of the status page and the page rebuilt from every rollout's section,
-   * as the commit on `parent` will hold them (the state written, else the state there).
+   * The last line of the log before `logPath`'s text at `commit` when that text is empty: the
+   * status section's record of it, else the one-file log from before the shards, else the newest
+   * earlier shard. Returns its SHA-256 (the next line's `prev`) and the line when it was read.
    */
-  async function statusFiles(parent: Head | null, change: StateWrite, logText: string): Promise<{ path: string; content: string }[]> {
+  async function headBefore(commit: string, logPath: string): Promise<{ hash: string | null; line: string | null; section: string | null }> {
+    const shards = shardsOf(logPath);
+    const section = shards ? await ownSection(commit) : null;
+    if (!shards) return { hash: null, line: null, section };
+    const data = readStatusData(section);
+    if (data) return { hash: data.head, line: null, section };
+    const legacy = await legacyLog(commit, logPath);
+    let line = legacy === null ? null : lastLine(legacy);
+    if (line === null && shardDirs.get(commit) !== false) {
+      // Shards without a status record (the page was removed): the newest shard before this one.
+      let entries: { name: string; type: string; oid: string }[] = [];
+      try {
+        const data = await octokit.graphql<{ repository: { object: { file: { object: { entries?: { name: string; type: string; oid: string }[] } | null } | null } | null } | null }>(SHARDS_QUERY, { owner, repo, oid: commit, dir: shards.dir });
+        entries = data.repository?.object?.file?.object?.entries ?? [];
+      } catch (e) {
+        throw fail('listing the decision log', e);
+      }
+      const earlier = entries.filter((e) => e.type === 'blob' && (shardDay(e.name) ?? '') < shards.day && shardDay(e.name) !== null).sort((a, b) => (a.name < b.name ? -1 : 1)).at(-1);
+      if (earlier) line = lastLine((await contentOf(`${shards.dir}/${earlier.name}`, { type: 'blob', oid: earlier.oid, object: { oid: earlier.oid } })).content);
+    }
+    return { hash: line === null ? null : sha256(line), line, section };
+  }
+
+  /** What the read tells a watch about the last decision: today's shard, else the status section's record, else the older log. */
+  async function lastDecisionAt(commit: string): Promise<StateRead['lastDecision']> {
+    const logPath = defaultLog();
+    const today = await fileAt(commit, logPath);
+    const line = today ? lastLine(today.content) : null;
+    if (line !== null) return lastDecisionOf(line);
+    if (!shardsOf(logPath)) return undefined;
+    const section = await ownSection(commit);
+    const data = readStatusData(section);
+    if (data) return data.last;
+    const before = await headBefore(commit, logPath);
+    return before.hash === null ? null : lastDecisionOf(before.line);
+  }
+
+  /**
+   * This rollout's section of the status page, updated from the section before and the new
+   * line, and the page rebuilt from every rollout's section, as the commit on `parent` will hold them.
+   */
+  async function statusFiles(parent: Head | null, change: StateWrite, line: string, previous: string | null, olderLine: string | null): Promise<{ path: string; content: string }[]> {
     const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
     const own = `${rollout}.md`;
+    const data = readStatusData(previous);
+    const lastEvidence = data ? data.lastEvidence : evidenceDirOf(olderLine);
+    const section = change.statusPage!({ state, decisionLog: `${line}\n`, previousRows: previous ? decisionRows(withoutStatusData(previous)) : [], lastEvidence });
     const sections = new Map<string, string>();
-    sections.set(rollout, change.statusPage!({ state, decisionLog: logText }));
+    sections.set(rollout, withoutStatusData(section));
     if (parent) {
-      if (!statusEntries.has(parent.sha)) await snapshot({ commit: parent.sha }, defaultLog);
+      if (!statusEntries.has(parent.sha)) await snapshot({ commit: parent.sha }, defaultLog());
       for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
         if (name === own) continue;
-        sections.set(name.slice(0, -'.md'.length), (await contentOf(`${STATUS_DIR}/${name}`, entry)).content);
+        sections.set(name.slice(0, -'.md'.length), withoutStatusData((await contentOf(`${STATUS_DIR}/${name}`, entry)).content));
       }
     }
+    const record = withStatusData(section, { head: sha256(line), last: lastDecisionOf(line), lastEvidence: evidenceDirOf(line) ?? lastEvidence });
     return [
-      { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: sections.get(rollout)! },
+      { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: record },
       { path: STATUS_PAGE, content: renderStatusPage(sections) },
     ];
   }
 
-  /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
-  async function buildCommit(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string, line: string): Promise<string> {
-    const current = parent ? await fileAt(parent.sha, logPath) : null;
-    const before = current?.content ?? '';
-    const logText = `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}\n`;
+  /** The files of the commit for `change` on top of `parent`: the state, the evidence, the log with its new chained line, the page. */
+  async function commitFiles(parent: Head | null, change: StateWrite, stateText: string | null, logPath: string | null, line: string | null): Promise<{ path: string; content: string }[]> {
     const files: { path: string; content: string }[] = [
       ...(stateText !== null ? [{ path, content: stateText }] : []),
       ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
-      { path: logPath, content: logText },
-      ...(change.statusPage ? await statusFiles(parent, change, logText) : []),
     ];
+    if (logPath === null || line === null) return files;
+    const current = parent ? await fileAt(parent.sha, logPath) : null;
+    const before = current?.content ?? '';
+    const last = lastLine(before);
+    const older = last === null && parent ? await headBefore(parent.sha, logPath) : { hash: null, line: null, section: null };
+    const chained = chainLine(line, last !== null ? sha256(last) : older.hash, change.evidence);
+    files.push({ path: logPath, content: `${before}${before && !before.endsWith('\n') ? '\n' : ''}${chained}\n` });
+    if (change.statusPage) {
+      const previous = parent ? (older.section ?? (shardsOf(logPath) ? await ownSection(parent.sha) : null)) : null;
+      files.push(...(await statusFiles(parent, change, chained, previous, older.line)));
+    }
+    return files;
+  }
+
+  /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
+  /**
+   * The commit through the git data API (tree, commit; the ref is moved by the caller): for the
+   * root commit that creates the branch, and for a commit over the GraphQL size limit.
+   */
+  async function buildCommit(parent: Head | null, change: StateWrite, files: { path: string; content: string }[]): Promise<string> {
     const entries = [];
     for (const f of files) {
       if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
@@ -333,32 +471,79 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
     }
   }
 
+  /**
+   * The commit through GraphQL `createCommitOnBranch` (GitHub signs it), with `expectedHeadOid`
+   * as the compare-and-swap. Null when the branch moved: the caller re-applies on the new head.
+   */
+  async function commitOnBranch(parent: Head, change: StateWrite, files: { path: string; content: string }[]): Promise<string | null> {
+    const [headline, ...body] = change.message.split('\n');
+    try {
+      const data = await octokit.graphql<{ createCommitOnBranch: { commit: { oid: string; tree: { oid: string } } | null } | null }>(COMMIT_MUTATION, {
+        input: {
+          branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+          expectedHeadOid: parent.sha,
+          message: { headline: headline ?? '', ...(body.join('\n').trim() ? { body: body.join('\n').trim() } : {}) },
+          fileChanges: { additions: files.map((f) => ({ path: f.path, contents: Buffer.from(f.content, 'utf8').toString('base64') })) },
+        },
+      });
+      const commit = data.createCommitOnBranch?.commit;
+      if (!commit) throw new StateError(`github ledger ${where}: createCommitOnBranch returned no commit`);
+      trees.set(commit.oid, commit.tree.oid);
+      return commit.oid;
+    } catch (e) {
+      if (e instanceof StateError) throw e;
+      if (isStaleHead(e)) return null;
+      throw fail('committing', e);
+    }
+  }
+
+  /** What the new commit holds, remembered so a write right after it (the evidence after a state change) reads nothing. */
+  function rememberCommit(commit: string, parent: Head | null, files: { path: string; content: string }[]): void {
+    const known = new Map(parent ? files_(parent.sha) : []);
+    const sections = new Map(parent ? statusEntries.get(parent.sha) ?? [] : []);
+    for (const f of files) {
+      const blobSha = gitBlobSha(f.content);
+      known.set(f.path, { blobSha, content: f.content });
+      if (f.path.startsWith(`${STATUS_DIR}/`) && f.path.endsWith('.md') && f.path.indexOf('/', STATUS_DIR.length + 1) < 0) {
+        sections.set(f.path.slice(STATUS_DIR.length + 1), { type: 'blob', oid: blobSha, object: { oid: blobSha, text: f.content, isTruncated: false } });
+      }
+    }
+    files_set(commit, known);
+    if (!parent || statusEntries.has(parent.sha)) statusEntries.set(commit, sections);
+    if (parent && legacyBlobs.has(parent.sha)) legacyBlobs.set(commit, legacyBlobs.get(parent.sha)!);
+    else if (!parent) legacyBlobs.set(commit, null);
+    const wroteShard = files.some((f) => shardsOf(f.path) !== null);
+    if (wroteShard) shardDirs.set(commit, true);
+    else if (parent && shardDirs.has(parent.sha)) shardDirs.set(commit, shardDirs.get(parent.sha)!);
+    else if (!parent) shardDirs.set(commit, false);
+  }
+
   return {
     description: `github ${where}`,
 
     async read(): Promise<StateRead> {
       const h = await head();
-      if (!h) return { state: null, version: null };
+      if (!h) return { state: null, version: null, lastDecision: null };
       const f = await fileAt(h.sha, path);
-      if (!f) return { state: null, version: h.sha };
+      if (!f) return { state: null, version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
       let doc: unknown;
       try {
         doc = JSON.parse(f.content);
       } catch (e) {
         throw new StateError(`${where} (commit ${h.sha.slice(0, 7)}): not valid JSON: ${(e as Error).message}`);
       }
-      return { state: parseStateDocument(doc, where, rollout), version: h.sha };
+      return { state: parseStateDocument(doc, where, rollout), version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
     },
 
     async write(change: StateWrite): Promise<WriteResult> {
-      const logPath = checkPath(change.decisionLog.path, 'the decision log');
-      const line = change.decisionLog.line.replace(/\r?\n+$/, '');
-      if (/[\r\n]/.test(line)) throw new StateError('a decision-log entry must be a single line');
+      const logPath = change.decisionLog ? checkPath(change.decisionLog.path, 'the decision log') : null;
+      const line = change.decisionLog ? change.decisionLog.line.replace(/\r?\n+$/, '') : null;
+      if (line !== null && /[\r\n]/.test(line)) throw new StateError('a decision-log entry must be a single line');
       const stateText = change.state ? serializeState(change.state) : null;
-      const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath)}`;
+      const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : posix.dirname(logPath ?? path)}`;
 
       // The first attempt builds on the commit the run read: that is the compare-and-swap.
-      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath) };
+      let parent: Head | null = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath ?? undefined) };
       for (let attempt = 1; ; attempt++) {
         if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
           const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
@@ -369,24 +554,37 @@ export function githubLedgerStore(opts: LedgerOptions): StateStore {
           }
         }
         const started = Date.now();
-        const commit = await buildCommit(parent, change, stateText, logPath, line);
-        try {
-          if (parent) await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit, force: false });
-          else await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit });
-        } catch (e) {
-          if (!isRefConflict(e)) throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+        const files = await commitFiles(parent, change, stateText, logPath, line);
+        let commit: string | null = null;
+        let moved: unknown = null;
+        if (parent && payloadBytes(files) <= (opts.graphqlCommitLimit ?? GRAPHQL_COMMIT_LIMIT)) {
+          commit = await commitOnBranch(parent, change, files);
+          if (commit === null) moved = `${branch} is no longer at ${parent.sha.slice(0, 7)}`;
+        } else {
+          const built = await buildCommit(parent, change, files);
+          try {
+            if (parent) await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: built, force: false });
+            else await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: built });
+            commit = built;
+          } catch (e) {
+            if (!isRefConflict(e)) throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+            moved = describeGitHubError(e, opts.redactor);
+          }
+        }
+        if (commit === null) {
           if (attempt >= maxAttempts) {
-            throw new StateError(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${describeGitHubError(e, opts.redactor)})`);
+            throw new StateError(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${String(moved)})`);
           }
           // Full jitter over a span that grows with the attempt and with how long one attempt takes,
           // so racing writers spread out instead of colliding again in lockstep.
           const span = Math.min(20_000, Math.max(backoffMs, Date.now() - started) * 3 ** attempt);
           const delay = span * Math.random();
-          logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
+          logger.debug(`ledger ${branch} moved while writing (${String(moved)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
           await new Promise((r) => setTimeout(r, delay));
-          parent = await head(logPath);
+          parent = await head(logPath ?? undefined);
           continue;
         }
+        rememberCommit(commit, parent, files);
         if (stateText !== null) stateBlobs.set(commit, gitBlobSha(stateText));
         else if (!parent) stateBlobs.set(commit, null);
         else if (stateBlobs.has(parent.sha)) stateBlobs.set(commit, stateBlobs.get(parent.sha)!);

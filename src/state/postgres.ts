@@ -7,7 +7,8 @@ import type { Logger } from '../logger.js';
 import { createPool, describePgError, dropConnecting, isConcurrencyFailure } from '../transport/postgres-connection.js';
 import type { Redactor } from '../secrets.js';
 import { parseStateDocument } from './document.js';
-import { resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
+import { lastLoggedDecision, resolveEvidenceDir, writeEvidence } from './evidence-dir.js';
+import { decisionLogShard } from '../ledger/layout.js';
 import { SqlParameterError, toPositional, type PositionalStatement } from '../transport/sql-parameters.js';
 import { StateConflictError, StateError, type StateRead, type StateStore, type StateWrite, type WriteResult } from './types.js';
 
@@ -193,7 +194,7 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
   return {
     description: `postgres ${databaseOf(config.url)}${config.write ? '' : ' (read only: no state.write)'}`,
     async read(): Promise<StateRead> {
-      return withClient((client) =>
+      const read = await withClient((client) =>
         inTransaction(client, true, async () => {
           try {
             return await readWith(client);
@@ -203,6 +204,8 @@ export function postgresStateStore(config: PostgresStateConfig, opts: PostgresSt
           }
         }),
       );
+      // The decision log is local (evidenceDir): what a watch compares with to keep full evidence or not.
+      return { ...read, lastDecision: await lastLoggedDecision(evidenceRoot, decisionLogShard(opts.rollout, Date.now())).catch(() => undefined) };
     },
     async write(change: StateWrite): Promise<WriteResult> {
       let version: string | null = null;

@@ -5,6 +5,22 @@ export interface StateRead {
   state: RolloutState | null;
   /** An opaque version of what was read (file hash, commit SHA, ETag, row stamp) for compare-and-swap. */
   version: string | null;
+  /**
+   * The last line of the rollout's decision log, as far as a watch needs it to decide whether
+   * to write full evidence; null: the log is empty; undefined: the store cannot tell cheaply.
+   */
+  lastDecision?: LastDecision | null;
+}
+
+/** The last decision-log line, in brief. */
+export interface LastDecision {
+  at: string;
+  command: string;
+  decision: string;
+  /** The stage the run judged (its `from`). */
+  stage: string | null;
+  /** Whether a gate failed (or had no data) in that run. */
+  failing: boolean;
 }
 
 /** A file of the evidence bundle, relative to the store's evidence root. */
@@ -19,8 +35,11 @@ export interface StateWrite {
   /** The new state, or null when the run changes no state (evaluate, a HOLD). */
   state: RolloutState | null;
   evidence: EvidenceFile[];
-  /** One JSON line appended to the decision log. */
-  decisionLog: { path: string; line: string };
+  /**
+   * One JSON line appended to the decision log; the store adds its chain fields (`prev`,
+   * `evidence`). Null: a write of the state alone, whose run writes its evidence next.
+   */
+  decisionLog: { path: string; line: string } | null;
   /** A one-line summary (the commit message on a ledger). */
   message: string;
   /**
@@ -31,10 +50,18 @@ export interface StateWrite {
   statusPage?: (view: StatusView) => string;
 }
 
-/** What a store hands `StateWrite.statusPage`: the state in force after the write, and the whole decision log. */
+/**
+ * What a store hands `StateWrite.statusPage`: the state in force after the write, and the
+ * decision log: the whole log, or (a ledger updating the page before) the new line with the
+ * page's earlier decision rows and last evidence.
+ */
 export interface StatusView {
   state: RolloutState | null;
   decisionLog: string;
+  /** The decision rows of the page before, newest first, kept as they were rendered. */
+  previousRows?: string[];
+  /** The last evidence directory the page before linked, when the new line has none. */
+  lastEvidence?: string | null;
 }
 
 export interface WriteResult {

@@ -6,6 +6,8 @@ import { pullRequestEvent as prEvent } from '../support/events.js';
 import { runAction, type ActionRun } from '../support/runner.js';
 import { formatNumber, formatTime } from '../../src/report/format.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { decisionLogLines } from '../support/decision-log.js';
+import { readStatusData, withoutStatusData } from '../../src/ledger/status-data.js';
 
 const OWNER = 'acme';
 const HEAD_SHA = '1111111111111111111111111111111111111111';
@@ -60,7 +62,7 @@ async function run(inputs: Record<string, string>, opts: { token?: string; event
 }
 
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
-const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const decisionLog = () => decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat-v1.1');
 // The ledger query is a POST but a read: the stand-in tells reads from writes.
 const writes = () => standin.writes().length;
 
@@ -165,7 +167,7 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(standin.files(repo, commits[1]!).has('README.md')).toBe(false);
     const head = standin.files(repo, commits[0]!);
     const readme = head.get('README.md')!;
-    const evidence = decisionLog().at(-1).evidence as string;
+    const evidence = decisionLog().at(-1)!.evidencePath as string;
     expect(evidence).toMatch(/^evidence\/chat-v1\.1\/\d{8}T\d{6}Z-canary_10-to-canary_50-4242\.1$/);
     expect(head.has(`${evidence}/go-no-go.md`)).toBe(true);
     expect(readme).toContain('## chat-v1.1');
@@ -173,7 +175,9 @@ describe('the bundled Action against the GitHub stand-in', () => {
     expect(readme).toContain(`| Last evidence | [${evidence.split('/').at(-1)!.replace(/_/g, '\\_')}](${evidence}/go-no-go.md) |`);
     expect(readme).toMatch(/\| \d{4}-\d\d-\d\d \d\d:\d\d UTC \| promote \| canary\\_10 → canary\\_50 \| PROCEED \| alice \| \[evidence\]\(evidence\/chat-v1\.1\/[^)]+\/go-no-go\.md\) \|/);
     expect(readme).toMatch(/\| canary\\_50 \| 50% \| [^|]+ \| current \| /);
-    expect(head.get('status/chat-v1.1.md')).toBe(readme.slice(readme.indexOf('## chat-v1.1')).trimEnd() + '\n');
+    // The section keeps, after what people read, what the next run updates it from (the chain's head).
+    expect(withoutStatusData(head.get('status/chat-v1.1.md')!)).toBe(readme.slice(readme.indexOf('## chat-v1.1')).trimEnd() + '\n');
+    expect(readStatusData(head.get('status/chat-v1.1.md'))).toMatchObject({ last: { command: 'promote', decision: 'PROCEED' }, lastEvidence: evidence });
   });
 
   it('rollback with the kill switch; the next evaluate is a ROLLBACK', async () => {
@@ -263,7 +267,7 @@ describe('the bundled Action, command calibrate', () => {
     expect(ledgerState()).toEqual(stateBefore);
     expect(decisionLog()).toEqual(logBefore);
     expect(repo.comments.get(7) ?? []).toEqual([]);
-    expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidence":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
+    expect(files.get('calibration-log/chat-v1.1.jsonl')).toMatch(/"evidencePath":"calibration\/chat-v1\.1\/\d{8}T\d{6}Z"/);
   });
 
   it('calibrate-gates and calibrate-days pick what is calibrated; an unknown gate fails the step naming it', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { demoDir } from '../support/demo.js';
 import { runAction } from '../support/runner.js';
 import { ACTIONS_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
+import { decisionLogLines } from '../support/decision-log.js';
 
 const OWNER = 'acme';
 const HEAD = 'a'.repeat(40);
@@ -92,7 +93,7 @@ describe('approvals and checklists on the pull request', () => {
     const ok = await run();
     expect(ok.outputs.decision, ok.summary).toBe('PROCEED');
     expect(ok.outputs.approvers).toBe('carol');
-    const log = (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').map((l) => JSON.parse(l));
+    const log = decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat-v1.1');
     expect(log.at(-1)).toMatchObject({ decision: 'PROCEED', approvers: ['carol'], forced: false });
   });
 

@@ -12,6 +12,7 @@ import { runAction, type ActionRun } from '../support/runner.js';
 import { ACTIONS_TOKEN, READONLY_TOKEN, startStandin, type GitHubStandin, type Repo } from '../github/standin.js';
 import { requireBinary, type RunningServer } from '../servers/common.js';
 import { generateFixtures, startPrometheus } from '../servers/prometheus.js';
+import { decisionLogLines } from '../support/decision-log.js';
 
 /**
  * The documented workflows, run as written: each workflow is read from the page that shows it
@@ -128,7 +129,7 @@ afterEach(() => {
 });
 
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
-const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const decisionLog = () => decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat-v1.1');
 
 /** Runs the documented workflow's rollout-gate step as the runner would for this event. */
 async function runWorkflow(

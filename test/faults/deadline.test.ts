@@ -7,6 +7,7 @@ import { main } from '../../src/cli/main.js';
 import { ROOT } from '../support/demo.js';
 import { runAction } from '../support/runner.js';
 import { startSilentServer } from './fault-server.js';
+import { decisionLogText } from '../support/decision-log.js';
 
 // A provider that accepts the connection and never answers must not hang the run: at the
 // deadline the decision is HOLD "deadline exceeded", well before the gate's own timeout.
@@ -83,7 +84,7 @@ describe('[fault] the run deadline', () => {
     const r = await cli(['promote', '--config', config(), '--timeout', '1s']);
     expect(r.code).toBe(3);
     expect(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')).stage).toBe('canary_10');
-    const log = readFileSync(join(dir, 'decision-log/chat.jsonl'), 'utf8').trim().split('\n');
+    const log = decisionLogText(dir, 'chat').trim().split('\n');
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0]!).decision).toBe('HOLD');
   });

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishCheckRun } from '../../src/github/check-run.js';
 import { identityOfToken, stickyMarker, upsertStickyComment } from '../../src/github/comment.js';
 import { githubLedgerStore } from '../../src/state/ledger.js';
+import { decisionLogShard } from '../../src/ledger/layout.js';
+import { decisionLogLines } from '../support/decision-log.js';
 import { ACTIONS_TOKEN, clientFor, startStandin, type GitHubStandin } from './standin.js';
 
 let standin: GitHubStandin;
@@ -28,7 +30,7 @@ async function evaluate(run: string) {
       { path: `evidence/chat/${run}/snapshot.json`, content: '{}' },
       { path: `evidence/chat/${run}/go-no-go.md`, content: '# Go/No-Go\n' },
     ],
-    decisionLog: { path: 'decision-log/chat.jsonl', line: JSON.stringify({ run }) },
+    decisionLog: { path: decisionLogShard('chat', Date.now()), line: JSON.stringify({ run }) },
     message: `rollout-gate: chat evaluate ${run}`,
   });
   const comment = await upsertStickyComment({ octokit, owner: 'acme', repo: 'shop', issueNumber: 5, marker: stickyMarker('chat'), body: `HOLD (${run})`, identity: identityOfToken(ACTIONS_TOKEN) });
@@ -40,7 +42,7 @@ async function evaluate(run: string) {
 const BUDGET = 8;
 
 describe('one evaluate on a pull request, GitHub side', () => {
-  it('costs 7 requests on the very first run and 7 once the ledger and the comment exist', async () => {
+  it('costs 7 requests on the very first run and 5 once the ledger and the comment exist', async () => {
     const repo = standin.repo('acme', 'shop');
     standin.addPull(repo, { number: 5, author: 'dev', headSha: '9'.repeat(40), body: '' });
     const first = await evaluate('1');
@@ -56,11 +58,10 @@ describe('one evaluate on a pull request, GitHub side', () => {
     ]);
     const rerun = await evaluate('2');
     expect(rerun.calls).toEqual([
-      // The same query now returns the head, its tree, the state and the log to append to.
+      // The same query now returns the head, its tree, the state and the log to append to; the
+      // commit is one createCommitOnBranch.
       'POST /graphql',
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+      'POST /graphql',
       'GET /repos/{owner}/{repo}/issues/{issue_number}/comments',
       'PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}',
       'POST /repos/{owner}/{repo}/check-runs',
@@ -69,6 +70,6 @@ describe('one evaluate on a pull request, GitHub side', () => {
     expect(rerun.calls.length).toBeLessThanOrEqual(BUDGET);
     expect(rerun.comment).toMatchObject({ action: 'updated', id: first.comment.id });
     expect(standin.commitOf(repo, rerun.written.commit!).parents).toEqual([first.written.commit]);
-    expect(standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')).toBe('{"run":"1"}\n{"run":"2"}\n');
+    expect(decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat').map((l) => l.run)).toEqual(['1', '2']);
   });
 });

@@ -48,17 +48,25 @@ const change = (expectedVersion: string | null, s: RolloutState | null, run: str
   message: `rollout-gate: chat ${run}`,
 });
 
-async function store(token = ACTIONS_TOKEN, extra: { maxAttempts?: number; logger?: Logger } = {}) {
-  return githubLedgerStore({ octokit: await clientFor(standin, token), owner: OWNER, repo: repoName, rollout: 'chat', backoffMs: 5, ...extra });
+async function store(token = ACTIONS_TOKEN, extra: { maxAttempts?: number; logger?: Logger; graphqlCommitLimit?: number } = {}) {
+  return githubLedgerStore({ octokit: await clientFor(standin, token), owner: OWNER, repo: repoName, rollout: 'chat', backoffMs: 5, decisionLog: 'decision-log/chat.jsonl', ...extra });
 }
 
-const logLines = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl') ?? '').split('\n').filter(Boolean);
+/** A log's lines without the chain fields the store adds (`prev`, `evidence`). */
+const unchained = (text: string) =>
+  text.split('\n').filter(Boolean).map((l) => {
+    const { prev: _p, evidence: _e, ...rest } = JSON.parse(l) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+/** The GraphQL error type a recorded mutation was answered with, or null. */
+const mutationError = (r: { errorTypes: string[] }): string | null => r.errorTypes[0] ?? null;
+const logLines = () => unchained(standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl') ?? '');
 
 describe('github ledger store', () => {
   it('reads nothing before the ledger branch exists', async () => {
     const s = await store();
     expect(s.description).toBe('github rollout-ledger:state/chat.json');
-    expect(await s.read()).toEqual({ state: null, version: null });
+    expect(await s.read()).toMatchObject({ state: null, version: null });
   });
 
   it('creates the ledger branch on the first write as a root commit holding only ledger files', async () => {
@@ -79,7 +87,7 @@ describe('github ledger store', () => {
     const files = standin.files(repo, 'rollout-ledger');
     expect([...files.keys()].sort()).toEqual(['decision-log/chat.jsonl', 'evidence/chat/r1/go-no-go.md', 'evidence/chat/r1/snapshot.json', 'state/chat.json']);
     expect(JSON.parse(files.get('state/chat.json')!).stage).toBe('canary');
-    expect(files.get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n');
+    expect(logLines()).toEqual(['{"run":"r1"}']);
     // The default branch is untouched.
     expect(standin.history(repo, 'main')).toHaveLength(1);
   });
@@ -96,7 +104,7 @@ describe('github ledger store', () => {
   it('reports an existing branch without a state file as "not started" at that head', async () => {
     const head = standin.commitFiles(repo, 'rollout-ledger', { 'README.md': 'ledger\n' });
     const read = await (await store()).read();
-    expect(read).toEqual({ state: null, version: head });
+    expect(read).toMatchObject({ state: null, version: head });
   });
 
   it('reads the head, its tree, the state and the decision log in one GraphQL query', async () => {
@@ -106,8 +114,8 @@ describe('github ledger store', () => {
     const read = await s.read();
     const calls = standin.requests.slice(before);
     expect(calls.map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
-    expect((calls[0]!.body as { variables: unknown }).variables).toEqual({ owner: OWNER, repo: repoName, ref: 'refs/heads/rollout-ledger', state: 'state/chat.json', log: 'decision-log/chat.jsonl' });
-    expect(read).toEqual({ state: state('canary'), version: standin.headOf(repo, 'rollout-ledger') });
+    expect((calls[0]!.body as { variables: unknown }).variables).toEqual({ owner: OWNER, repo: repoName, ref: 'refs/heads/rollout-ledger', state: 'state/chat.json', log: 'decision-log/chat.jsonl', legacy: 'decision-log/chat.jsonl', shards: 'decision-log/chat.jsonl' });
+    expect(read).toMatchObject({ state: state('canary'), version: standin.headOf(repo, 'rollout-ledger') });
   });
 
   it('writes one commit on the head it read: parent, base tree kept, log line appended', async () => {
@@ -117,13 +125,12 @@ describe('github ledger store', () => {
     const before = standin.requests.length;
     const w = await s.write(change(read.version, null, 'r2'));
     const calls = standin.requests.slice(before).map((r) => r.operation);
-    // The log to append to came with the read: the write makes no read of its own.
-    expect(calls).toEqual([
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
-    ]);
-    expect(standin.requests.at(-1)!.body).toEqual({ sha: w.commit, force: false });
+    // The log to append to came with the read: the write makes no read of its own, and the commit
+    // is one createCommitOnBranch naming the head it read (GitHub signs it).
+    expect(calls).toEqual(['POST /graphql']);
+    expect(standin.requests.at(-1)!.write).toBe(true);
+    expect((standin.requests.at(-1)!.body as { variables: { input: { expectedHeadOid: string } } }).variables.input.expectedHeadOid).toBe(read.version);
+    expect(standin.signed.has(w.commit!)).toBe(true);
     expect(standin.commitOf(repo, w.commit!).parents).toEqual([read.version]);
     const files = standin.files(repo, 'rollout-ledger');
     expect(files.has('evidence/chat/r1/snapshot.json')).toBe(true);
@@ -138,10 +145,12 @@ describe('github ledger store', () => {
     const read = await s.read();
     const other = await store();
     await other.write(change(read.version, null, 'other'));
+    const before = standin.requests.length;
     const w = await s.write(change(read.version, null, 'r2'));
     expect(standin.commitOf(repo, w.commit!).parents).toEqual([standin.history(repo, 'rollout-ledger')[1]]);
     expect(logLines()).toEqual(['{"run":"r1"}', '{"run":"other"}', '{"run":"r2"}']);
-    expect(standin.requests.filter((r) => r.status === 422 && r.operation === 'PATCH /repos/{owner}/{repo}/git/refs/{ref}')).toHaveLength(1);
+    // The first createCommitOnBranch names the head it read and is refused; the second lands on the new head.
+    expect(standin.requests.slice(before).filter((r) => r.write).map((r) => mutationError(r))).toEqual(['STALE_DATA', null]);
   });
 
   it('refuses a state write when the state changed underneath, and leaves the ledger as the winner left it', async () => {
@@ -240,16 +249,17 @@ describe('github ledger store', () => {
     await s.write(change(null, state('canary'), 'seed'));
     const read = await s.read();
     let moves = 0;
-    // Another writer gets in just before every ref update.
+    // Another writer gets in just before every commit.
+    const isCommit = () => /^\s*mutation/.test(String((standin.requests.at(-1)?.body as { query?: string } | undefined)?.query));
     standin.beforeRoute = (op) => {
-      if (op === 'PATCH /repos/{owner}/{repo}/git/refs/{ref}') standin.commitFiles(repo, 'rollout-ledger', { [`noise/${moves++}.txt`]: 'x' });
+      if (op === 'POST /graphql' && isCommit()) standin.commitFiles(repo, 'rollout-ledger', { [`noise/${moves++}.txt`]: 'x' });
     };
     try {
-      const before = standin.count('PATCH /repos/{owner}/{repo}/git/refs/{ref}');
+      const before = standin.requests.length;
       const err = await s.write(change(read.version, null, 'r')).then(() => null, (e: unknown) => e);
       expect(err).toBeInstanceOf(StateError);
       expect((err as Error).message).toMatch(/rollout-ledger:state\/chat.json: other runs kept moving rollout-ledger; gave up after 3 attempts/);
-      expect(standin.count('PATCH /repos/{owner}/{repo}/git/refs/{ref}') - before).toBe(3);
+      expect(standin.requests.slice(before).filter((r) => r.write)).toHaveLength(3);
       expect(logLines()).not.toContain('{"run":"r"}');
     } finally {
       standin.beforeRoute = null;
@@ -260,20 +270,19 @@ describe('github ledger store', () => {
     const big = await startStandin({ graphqlTextLimit: 20 });
     try {
       const r = big.repo(OWNER, 'big');
-      const s = githubLedgerStore({ octokit: await clientFor(big, ACTIONS_TOKEN), owner: OWNER, repo: 'big', rollout: 'chat' });
+      const s = githubLedgerStore({ octokit: await clientFor(big, ACTIONS_TOKEN), owner: OWNER, repo: 'big', rollout: 'chat', decisionLog: 'decision-log/chat.jsonl' });
       await s.write(change(null, state('canary'), 'r1'));
-      // The state is over the limit; the log ('{"run":"r1"}' and a newline) is under it.
+      // The state and the log (its line with its chain fields) are over the limit.
       const read = await s.read();
       expect(read.state).toEqual(state('canary'));
-      expect(big.requests.slice(-2).map((q) => q.operation)).toEqual(['POST /graphql', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}']);
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
+      expect(big.requests.slice(-3).map((q) => q.operation)).toEqual(['POST /graphql', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}', 'GET /repos/{owner}/{repo}/git/blobs/{file_sha}']);
       await s.write(change(read.version, null, 'r2'));
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(1);
-      // Now the log is over the limit too: both come through the blob API, exact to the byte.
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(2);
+      // Both come through the blob API again, exact to the byte.
       const again = await s.read();
-      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(3);
+      expect(big.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}')).toBe(4);
       const w = await s.write(change(again.version, null, 'r3'));
-      expect(big.files(r, w.commit!).get('decision-log/chat.jsonl')).toBe('{"run":"r1"}\n{"run":"r2"}\n{"run":"r3"}\n');
+      expect(unchained(big.files(r, w.commit!).get('decision-log/chat.jsonl')!)).toEqual(['{"run":"r1"}', '{"run":"r2"}', '{"run":"r3"}']);
       expect(big.violations).toEqual([]);
       expect(big.responseViolations).toEqual([]);
     } finally {
@@ -291,20 +300,35 @@ describe('github ledger store', () => {
     const read = await s.read();
     expect(standin.count('GET /repos/{owner}/{repo}/git/blobs/{file_sha}') - before).toBe(1);
     const w = await s.write(change(read.version, null, 'new'));
-    expect(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')).toBe(`${log}{"run":"new"}\n`);
+    expect(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')!.startsWith(log)).toBe(true);
+    expect(unchained(standin.files(repo, w.commit!).get('decision-log/chat.jsonl')!).at(-1)).toBe('{"run":"new"}');
+  });
+
+  it('a commit over the GraphQL size limit goes through the git data API, with the same compare-and-swap', async () => {
+    const s = await store(ACTIONS_TOKEN, { graphqlCommitLimit: 100 });
+    await s.write(change(null, state('canary'), 'r1'));
+    const read = await s.read();
+    const before = standin.requests.length;
+    const w = await s.write(change(read.version, null, 'r2'));
+    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
+      'POST /repos/{owner}/{repo}/git/trees',
+      'POST /repos/{owner}/{repo}/git/commits',
+      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    ]);
+    expect(standin.requests.at(-1)!.body).toEqual({ sha: w.commit, force: false });
+    expect(standin.signed.has(w.commit!)).toBe(false);
+    expect(logLines()).toEqual(['{"run":"r1"}', '{"run":"r2"}']);
   });
 
   it('treats a missing state file and a missing decision log as empty, in the same single query', async () => {
     const head = standin.commitFiles(repo, 'rollout-ledger', { 'evidence/chat/old/snapshot.json': '{}' });
     const s = await store();
     const before = standin.requests.length;
-    expect(await s.read()).toEqual({ state: null, version: head });
+    expect(await s.read()).toMatchObject({ state: null, version: head });
     const w = await s.write(change(head, null, 'r1'));
-    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
-      'POST /graphql',
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    expect(standin.requests.slice(before).map((r) => [r.operation, r.write])).toEqual([
+      ['POST /graphql', false],
+      ['POST /graphql', true],
     ]);
     expect(standin.commitOf(repo, w.commit!).parents).toEqual([head]);
     expect(logLines()).toEqual(['{"run":"r1"}']);
@@ -314,7 +338,7 @@ describe('github ledger store', () => {
   it('reads a missing branch as an empty ledger without touching another branch', async () => {
     const s = await store();
     const before = standin.requests.length;
-    expect(await s.read()).toEqual({ state: null, version: null });
+    expect(await s.read()).toMatchObject({ state: null, version: null });
     expect(standin.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([['POST /graphql', 200]]);
     const w = await s.write(change(null, null, 'r1'));
     expect(standin.commitOf(repo, w.commit!).parents).toEqual([]);
@@ -325,11 +349,9 @@ describe('github ledger store', () => {
     const s = await store();
     const before = standin.requests.length;
     await s.write(change(head, null, 'r1'));
-    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
-      'POST /graphql',
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    expect(standin.requests.slice(before).map((r) => [r.operation, r.write])).toEqual([
+      ['POST /graphql', false],
+      ['POST /graphql', true],
     ]);
     expect(logLines()).toEqual(['{"run":"old"}', '{"run":"r1"}']);
   });
@@ -341,14 +363,11 @@ describe('github ledger store', () => {
     await (await store()).write(change(read.version, null, 'other'));
     const before = standin.requests.length;
     await s.write(change(read.version, state('half'), 'promote'));
-    expect(standin.requests.slice(before).map((r) => r.operation)).toEqual([
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
-      'POST /graphql',
-      'POST /repos/{owner}/{repo}/git/trees',
-      'POST /repos/{owner}/{repo}/git/commits',
-      'PATCH /repos/{owner}/{repo}/git/refs/{ref}',
+    // Refused commit (the branch moved), one read of the new head, the commit on it.
+    expect(standin.requests.slice(before).map((r) => [r.operation, r.write, mutationError(r)])).toEqual([
+      ['POST /graphql', true, 'STALE_DATA'],
+      ['POST /graphql', false, null],
+      ['POST /graphql', true, null],
     ]);
     expect(logLines()).toEqual(['{"run":"r1"}', '{"run":"other"}', '{"run":"promote"}']);
   });
@@ -427,7 +446,7 @@ describe('github ledger store', () => {
     const err = await s.write(change(read.version, null, 'fork')).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(StateError);
     expect(writeRefusal(err)).toEqual({ status: 403, message: 'Resource not accessible by integration' });
-    expect((err as Error).message).toContain('GitHub answered 403 Resource not accessible by integration');
+    expect((err as Error).message).toContain('GitHub answered FORBIDDEN Resource not accessible by integration');
     expect((err as Error).message).not.toContain(READONLY_TOKEN);
     expect(JSON.stringify(warnings)).not.toContain(READONLY_TOKEN);
     expect(writeRefusal(new StateConflictError('x'))).toBeNull();

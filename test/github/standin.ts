@@ -32,6 +32,16 @@ export interface RecordedRequest {
   status: number;
   /** Whether the request asks GitHub to change something: a REST method other than GET, or a GraphQL mutation (a query is a read, though sent as a POST). */
   write: boolean;
+  /** Bytes of the request body and of the answer's body: what the exchange moved. */
+  bytesIn: number;
+  bytesOut: number;
+  /** The `type` of each GraphQL error in the answer (a GraphQL request answered 200 with errors). */
+  errorTypes: string[];
+  /**
+   * How many round trips the client had waited for when it sent this one: 1 + the deepest request
+   * answered before this one arrived. With `latencyMs`, requests sent together overlap and share a depth.
+   */
+  depth: number;
 }
 
 export interface Violation {
@@ -168,6 +178,8 @@ export interface StandinOptions {
   tokens?: Record<string, TokenInfo>;
   /** Random delay before each answer, to shuffle concurrent requests like a network does. */
   jitterMs?: number;
+  /** A fixed delay before each answer: requests sent one after the other then never overlap, parallel ones do. */
+  latencyMs?: number;
   contentsInlineLimit?: number;
   /** GraphQL's Blob.text stops here (isTruncated); GitHub cuts at 512,000 bytes. */
   graphqlTextLimit?: number;
@@ -180,6 +192,8 @@ export type Fault =
   | { graphql: { type: string; message: string }; headers?: Record<string, string> };
 
 const GRAPHQL_TEXT_LIMIT = 512_000;
+/** Mutations the stand-in performs; any other is answered as not implemented. */
+const MODELLED_MUTATIONS = new Set(['createCommitOnBranch']);
 const GIT_DOCS = 'https://docs.github.com/graphql';
 
 export class GitHubStandin {
@@ -188,6 +202,8 @@ export class GitHubStandin {
   /** Answers of the stand-in that GitHub's description would not promise: a stand-in defect. */
   readonly responseViolations: Violation[] = [];
   readonly repos = new Map<string, Repo>();
+  /** Commits made through createCommitOnBranch: the ones GitHub signs. */
+  readonly signed = new Set<string>();
   readonly tokens: Map<string, TokenInfo>;
   /** org/team-slug → member logins; a missing team is 404. */
   readonly teams = new Map<string, string[]>();
@@ -201,6 +217,9 @@ export class GitHubStandin {
   private ids = 1000;
   private clock = Date.parse('2026-01-01T00:00:00Z');
   private readonly jitterMs: number;
+  private readonly latencyMs: number;
+  /** The deepest round trip answered so far (see RecordedRequest.depth). */
+  private answeredDepth = 0;
   private readonly inlineLimit: number;
   private readonly textLimit: number;
   url = '';
@@ -208,6 +227,7 @@ export class GitHubStandin {
   constructor(opts: StandinOptions = {}) {
     this.tokens = new Map(Object.entries(opts.tokens ?? {}));
     this.jitterMs = opts.jitterMs ?? 0;
+    this.latencyMs = opts.latencyMs ?? 0;
     this.inlineLimit = opts.contentsInlineLimit ?? CONTENTS_INLINE_LIMIT;
     this.textLimit = opts.graphqlTextLimit ?? GRAPHQL_TEXT_LIMIT;
   }
@@ -310,6 +330,14 @@ export class GitHubStandin {
     return this.requests.filter((q) => q.write);
   }
 
+  /** The round trips a client waited for one after the other since `from` (an index into `requests`). */
+  sequentialRoundTrips(from = 0): number {
+    const since = this.requests.slice(from);
+    if (!since.length) return 0;
+    const base = Math.min(...since.map((q) => q.depth)) - 1;
+    return Math.max(...since.map((q) => q.depth)) - base;
+  }
+
   count(operation: string): number {
     return this.requests.filter((q) => q.operation === operation).length;
   }
@@ -408,13 +436,19 @@ export class GitHubStandin {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
     const method = (req.method ?? 'GET').toUpperCase();
-    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD' };
+    const record: RecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams), operation: null, body: undefined, status: 0, write: method !== 'GET' && method !== 'HEAD', bytesIn: Buffer.byteLength(raw), bytesOut: 0, errorTypes: [], depth: this.answeredDepth + 1 };
     this.requests.push(record);
     if (this.jitterMs) await new Promise((r) => setTimeout(r, Math.random() * this.jitterMs));
+    if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
     const send = (status: number, data: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-      res.end(status === 204 ? undefined : JSON.stringify(data));
+      const text = status === 204 ? undefined : JSON.stringify(data);
+      record.bytesOut = text === undefined ? 0 : Buffer.byteLength(text);
+      this.answeredDepth = Math.max(this.answeredDepth, record.depth);
+      const errors = (data as { errors?: { type?: string }[] } | null)?.errors;
+      if (Array.isArray(errors)) record.errorTypes = errors.map((e) => e.type ?? 'ERROR');
+      res.end(text);
     };
     let body: unknown;
     if (raw.length > 0) {
@@ -479,6 +513,12 @@ export class GitHubStandin {
     const outcome = await runGraphql(body, this.graphqlRoot(who));
     if (outcome.kind === 'invalid') {
       this.violations.push({ method: 'POST', path: '/graphql', errors: outcome.errors });
+      return send(200, outcome.body);
+    }
+    const mutations = outcome.operation.selectionSet.selections.flatMap((f) => (f.kind === 'Field' ? [f.name.value] : []));
+    if (outcome.operation.operation === 'mutation' && mutations.every((m) => MODELLED_MUTATIONS.has(m))) {
+      record.write = true;
+      if (outcome.defects.length) this.responseViolations.push({ method: 'POST', path: '/graphql', errors: outcome.defects });
       return send(200, outcome.body);
     }
     if (outcome.operation.operation !== 'query') {
@@ -556,6 +596,30 @@ export class GitHubStandin {
       return { __typename: 'Ref', id: nodeId('ref', qualifiedName), name: qualifiedName.slice(prefix.length), prefix, target: () => objectNode(r, sha) };
     };
     return {
+      // Mutation.createCommitOnBranch: one commit on an existing branch, refused unless the branch
+      // is still at expectedHeadOid (GitHub signs these commits).
+      createCommitOnBranch: ({ input }: { input: { branch: { repositoryNameWithOwner?: string; branchName?: string; id?: string }; expectedHeadOid: string; message: { headline: string; body?: string | null }; fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] } } }) => {
+        if (who.contents === 'none' || who.readOnly) throw new GitHubGraphqlError('FORBIDDEN', 'Resource not accessible by integration');
+        const full = input.branch.repositoryNameWithOwner ?? '';
+        const r = this.repos.get(full.toLowerCase());
+        if (!r || !input.branch.branchName) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${full}'.`);
+        const refName = `refs/heads/${input.branch.branchName}`;
+        const head = r.refs.get(refName);
+        if (!head) throw new GitHubGraphqlError('NOT_FOUND', `A ref named "${refName}" does not exist.`);
+        if (head !== input.expectedHeadOid) throw new GitHubGraphqlError('STALE_DATA', `Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`);
+        const blobs = new Map<string, string>([...this.flatten(r, this.commitOf(r, head).tree)].map(([p, e]) => [p, e.sha]));
+        for (const d of input.fileChanges?.deletions ?? []) blobs.delete(d.path);
+        for (const a of input.fileChanges?.additions ?? []) {
+          if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contents)) throw new GitHubGraphqlError('UNPROCESSABLE', `contents of ${a.path} is not valid base64`);
+          blobs.set(a.path, this.putBlob(r, Buffer.from(a.contents, 'base64')));
+        }
+        const tree = this.buildTree(r, blobs);
+        const message = input.message.body ? `${input.message.headline}\n\n${input.message.body}` : input.message.headline;
+        const sha = this.putCommit(r, { type: 'commit', tree, parents: [head], message, author: this.author() });
+        r.refs.set(refName, sha);
+        this.signed.add(sha);
+        return { __typename: 'CreateCommitOnBranchPayload', clientMutationId: null, commit: objectNode(r, sha), ref: refNode(r, refName) };
+      },
       repository: ({ owner, name }: { owner: string; name: string }) => {
         const r = this.repos.get(`${owner}/${name}`.toLowerCase());
         if (!r) throw new GitHubGraphqlError('NOT_FOUND', `Could not resolve to a Repository with the name '${owner}/${name}'.`);

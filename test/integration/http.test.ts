@@ -179,7 +179,7 @@ describe('http provider and state against a local gates service', () => {
 
     it('404 is a rollout that has not started; the first write is a create (If-None-Match: *)', async () => {
       const store = storeOf();
-      expect(await store.read()).toEqual({ state: null, version: null });
+      expect(await store.read()).toEqual({ state: null, version: null, lastDecision: null });
       const result = await store.write(change({ ...started, stage: 'canary_1' }, null, 'create'));
       const put = service.requests.find((r) => r.method === 'PUT')!;
       expect(put.headers['if-none-match']).toBe('*');

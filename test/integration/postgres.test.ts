@@ -387,7 +387,8 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
         expect(after.version).not.toBe(read.version);
         expect(result.evidencePath).toBe(join(work, 'evidence', 'evidence/chat-v1.1/promote-1'));
         expect(await readFile(join(result.evidencePath, 'snapshot.json'), 'utf8')).toBe('{"run":"promote-1"}\n');
-        expect(await readFile(join(work, 'evidence', 'decision-log/chat-v1.1.jsonl'), 'utf8')).toContain('{"run":"promote-1"}\n');
+        // The line is appended with its chain fields: the hash of the line before (none) and of the evidence.
+        expect(await readFile(join(work, 'evidence', 'decision-log/chat-v1.1.jsonl'), 'utf8')).toContain('{"prev":null,"run":"promote-1","evidence":{"evidence/chat-v1.1/promote-1/snapshot.json":');
       } finally {
         await store.close!();
       }
@@ -580,7 +581,7 @@ describe.skipIf(!postgresAvailable)('postgres provider and state against a real 
       const store = storeOf(example());
       try {
         const read = await store.read();
-        expect(read).toEqual({ state: null, version: null });
+        expect(read).toMatchObject({ state: null, version: null });
         const first: RolloutState = { rollout: 'chat-v1.1', stage: null, enteredAt: null, killSwitch: false, lastRollbackAt: null, paused: null, history: [] };
         await store.write(change(promoted(first, 'canary_1', 'alice'), null, 'first'));
         expect((await store.read()).state?.stage).toBe('canary_1');

@@ -11,6 +11,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockKitProblems, teamsProblems } from '../support/notify-payloads.js';
+import { decisionLogLines, decisionLogText } from '../support/decision-log.js';
 
 /**
  * Guarding a stage between promotions (SPEC §7.4), end to end against the real Prometheus: a
@@ -119,7 +120,7 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
   }
   const at = (offsetMs: number) => new Date(fx.endMs + offsetMs).toISOString();
   const stateOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-  const logOf = (dir: string) => readFileSync(join(dir, 'decision-log/chat.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const logOf = (dir: string) => decisionLogLines(dir, "chat");
 
   it('CLI: a critical breach during canary_10 rolls back to canary_1 once; later watches judge only the new stage', async () => {
     const dir = workspace('canary_10', fx.endMs - 60 * M);
@@ -153,15 +154,17 @@ describe.skipIf(!havePrometheus)('watch, pause and resume against the real Prome
     expect(JSON.parse(later.out).gates[0]).toMatchObject({ name: 'error_ratio', status: 'pass', window: { over: '10m' } });
     expect(stateOf(dir).history).toHaveLength(1);
 
-    // Every watch run left evidence and one decision-log line.
+    // Every watch run left one decision-log line with each gate's value; full evidence from the
+    // first run, the rollback and the first recovered run, not from the healthy one after them.
     const log = logOf(dir);
-    expect(log.map((l) => [l.command, l.decision, l.stateChanged])).toEqual([
-      ['watch', 'PROCEED', false],
-      ['watch', 'ROLLBACK', true],
-      ['watch', 'PROCEED', false],
-      ['watch', 'PROCEED', false],
+    expect(log.map((l) => [l.command, l.decision, l.stateChanged, l.evidencePath !== null])).toEqual([
+      ['watch', 'PROCEED', false, true],
+      ['watch', 'ROLLBACK', true, true],
+      ['watch', 'PROCEED', false, true],
+      ['watch', 'PROCEED', false, false],
     ]);
-    expect(readdirSync(join(dir, 'evidence/chat'))).toHaveLength(4);
+    expect(Object.keys(log[3]!.gates)).toEqual(['error_ratio', 'latency_p95_ms']);
+    expect(readdirSync(join(dir, 'evidence/chat'))).toHaveLength(3);
   });
 
   it('CLI: a major breach pauses; promote then HOLDs with the pause; resume clears it', async () => {
@@ -431,7 +434,7 @@ apply:
         workspace: dir,
       });
 
-    it('watch on a schedule: rolls back on the ledger once, in one commit, notifies with the evidence link; a second watch changes nothing', async () => {
+    it('watch on a schedule: rolls back on the ledger once, notifies with the link to the state change, then commits the evidence that records it; a second watch changes nothing', async () => {
       // The data ends a minute or two ago; the breach was 17–20 minutes before that.
       const { repo, dir } = ledgerRepo('watch-critical', 'canary_10', Date.now() - 40 * M);
       const hooks: { body: string; signature: string }[] = [];
@@ -461,9 +464,13 @@ apply:
       expect(hooks[0]!.signature).toBe(`sha256=${createHmac('sha256', env.HOOK_SECRET).update(hooks[0]!.body).digest('hex')}`);
       const event = JSON.parse(hooks[0]!.body);
       expect(event).toMatchObject({ command: 'watch', decision: 'ROLLBACK', from: 'canary_10', to: 'canary_1', stateChanged: true, runUrl: 'https://github.com/acme/watch-critical/actions/runs/4242' });
-      expect(event.evidence).toBe(`https://github.com/acme/watch-critical/commit/${standin.headOf(repo, 'rollout-ledger')}`);
+      // The state change is committed first, the notification links it, and the evidence that
+      // records the notification follows in the next commit.
+      const [evidenceCommit, stateCommit] = standin.history(repo, 'rollout-ledger');
+      expect(event.evidence).toBe(`https://github.com/acme/watch-critical/commit/${stateCommit}`);
       expect(first.code).toBe(1);
-      expect(commits()).toBe(before + 1);
+      expect(commits()).toBe(before + 2);
+      expect(standin.files(repo, stateCommit!).get('state/chat.json')).toBe(standin.files(repo, evidenceCommit!).get('state/chat.json'));
       const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(state).toMatchObject({ stage: 'canary_1', killSwitch: false });
       expect(state.history).toHaveLength(1);
@@ -475,11 +482,11 @@ apply:
       expect(hooks).toHaveLength(1);
       expect(second.outputs.decision).toBe('PROCEED');
       expect(second.outputs.traffic).toBe('1');
-      expect(commits()).toBe(before + 2);
+      expect(commits()).toBe(before + 3);
       const after = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(after.history).toHaveLength(1);
-      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n').map((l) => JSON.parse(l));
-      expect(log.map((l: { command: string; decision: string }) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
+      const log = decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat');
+      expect(log.map((l) => `${l.command} ${l.decision}`)).toEqual(['watch ROLLBACK', 'watch PROCEED']);
     });
 
     it("[race] two watches at once on one ledger roll back once: the ledger's compare-and-swap makes the race harmless", async () => {
@@ -490,7 +497,7 @@ apply:
       const state = JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat.json')!);
       expect(state.stage).toBe('canary_1');
       expect(state.history).toHaveLength(1);
-      const log = standin.files(repo, 'rollout-ledger').get('decision-log/chat.jsonl')!.trim().split('\n');
+      const log = decisionLogText(standin.files(repo, 'rollout-ledger'), 'chat').trim().split('\n');
       expect(log).toHaveLength(2);
     });
 

@@ -19,6 +19,7 @@ import { postgresAvailable, startPostgres, type PostgresServer } from '../server
 import { DEMO_CONFIG, demoDir, ROOT } from '../support/demo.js';
 import { runAction } from '../support/runner.js';
 import { writeFileSync } from 'node:fs';
+import { decisionLogText } from '../support/decision-log.js';
 
 // 8 promote runs at once on one state: exactly one transition, every run's decision-log line
 // kept, and the state document always whole.
@@ -84,7 +85,7 @@ describe('[race] file state', () => {
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
     expect(state.stage).toBe('canary_50');
     expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
-    expectEveryLine(readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8'));
+    expectEveryLine(decisionLogText(dir, 'chat-v1.1'));
     expect(readdirSync(join(dir, 'evidence/chat-v1.1'))).toHaveLength(RUNS);
     // No lock or temp file left behind.
     expect(readdirSync(dir).filter((f) => /\.lock$|\.tmp$/.test(f))).toEqual([]);
@@ -116,7 +117,7 @@ describe('[race] github ledger', () => {
     const state = JSON.parse(files.get('state/chat-v1.1.json')!);
     expect(state.stage).toBe('canary_50');
     expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
-    expectEveryLine(files.get('decision-log/chat-v1.1.jsonl')!);
+    expectEveryLine(decisionLogText(files, 'chat-v1.1'));
     // Seed + one commit per run, each on its predecessor: nothing forced over.
     expect(standin.history(repo, 'rollout-ledger')).toHaveLength(RUNS + 1);
     expect(standin.violations).toEqual([]);
@@ -144,7 +145,7 @@ describe('[race] github ledger', () => {
     const state = JSON.parse(files.get('state/chat-v1.1.json')!);
     expect(state.stage).toBe('canary_50');
     expect(state.history.filter((h: { to: string }) => h.to === 'canary_50')).toHaveLength(1);
-    expectEveryLine(files.get('decision-log/chat-v1.1.jsonl')!);
+    expectEveryLine(decisionLogText(files, 'chat-v1.1'));
     expect(standin.history(repo, 'rollout-ledger')).toHaveLength(RUNS + 1);
     expect(standin.violations).toEqual([]);
   });
@@ -183,7 +184,7 @@ describe.skipIf(!postgresAvailable)('[race] postgres state', () => {
     expect(row.history).toHaveLength(1);
     const audit = (await admin.query('select from_stage, to_stage from public.chat_v11_rollout_audit')).rows;
     expect(audit).toEqual([{ from_stage: 'canary_10', to_stage: 'canary_50' }]);
-    expectEveryLine(await readFile(join(dir, 'pg-evidence/decision-log/chat-v1.1.jsonl'), 'utf8'));
+    expectEveryLine(decisionLogText(join(dir, 'pg-evidence'), 'chat-v1.1'));
     expect(await readdir(join(dir, 'pg-evidence/evidence/chat-v1.1'))).toHaveLength(RUNS);
   });
 });

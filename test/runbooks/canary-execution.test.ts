@@ -3,6 +3,7 @@ import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { requireBinary, type RunningServer } from '../servers/common.js';
 import { HOUR, MINUTE, cli, counter, explain, fixtureEnd, gauge, histogram, iso, prometheusWith, runbookConfig, runbookDir, stateDoc, tempDir, writeState } from './support.js';
+import { decisionLogText } from '../support/decision-log.js';
 
 /**
  * examples/runbooks/canary-execution end to end: the CLI against a real Prometheus holding eight
@@ -105,7 +106,7 @@ describe.skipIf(!have)('runbook canary-execution: TTFV, RLS, SSE, cross-tenant, 
     }
     expect(doc).toContain('- [ ] `snapshot.json` beside this document');
     expect(JSON.parse(files['snapshot.json']!)).toMatchObject({ decision: 'PROCEED', rollout: 'assistant-canary' });
-    const log = (await readFile(join(dir, 'decision-log/assistant-canary.jsonl'), 'utf8')).trim().split('\n');
+    const log = decisionLogText(dir, 'assistant-canary').trim().split('\n');
     expect(log).toHaveLength(1);
   });
 

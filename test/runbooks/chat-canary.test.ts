@@ -5,6 +5,7 @@ import pg from 'pg';
 import { ROOT } from '../support/demo.js';
 import { postgresAvailable, startPostgres, type PostgresServer } from '../servers/postgres.js';
 import { cli, explain, rampCheck, runbookConfig, tempDir } from './support.js';
+import { decisionLogLines } from '../support/decision-log.js';
 
 /**
  * examples/runbooks/chat-canary end to end: the CLI against a real PostgreSQL holding the chat
@@ -75,7 +76,7 @@ describe.skipIf(!postgresAvailable)('runbook chat-canary: SQL gates and the stat
     expect(await stateRow()).toMatchObject({ stage: 'canary_50', kill_switch: false });
     expect(await audit()).toEqual([expect.objectContaining({ from_stage: 'canary_10', to_stage: 'canary_50', kill_switch: false, actor: 'oncall' })]);
     // The evidence of both runs stays local, under the state's evidenceDir.
-    const log = (await readFile(join(dir, '.rollout/decision-log/chat-v1.1.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { command: string; decision: string });
+    const log = decisionLogLines(join(dir, '.rollout'), 'chat-v1.1') as { command: string; decision: string }[];
     expect(log.map((l) => [l.command, l.decision])).toEqual([['evaluate', 'PROCEED'], ['promote', 'PROCEED']]);
 
     const next = await run(['evaluate']);

@@ -38,7 +38,7 @@ describe('inputs → settings', () => {
     expect(readSettings(get({}))).toEqual({
       config: '.github/rollout-gate.yml', command: 'evaluate', targetStage: null, token: '', failOn: 'hold', comment: true,
       evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false, timeoutMs: null,
-      calibration: { days: 14, gates: [], failRate: 0.01 },
+      calibration: { days: 14, gates: [], failRate: 0.01 }, ledgerPath: 'rollout-ledger',
     });
   });
 

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { DEMO_CONFIG, demoDir } from '../support/demo.js';
+import { decisionLogLines, decisionLogText } from '../support/decision-log.js';
 
 const NOW = '2026-11-22T12:00:00Z';
 const nowMs = Date.parse(NOW);
@@ -79,14 +80,14 @@ describe('rollout-gate CLI', () => {
     const evidence = join(dir, 'evidence/chat-v1.1', runs[0]!);
     expect(JSON.parse(readFileSync(join(evidence, 'snapshot.json'), 'utf8')).decision).toBe('PROCEED');
     expect(readFileSync(join(evidence, 'go-no-go.md'), 'utf8')).toContain('| Decision | **PROCEED** |');
-    const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n');
+    const log = decisionLogText(dir, 'chat-v1.1').trim().split('\n');
     expect(log).toHaveLength(1);
     expect(JSON.parse(log[0]!)).toMatchObject({ from: 'canary_10', to: 'canary_50', decision: 'PROCEED', actor: 'alice' });
 
     // The next promotion is held: canary_50 needs 12 h.
     const again = await cli(['promote', '--config', DEMO_CONFIG, '--now', NOW], env);
     expect(again.code).toBe(3);
-    expect(readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    expect(decisionLogText(dir, 'chat-v1.1').trim().split('\n')).toHaveLength(2);
   });
 
   it('a HOLD promote leaves the state untouched but logs the decision', async () => {
@@ -95,7 +96,7 @@ describe('rollout-gate CLI', () => {
     const r = await cli(['promote', '--config', DEMO_CONFIG, '--now', new Date(nowMs - 2 * 3_600_000).toISOString()], env);
     expect(r.code).toBe(3);
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe(before);
-    expect(existsSync(join(dir, 'decision-log/chat-v1.1.jsonl'))).toBe(true);
+    expect(decisionLogText(dir, 'chat-v1.1')).not.toBe('');
   });
 
   it('--force with --reason promotes through a HOLD and records it; without --reason it is a usage error', async () => {
@@ -153,9 +154,9 @@ describe('rollout-gate CLI', () => {
     expect(state.history).toHaveLength(engaged.history.length + 1);
     expect(state.history.at(-1)).toMatchObject({ at: later(1), from: 'canary_1', to: 'canary_1', actor: 'dave' });
     expect(state.history.at(-1).reason).toContain('fixed in 1.1.1');
-    const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = decisionLogLines(dir, 'chat-v1.1');
     expect(log.at(-1)).toMatchObject({ command: 'resume', actor: 'dave', stateChanged: true, from: 'canary_1', to: 'canary_1' });
-    const doc = readFileSync(join(dir, log.at(-1).evidence, 'go-no-go.md'), 'utf8');
+    const doc = readFileSync(join(dir, log.at(-1)!.evidencePath, 'go-no-go.md'), 'utf8');
     expect(doc).toContain('Operator action (resume): no gates were evaluated.');
     expect(doc).not.toContain('NO-GO');
 

@@ -10,6 +10,7 @@ import { Redactor } from '../../src/secrets.js';
 import { fileStateStore } from '../../src/state/file.js';
 import { StateConflictError } from '../../src/state/types.js';
 import { DEMO_CONFIG, demoDir } from '../support/demo.js';
+import { decisionLogLines, decisionLogText } from '../support/decision-log.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 let cleanup: (() => void) | null = null;
@@ -60,7 +61,7 @@ describe('file state store', () => {
     expect(runs.filter((r) => r.snapshot.stateChanged)).toHaveLength(1);
     expect(runs.filter((r) => r.snapshot.decision === 'HOLD')).toHaveLength(7);
     expect(runs.every((r) => r.writeError === null)).toBe(true);
-    const log = readFileSync(join(dir, 'decision-log/chat-v1.1.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = decisionLogLines(dir, 'chat-v1.1');
     expect(log).toHaveLength(8);
     expect(new Set(log.map((l) => l.actor)).size).toBe(8);
     expect(readdirSync(join(dir, 'evidence/chat-v1.1'))).toHaveLength(8);
@@ -97,6 +98,6 @@ describe('file state store', () => {
     expect(result.snapshot.gates[0]!.reason).toContain('***');
     const evidence = join(dir, 'evidence/s', readdirSync(join(dir, 'evidence/s'))[0]!);
     for (const f of ['snapshot.json', 'go-no-go.md']) expect(readFileSync(join(evidence, f), 'utf8')).not.toContain('s3cr3t-token-value');
-    expect(readFileSync(join(dir, 'decision-log/s.jsonl'), 'utf8')).not.toContain('s3cr3t-token-value');
+    expect(decisionLogText(dir, 's')).not.toContain('s3cr3t-token-value');
   });
 });

@@ -26,7 +26,7 @@ describe('the documented configuration examples load', () => {
       PROMETHEUS_URL: 'http://127.0.0.1:9090', PROMETHEUS_TOKEN: 't', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T/B/x', FLAGS_API: 'https://flags.internal', FLAGS_TOKEN: 'f',
     });
     expect(cfg.charts).toBe('mermaid');
-    expect(cfg.watch).toEqual({ onCritical: 'rollback', onMajor: 'pause' });
+    expect(cfg.watch).toEqual({ onCritical: 'rollback', onMajor: 'pause', checkpointsMs: [15 * 60_000, 30 * 60_000, 60 * 60_000] });
     expect(cfg.notify.map((n) => n.type)).toEqual(['slack']);
     expect(cfg.apply).toMatchObject({ method: 'PUT', url: 'https://flags.internal/rollouts/chat' });
     expect(cfg.rollout.stages[0]!.flags).toEqual({ newComposer: true });

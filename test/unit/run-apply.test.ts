@@ -148,3 +148,39 @@ describe('names and pages without secrets', () => {
     expect(page).toContain('by me: token \\*\\*\\* leaked in chat');
   });
 });
+
+describe('evidence is written last', () => {
+  it('the stored snapshot and Go/No-Go of a rollback whose apply got HTTP 500 carry the warning; nothing changes the snapshot afterwards', async () => {
+    const mem = memStore(stateOf());
+    const failing = (async () => new Response('flag service down', { status: 500 })) as typeof fetch;
+    const r = await run(mem.store, 'rollback', failing, { reason: 'error spike' });
+    expect(r.applyError?.message).toMatch(/500/);
+    const warning = r.snapshot.warnings.find((w) => w.includes('the rollback stands'));
+    expect(warning).toBeDefined();
+    // The state change is written first, the evidence after apply ran.
+    expect(mem.writes.map((w) => [w.state?.stage ?? null, w.evidence.length])).toEqual([
+      ['s1', 0],
+      [null, 2],
+    ]);
+    const evidence = mem.writes[1]!.evidence;
+    const stored = JSON.parse(evidence.find((f) => f.path.endsWith('snapshot.json'))!.content);
+    expect(stored.warnings).toContain(warning);
+    expect(stored.stateChanged).toBe(true);
+    expect(evidence.find((f) => f.path.endsWith('go-no-go.md'))!.content).toContain('the rollback stands');
+    expect(JSON.parse(mem.writes[1]!.decisionLog!.line)).toMatchObject({ command: 'rollback', decision: 'ROLLBACK', evidencePath: stored.evidencePath });
+    expect(Object.isFrozen(r.snapshot)).toBe(true);
+    expect(Object.isFrozen(r.snapshot.warnings)).toBe(true);
+    expect(() => (r.snapshot.warnings as string[]).push('later')).toThrow();
+  });
+
+  it('a failed notification is in the stored snapshot too', async () => {
+    const config = parseConfig(`${CONFIG}notify:\n  - { type: webhook, url: "https://hooks.example/h" }\n`, 'r.yml', ENV);
+    const mem = memStore(stateOf());
+    const fetchFn = (async (url: string | URL) => (String(url).startsWith('https://hooks.example') ? new Response('no', { status: 400 }) : new Response('ok'))) as typeof fetch;
+    const r = await runRollout({ config, command: 'pause', target: null, nowMs: NOW, store: mem.store, factories: defaultFactories, cwd: work, logger: silentLogger, redactor: new Redactor(config.secrets), context: emptyContext, actor: 'me', runKey: 'k', fetch: fetchFn, reason: 'investigating' });
+    expect(r.notifications.map((n) => n.ok)).toEqual([false]);
+    const stored = JSON.parse(mem.writes.at(-1)!.evidence.find((f) => f.path.endsWith('snapshot.json'))!.content);
+    expect(stored.warnings.some((w: string) => w.startsWith("notify webhook"))).toBe(true);
+    expect(stored.warnings).toEqual(r.snapshot.warnings);
+  });
+});

@@ -1,8 +1,8 @@
-export const id = 538;
-export const ids = [538];
+export const id = 816;
+export const ids = [816];
 export const modules = {
 
-/***/ 6538:
+/***/ 1816:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,11 +13,1120 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: checkRunName, checkRunTitle, findWorkflowRunPull
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
-var github = __webpack_require__(1758);
-// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
-var dist_bundle = __webpack_require__(9735);
-;// CONCATENATED MODULE: ./lib/github/octokit.js
+// EXTERNAL MODULE: ./lib/github/octokit.js
+var github_octokit = __webpack_require__(1282);
+;// CONCATENATED MODULE: ./lib/github/check-run.js
+
+/** GitHub refuses check-run summaries longer than this many characters. */
+const CHECK_SUMMARY_LIMIT = 65_535;
+const NOTE = '\n\n---\n> **Truncated:** the full report is in the job summary and the evidence on the ledger branch.\n';
+function fitSummary(summary, limit = CHECK_SUMMARY_LIMIT) {
+    if (summary.length <= limit)
+        return summary;
+    let cut = limit - NOTE.length;
+    if (/[\uD800-\uDBFF]/.test(summary.charAt(cut - 1)))
+        cut -= 1;
+    const lastLine = summary.lastIndexOf('\n', cut);
+    if (lastLine > cut - 2000 && lastLine > 0)
+        cut = lastLine;
+    return `${summary.slice(0, cut)}${NOTE}`;
+}
+/** Publishes a completed check run on a commit: the status a branch protection rule can require. */
+async function publishCheckRun(opts) {
+    const { octokit, owner, repo } = opts;
+    try {
+        const { data } = await octokit.rest.checks.create({
+            owner,
+            repo,
+            name: opts.name,
+            head_sha: opts.headSha,
+            status: 'completed',
+            conclusion: opts.conclusion,
+            ...(opts.completedAt ? { completed_at: opts.completedAt } : {}),
+            ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
+            output: { title: opts.title.split('\n')[0].slice(0, 1000), summary: fitSummary(opts.summary) },
+        });
+        return { id: data.id, url: data.html_url ?? data.url };
+    }
+    catch (e) {
+        throw new github_octokit/* GitHubError */.y_(`publishing the check run "${opts.name}" on ${opts.headSha.slice(0, 7)}`, e, opts.redactor);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/logger.js
+const silentLogger = { debug() { }, info() { }, warning() { } };
+function stderrLogger(verbose) {
+    return {
+        debug: (m) => { if (verbose)
+            process.stderr.write(`debug: ${m}\n`); },
+        info: (m) => process.stderr.write(`${m}\n`),
+        warning: (m) => process.stderr.write(`warning: ${m}\n`),
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/github/comment.js
+
+
+/** GitHub refuses issue comments longer than this many characters. */
+const COMMENT_LIMIT = 65_536;
+/** The identity of GITHUB_TOKEN (and the name it posts under) when GET /user is not allowed. */
+const ACTIONS_BOT = 'github-actions[bot]';
+/** The hidden first line that makes a comment this rollout's sticky comment. */
+function stickyMarker(rollout) {
+    return `<!-- rollout-gate:${rollout} -->`;
+}
+const TRUNCATION_NOTE = '\n\n---\n> **Truncated:** this report is longer than GitHub allows in a comment (65,536 characters). The job summary and the evidence on the ledger branch have it in full.\n';
+/**
+ * The body as it will be posted: starting with the marker (the only place a marker is trusted)
+ * and cut to GitHub's limit with a visible note.
+ */
+function stickyBody(body, marker, limit = COMMENT_LIMIT) {
+    const full = body.startsWith(marker) ? body : `${marker}\n${body}`;
+    if (full.length <= limit)
+        return full;
+    let cut = limit - TRUNCATION_NOTE.length;
+    // Never split a UTF-16 surrogate pair; prefer ending on a whole line.
+    if (/[\uD800-\uDBFF]/.test(full.charAt(cut - 1)))
+        cut -= 1;
+    const lastLine = full.lastIndexOf('\n', cut);
+    if (lastLine > cut - 2000 && lastLine > marker.length)
+        cut = lastLine;
+    return `${full.slice(0, cut)}${TRUNCATION_NOTE}`;
+}
+/**
+ * What the token's format alone says about its identity. Installation tokens (`ghs_`, which
+ * GITHUB_TOKEN is) cannot call GET /user, and the answer would be github-actions[bot] anyway;
+ * knowing it saves a request on every rerun. An app's own installation token posts as
+ * `<app-slug>[bot]`: pass that as `identity` instead.
+ */
+function identityOfToken(token) {
+    return token.startsWith('ghs_') ? ACTIONS_BOT : undefined;
+}
+/**
+ * The login the token posts as: GET /user for a user token; GitHub refuses that call to
+ * installation tokens (GITHUB_TOKEN), whose comments are authored by github-actions[bot].
+ */
+async function tokenIdentity(octokit, redactor) {
+    try {
+        const { data } = await octokit.rest.users.getAuthenticated();
+        return data.login;
+    }
+    catch (e) {
+        if ((0,github_octokit/* githubFailure */.eQ)(e)?.status === 403)
+            return ACTIONS_BOT;
+        throw new github_octokit/* GitHubError */.y_('finding who the token is', e, redactor);
+    }
+}
+/**
+ * Creates this rollout's comment on a pull request, or updates it in place on a rerun. Only a
+ * comment that starts with the marker AND is authored by the token's own identity counts, so
+ * nobody can hijack the comment by quoting the marker.
+ */
+async function upsertStickyComment(opts) {
+    const { octokit, owner, repo, issueNumber, marker } = opts;
+    const logger = opts.logger ?? silentLogger;
+    const body = stickyBody(opts.body, marker);
+    if (body.length < opts.body.length)
+        logger.warning(`the pull request comment was truncated to GitHub's ${COMMENT_LIMIT}-character limit`);
+    let comments;
+    try {
+        comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
+    }
+    catch (e) {
+        throw new github_octokit/* GitHubError */.y_(`listing the comments of #${issueNumber}`, e, opts.redactor);
+    }
+    const marked = comments.filter((c) => (c.body ?? '').startsWith(marker));
+    let mine;
+    if (marked.length) {
+        // Only asked when there is something to tell apart: a first run needs no identity.
+        const identity = (opts.identity ?? (await tokenIdentity(octokit, opts.redactor))).toLowerCase();
+        mine = marked.find((c) => c.user?.login.toLowerCase() === identity);
+        const foreign = marked.length - marked.filter((c) => c.user?.login.toLowerCase() === identity).length;
+        if (foreign)
+            logger.debug(`ignored ${foreign} comment(s) carrying the marker but written by someone other than ${identity}`);
+    }
+    if (mine) {
+        if (mine.body === body)
+            return { url: mine.html_url, id: mine.id, action: 'unchanged' };
+        try {
+            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+            return { url: data.html_url, id: data.id, action: 'updated' };
+        }
+        catch (e) {
+            throw new github_octokit/* GitHubError */.y_(`updating comment ${mine.id} on #${issueNumber}`, e, opts.redactor);
+        }
+    }
+    try {
+        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
+        return { url: data.html_url, id: data.id, action: 'created' };
+    }
+    catch (e) {
+        throw new github_octokit/* GitHubError */.y_(`commenting on #${issueNumber}`, e, opts.redactor);
+    }
+}
+
+// EXTERNAL MODULE: ./lib/providers/types.js
+var types = __webpack_require__(5163);
+;// CONCATENATED MODULE: ./lib/providers/github.js
+
+
+const NO_PR = 'this run is not about a pull request (approvals and checklists are read from one)';
+/** Qualifiers that would widen a search beyond this repository. */
+const SCOPE_QUALIFIER = /(^|\s)-?(repo|org|user|owner):/i;
+const normalise = (text) => text.replace(/\s+/g, ' ').trim().toLowerCase();
+/**
+ * The ticked task-list items of a Markdown text (`- [x] item`), normalised: lower case, runs of
+ * whitespace as one space. Items inside fenced code blocks and HTML comments do not count: a PR
+ * template quoting a ticked example must not tick the real item.
+ */
+function tickedTasks(markdown) {
+    const ticked = new Set();
+    const text = markdown.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?(-->|$)/g, '');
+    let fence = null;
+    for (const line of text.split('\n')) {
+        const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+        if (f) {
+            const run = f[1];
+            if (!fence)
+                fence = { char: run[0], length: run.length };
+            else if (run[0] === fence.char && run.length >= fence.length && line.trim() === run)
+                fence = null;
+            continue;
+        }
+        if (fence)
+            continue;
+        const m = /^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+\[([xX])\]\s+(.+)$/.exec(line);
+        if (m)
+            ticked.add(normalise(m[2]));
+    }
+    return ticked;
+}
+/** Counts approvals on the head commit: latest state-changing review per reviewer, author excluded. */
+function countApprovals(reviews, pr, allowed) {
+    const latest = new Map();
+    for (const r of reviews) {
+        // A comment-only review changes nothing; approvals, change requests and dismissals do.
+        if (r.state !== 'APPROVED' && r.state !== 'CHANGES_REQUESTED' && r.state !== 'DISMISSED')
+            continue;
+        latest.set(r.login.toLowerCase(), r);
+    }
+    const approvers = [];
+    const stale = [];
+    const notAllowed = [];
+    for (const r of latest.values()) {
+        if (r.state !== 'APPROVED' || r.login.toLowerCase() === pr.author.toLowerCase())
+            continue;
+        if (r.commitId !== pr.headSha)
+            stale.push(r.login);
+        else if (allowed && !allowed(r.login))
+            notAllowed.push(r.login);
+        else
+            approvers.push(r.login);
+    }
+    return { approvers: approvers.sort(), stale: stale.sort(), notAllowed: notAllowed.sort() };
+}
+/**
+ * The `github` provider: a search query scoped to this repository (value: the number of
+ * results), approvals on the pull request's head commit, or a checklist in its description.
+ */
+function githubProviderFactory(opts) {
+    const { octokit, owner, repo } = opts;
+    const pr = opts.pullRequest ?? null;
+    return (_config, ctx) => {
+        let reviews = null;
+        let body = null;
+        const teams = new Map();
+        const redact = (text) => ctx.redactor.redact(text);
+        const loadReviews = (signal) => (reviews ??= octokit
+            .paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pr.number, per_page: 100, request: { signal } })
+            .then((list) => list.map((r) => ({ login: r.user?.login ?? '', state: r.state, commitId: r.commit_id ?? null })).filter((r) => r.login), (e) => {
+            reviews = null;
+            throw new types/* ProviderError */.mZ(redact(`reading the reviews of #${pr.number}: ${(0,github_octokit/* describeGitHubError */.dZ)(e)}`), true);
+        }));
+        const loadBody = (signal) => (body ??=
+            pr.body !== undefined
+                ? Promise.resolve(pr.body ?? '')
+                : octokit.rest.pulls.get({ owner, repo, pull_number: pr.number, request: { signal } }).then(({ data }) => data.body ?? '', (e) => {
+                    body = null;
+                    throw new types/* ProviderError */.mZ(redact(`reading #${pr.number}: ${(0,github_octokit/* describeGitHubError */.dZ)(e)}`), true);
+                }));
+        const teamMembers = (entry, signal) => {
+            const key = entry.toLowerCase();
+            let p = teams.get(key);
+            if (!p) {
+                const [org, slug] = entry.slice(1).split('/');
+                p = !org || !slug
+                    ? Promise.resolve({ unreadable: `"${entry}" is not an @org/team name` })
+                    : octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100, request: { signal } }).then((members) => members.map((m) => m.login.toLowerCase()), (e) => {
+                        const status = (0,github_octokit/* githubFailure */.eQ)(e)?.status;
+                        if (status === 401 || status === 403 || status === 404) {
+                            return { unreadable: `cannot read the members of ${entry} (${(0,github_octokit/* describeGitHubError */.dZ)(e)}); a token that can read the organisation's teams is needed` };
+                        }
+                        teams.delete(key);
+                        throw new types/* ProviderError */.mZ(redact(`reading the members of ${entry}: ${(0,github_octokit/* describeGitHubError */.dZ)(e)}`), true);
+                    });
+                teams.set(key, p);
+            }
+            return p;
+        };
+        async function approvals(gate, req) {
+            if (!pr)
+                return { samples: [], noDataReason: NO_PR };
+            const spec = gate.approvals;
+            const list = await loadReviews(req.signal);
+            let allowed = null;
+            const unreadable = [];
+            if (spec.from) {
+                const logins = new Set();
+                for (const entry of spec.from) {
+                    if (!entry.startsWith('@')) {
+                        logins.add(entry.toLowerCase());
+                        continue;
+                    }
+                    const members = await teamMembers(entry, req.signal);
+                    if (Array.isArray(members))
+                        for (const m of members)
+                            logins.add(m);
+                    else
+                        unreadable.push(members.unreadable);
+                }
+                allowed = (login) => logins.has(login.toLowerCase());
+            }
+            const counted = countApprovals(list, pr, allowed);
+            const detail = { approvers: counted.approvers, staleApprovals: counted.stale, notInFrom: counted.notAllowed, headSha: pr.headSha };
+            const value = counted.approvers.length;
+            if (unreadable.length) {
+                // Known approvers may already be enough; otherwise the unread team could change the answer.
+                if (value >= spec.min)
+                    return { samples: [[Math.floor(req.nowMs / 1000), value]], detail, warnings: unreadable.map(redact) };
+                return { samples: [], noDataReason: redact(unreadable.join('; ')), detail };
+            }
+            return { samples: [[Math.floor(req.nowMs / 1000), value]], detail };
+        }
+        async function checklist(gate, req) {
+            if (!pr)
+                return { samples: [], noDataReason: NO_PR };
+            const ticked = tickedTasks(await loadBody(req.signal));
+            const missing = gate.checklist.filter((item) => !ticked.has(normalise(item)));
+            return { samples: [[Math.floor(req.nowMs / 1000), missing.length]], detail: { missing, pullRequest: pr.number } };
+        }
+        async function search(req) {
+            const query = req.query.trim();
+            if (!query)
+                throw new types/* ProviderError */.mZ('a github gate needs a search `query`, `approvals` or `checklist`');
+            if (SCOPE_QUALIFIER.test(query))
+                throw new types/* ProviderError */.mZ('the search is always scoped to this repository: remove repo:, org:, user: and owner: qualifiers');
+            const q = `${query} repo:${owner}/${repo}`;
+            try {
+                const { data } = await octokit.rest.search.issuesAndPullRequests({ q, per_page: 1, request: { signal: req.signal } });
+                return {
+                    samples: [[Math.floor(req.nowMs / 1000), data.total_count]],
+                    warnings: data.incomplete_results ? ['GitHub search timed out before finishing; the count may be too low'] : [],
+                    detail: { searchQuery: q },
+                };
+            }
+            catch (e) {
+                const f = (0,github_octokit/* githubFailure */.eQ)(e);
+                if (f?.status === 422)
+                    throw new types/* ProviderError */.mZ(redact(`GitHub refused the search "${q}": ${f.message}`));
+                throw new types/* ProviderError */.mZ(redact(`searching "${q}": ${(0,github_octokit/* describeGitHubError */.dZ)(e)}`), f === null || f.status === 403 || f.status === 429 || f.status >= 500);
+            }
+        }
+        const provider = {
+            async query(req) {
+                if (req.gate.approvals)
+                    return approvals(req.gate, req);
+                if (req.gate.checklist)
+                    return checklist(req.gate, req);
+                return search(req);
+            },
+        };
+        return provider;
+    };
+}
+
+// EXTERNAL MODULE: ./lib/report/snapshot.js
+var snapshot = __webpack_require__(1948);
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./lib/report/status-page.js
+var status_page = __webpack_require__(3116);
+// EXTERNAL MODULE: ./lib/ledger/chain.js
+var chain = __webpack_require__(5476);
+// EXTERNAL MODULE: ./lib/ledger/layout.js
+var layout = __webpack_require__(8203);
+// EXTERNAL MODULE: ./lib/ledger/status-data.js
+var status_data = __webpack_require__(1888);
+// EXTERNAL MODULE: ./lib/state/document.js
+var state_document = __webpack_require__(6392);
+// EXTERNAL MODULE: ./lib/state/types.js
+var state_types = __webpack_require__(2836);
+;// CONCATENATED MODULE: ./lib/state/ledger.js
+
+
+
+
+
+
+
+
+
+
+/** The status page at the ledger's root, and the directory of the per-rollout sections it is built from. */
+const STATUS_PAGE = 'README.md';
+const STATUS_DIR = 'status';
+const LEDGER_FILES = `
+  fragment LedgerFile on TreeEntry {
+    type
+    oid
+    object {
+      ... on Blob { oid text isTruncated isBinary byteSize }
+    }
+  }
+  fragment LedgerCommit on GitObject {
+    __typename
+    ... on Commit {
+      oid
+      tree { oid }
+      state: file(path: $state) { ...LedgerFile }
+      log: file(path: $log) { ...LedgerFile }
+      legacy: file(path: $legacy) { type oid }
+      shards: file(path: $shards) { type }
+      status: file(path: "${STATUS_DIR}") {
+        type
+        object { ... on Tree { entries { name ...LedgerFile } } }
+      }
+    }
+  }`;
+/** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
+const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
+  repository(owner: $owner, name: $repo) {
+    ref(qualifiedName: $ref) {
+      target { ...LedgerCommit }
+    }
+  }
+}
+${LEDGER_FILES}`;
+/** The same, at a commit the run was handed instead of read (a write without a read first). */
+const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!, $legacy: String!, $shards: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) { ...LedgerCommit }
+  }
+}
+${LEDGER_FILES}`;
+/** The names of a rollout's day shards: read only when neither today's shard nor the status page knows the chain's head. */
+const SHARDS_QUERY = `query RolloutLedgerShards($owner: String!, $repo: String!, $oid: GitObjectID!, $dir: String!) {
+  repository(owner: $owner, name: $repo) {
+    object(oid: $oid) {
+      ... on Commit { file(path: $dir) { object { ... on Tree { entries { name type oid } } } } }
+    }
+  }
+}`;
+/** One commit through GraphQL, GitHub-signed; `expectedHeadOid` is the compare-and-swap. */
+const COMMIT_MUTATION = `mutation RolloutLedgerCommit($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid tree { oid } } }
+}`;
+/**
+ * Above this many bytes of file contents a commit goes through the git data API: a GraphQL
+ * request carries the files base64-encoded in one body, which GitHub caps well below the blob API.
+ */
+const GRAPHQL_COMMIT_LIMIT = 20 * 1024 * 1024;
+const payloadBytes = (files) => files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+/** createCommitOnBranch refused because the branch is no longer at expectedHeadOid. */
+function isStaleHead(e) {
+    const errors = e?.errors;
+    // A branch deleted meanwhile is a moved branch too: the write is re-applied on what is there now.
+    return Array.isArray(errors) && errors.some((x) => x.type === 'STALE_DATA' || /expected branch to point to|a ref named .* does not exist/i.test(x.message ?? ''));
+}
+/** Files up to this size travel inline in the tree request; larger ones as their own blob. */
+const INLINE_CONTENT_LIMIT = 256 * 1024;
+/** The id git gives a file's content: lets the store compare states without fetching them again. */
+function gitBlobSha(content) {
+    const body = Buffer.from(content, 'utf8');
+    return (0,external_node_crypto_.createHash)('sha1').update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])).digest('hex');
+}
+function checkPath(path, what) {
+    const p = path.replace(/\\/g, '/');
+    if (!p || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {
+        throw new state_types/* StateError */.q(`${what} "${path}" must be a relative path inside the ledger (no "..", no leading "/")`);
+    }
+    return p;
+}
+/** A ref update another writer beat us to: re-read and re-apply, never force. */
+function isRefConflict(e) {
+    const f = (0,github_octokit/* githubFailure */.eQ)(e);
+    if (!f)
+        return false;
+    // 409 "Git Repository is empty" is no race: retrying cannot help.
+    if (f.status === 409)
+        return !/repository is empty/i.test(f.message);
+    return f.status === 422 && /fast forward|reference already exists|reference does not exist/i.test(f.message);
+}
+function commonDir(paths) {
+    const dirs = paths.map((p) => external_node_path_.posix.dirname(p).split('/'));
+    const first = dirs[0] ?? [];
+    let n = first.length;
+    for (const d of dirs) {
+        let i = 0;
+        while (i < n && d[i] === first[i])
+            i++;
+        n = i;
+    }
+    return first.slice(0, n).join('/') || '.';
+}
+/**
+ * Rollout state, evidence and the decision log on a branch of the repository. Every write is one
+ * commit through the git data API whose parent is the head the write builds on, published with a
+ * non-forced ref update: the ref update is the compare-and-swap. When another run moved the
+ * branch first, an evidence-only write is rebuilt on the new head; a state write is rebuilt only
+ * if the state file is still the one the run read, and otherwise refused with StateConflictError.
+ */
+function githubLedgerStore(opts) {
+    const { octokit, owner, repo, rollout } = opts;
+    const branch = opts.branch ?? 'rollout-ledger';
+    const path = checkPath(opts.path ?? `state/${rollout}.json`, 'the state path');
+    const logger = opts.logger ?? silentLogger;
+    // Every failed attempt means another writer landed; 10 lets 10 runs write at once, each landing.
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
+    const backoffMs = opts.backoffMs ?? 200;
+    const where = `${branch}:${path}`;
+    const defaultLog = () => checkPath(opts.decisionLog ?? (0,layout/* decisionLogShard */.xy)(rollout, Date.now()), 'the decision log');
+    const legacyOf = (logPath) => (0,layout/* shardsOf */.$b)(logPath)?.legacy ?? logPath;
+    /** commit SHA → the one-file log from before the day shards there (its blob), or null. */
+    const legacyBlobs = new Map();
+    /** commit SHA → whether the rollout's shard directory exists there. */
+    const shardDirs = new Map();
+    /** commit SHA → blob SHA of the state file there (null: no state file). */
+    const stateBlobs = new Map();
+    /** commit SHA → its tree SHA. */
+    const trees = new Map();
+    const fail = (doing, e) => {
+        const err = new state_types/* StateError */.q(`github ledger ${where}: ${doing}: ${(0,github_octokit/* describeGitHubError */.dZ)(e, opts.redactor)}`);
+        // Keeps the status for writeRefusal(); the RequestError carries no credentials.
+        Object.defineProperty(err, 'cause', { value: e, enumerable: false });
+        return err;
+    };
+    /** commit SHA → path → the file there (null: none), as the last query returned it. */
+    const files = new Map();
+    /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
+    const statusEntries = new Map();
+    const files_ = (commit) => files.get(commit) ?? new Map();
+    const files_set = (commit, known) => {
+        files.set(commit, known);
+        if (known.has(path))
+            stateBlobs.set(commit, known.get(path)?.blobSha ?? null);
+    };
+    const remember = (commit, file, f) => {
+        let known = files.get(commit);
+        if (!known)
+            files.set(commit, (known = new Map()));
+        known.set(file, f);
+        if (file === path)
+            stateBlobs.set(commit, f?.blobSha ?? null);
+    };
+    /** The text of a file the query returned, or its blob through REST when GraphQL gave no exact text. */
+    async function contentOf(file, entry) {
+        if (entry.type !== 'blob' || !entry.object)
+            throw new state_types/* StateError */.q(`github ledger ${branch}:${file} is not a file`);
+        const blob = entry.object;
+        const sha = blob.oid ?? entry.oid;
+        // Blob.text is cut at about 500 KB (isTruncated) and null for binary content; the hash check
+        // catches any other text that is not the file byte for byte.
+        if (typeof blob.text === 'string' && !blob.isTruncated && gitBlobSha(blob.text) === sha)
+            return { blobSha: sha, content: blob.text };
+        try {
+            const answer = (await octokit.rest.git.getBlob({ owner, repo, file_sha: sha })).data;
+            // Octokit hands a body of several megabytes back as text when its own JSON parser gives up on it.
+            const data = (typeof answer === 'string' ? JSON.parse(answer) : answer);
+            return { blobSha: sha, content: Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
+        }
+        catch (e) {
+            throw fail(`reading ${file}`, e);
+        }
+    }
+    /**
+     * One GraphQL query: the branch head (or a given commit), its tree, and the state file and
+     * decision log there. Null when the branch does not exist.
+     */
+    async function snapshot(at, logPath) {
+        let node;
+        try {
+            if ('branch' in at) {
+                const data = await octokit.graphql(HEAD_QUERY, {
+                    owner,
+                    repo,
+                    ref: `refs/heads/${at.branch}`,
+                    state: path,
+                    log: logPath,
+                    legacy: legacyOf(logPath),
+                    shards: (0,layout/* shardsOf */.$b)(logPath)?.dir ?? logPath,
+                });
+                if (!data.repository)
+                    throw new state_types/* StateError */.q(`github ledger ${where}: repository ${owner}/${repo} not found`);
+                if (!data.repository.ref)
+                    return null;
+                node = data.repository.ref.target;
+            }
+            else {
+                const data = await octokit.graphql(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath, legacy: legacyOf(logPath), shards: (0,layout/* shardsOf */.$b)(logPath)?.dir ?? logPath });
+                if (!data.repository)
+                    throw new state_types/* StateError */.q(`github ledger ${where}: repository ${owner}/${repo} not found`);
+                node = data.repository.object;
+                if (!node)
+                    throw new state_types/* StateError */.q(`github ledger ${where}: commit ${at.commit} not found`);
+            }
+        }
+        catch (e) {
+            if (e instanceof state_types/* StateError */.q)
+                throw e;
+            throw fail('reading the ledger', e);
+        }
+        if (!node || node.__typename !== 'Commit' || !node.oid || !node.tree) {
+            throw new state_types/* StateError */.q(`github ledger ${where}: ${'branch' in at ? `refs/heads/${at.branch}` : at.commit} is a ${node?.__typename ?? 'missing object'}, not a commit`);
+        }
+        const h = { sha: node.oid, tree: node.tree.oid };
+        trees.set(h.sha, h.tree);
+        const sections = new Map();
+        if (node.status?.type === 'tree')
+            for (const e of node.status.object?.entries ?? [])
+                if (e.type === 'blob' && e.name.endsWith('.md'))
+                    sections.set(e.name, e);
+        statusEntries.set(h.sha, sections);
+        legacyBlobs.set(h.sha, node.legacy?.type === 'blob' ? node.legacy.oid : null);
+        shardDirs.set(h.sha, node.shards?.type === 'tree');
+        const [state, log] = await Promise.all([
+            node.state ? contentOf(path, node.state) : null,
+            logPath !== path && node.log ? contentOf(logPath, node.log) : null,
+        ]);
+        remember(h.sha, path, state);
+        if (logPath !== path)
+            remember(h.sha, logPath, log);
+        return h;
+    }
+    const head = (logPath = defaultLog()) => snapshot({ branch }, logPath);
+    async function treeOf(sha, logPath = defaultLog()) {
+        const known = trees.get(sha);
+        if (known)
+            return known;
+        return (await snapshot({ commit: sha }, logPath)).tree;
+    }
+    async function fileAt(commit, file) {
+        const known = files.get(commit);
+        if (known?.has(file))
+            return known.get(file);
+        await snapshot({ commit }, file === path ? defaultLog() : file);
+        return files.get(commit).get(file) ?? null;
+    }
+    async function stateBlobAt(commit) {
+        if (commit === null)
+            return null;
+        if (stateBlobs.has(commit))
+            return stateBlobs.get(commit);
+        return (await fileAt(commit, path))?.blobSha ?? null;
+    }
+    /** The state in force at a commit, for the status page: null when there is none or it cannot be read. */
+    async function stateAt(commit) {
+        const f = await fileAt(commit, path);
+        if (!f)
+            return null;
+        try {
+            return (0,state_document/* parseStateDocument */.e)(JSON.parse(f.content), where, rollout);
+        }
+        catch {
+            return null;
+        }
+    }
+    /** The one-file log from before the day shards at a commit, read only when the chain's head is known nowhere else. */
+    const legacyTexts = new Map();
+    async function legacyLog(commit, logPath) {
+        if (!legacyBlobs.has(commit))
+            await snapshot({ commit }, logPath);
+        const blob = legacyBlobs.get(commit);
+        if (!blob)
+            return null;
+        const legacy = legacyOf(logPath);
+        let text = legacyTexts.get(blob);
+        if (!text) {
+            logger.debug(`ledger ${branch}: reading ${legacy} once, to continue its chain in the day shards`);
+            text = contentOf(legacy, { type: 'blob', oid: blob, object: { oid: blob } }).then((f) => f.content);
+            legacyTexts.set(blob, text);
+        }
+        return text;
+    }
+    /** Own status section at a commit (with its data), or null. */
+    async function ownSection(commit) {
+        if (!statusEntries.has(commit))
+            await snapshot({ commit }, defaultLog());
+        const entry = statusEntries.get(commit)?.get(`${rollout}.md`);
+        return entry ? (await contentOf(`${STATUS_DIR}/${rollout}.md`, entry)).content : null;
+    }
+    /**
+     * The last line of the log before `logPath`'s text at `commit` when that text is empty: the
+     * status section's record of it, else the one-file log from before the shards, else the newest
+     * earlier shard. Returns its SHA-256 (the next line's `prev`) and the line when it was read.
+     */
+    async function headBefore(commit, logPath) {
+        const shards = (0,layout/* shardsOf */.$b)(logPath);
+        const section = shards ? await ownSection(commit) : null;
+        if (!shards)
+            return { hash: null, line: null, section };
+        const data = (0,status_data/* readStatusData */.t7)(section);
+        if (data)
+            return { hash: data.head, line: null, section };
+        const legacy = await legacyLog(commit, logPath);
+        let line = legacy === null ? null : (0,chain/* lastLine */.fM)(legacy);
+        if (line === null && shardDirs.get(commit) !== false) {
+            // Shards without a status record (the page was removed): the newest shard before this one.
+            let entries = [];
+            try {
+                const data = await octokit.graphql(SHARDS_QUERY, { owner, repo, oid: commit, dir: shards.dir });
+                entries = data.repository?.object?.file?.object?.entries ?? [];
+            }
+            catch (e) {
+                throw fail('listing the decision log', e);
+            }
+            const earlier = entries.filter((e) => e.type === 'blob' && ((0,layout/* shardDay */.dt)(e.name) ?? '') < shards.day && (0,layout/* shardDay */.dt)(e.name) !== null).sort((a, b) => (a.name < b.name ? -1 : 1)).at(-1);
+            if (earlier)
+                line = (0,chain/* lastLine */.fM)((await contentOf(`${shards.dir}/${earlier.name}`, { type: 'blob', oid: earlier.oid, object: { oid: earlier.oid } })).content);
+        }
+        return { hash: line === null ? null : (0,chain/* sha256 */.sc)(line), line, section };
+    }
+    /** What the read tells a watch about the last decision: today's shard, else the status section's record, else the older log. */
+    async function lastDecisionAt(commit) {
+        const logPath = defaultLog();
+        const today = await fileAt(commit, logPath);
+        const line = today ? (0,chain/* lastLine */.fM)(today.content) : null;
+        if (line !== null)
+            return (0,status_data/* lastDecisionOf */.ep)(line);
+        if (!(0,layout/* shardsOf */.$b)(logPath))
+            return undefined;
+        const section = await ownSection(commit);
+        const data = (0,status_data/* readStatusData */.t7)(section);
+        if (data)
+            return data.last;
+        const before = await headBefore(commit, logPath);
+        return before.hash === null ? null : (0,status_data/* lastDecisionOf */.ep)(before.line);
+    }
+    /**
+     * This rollout's section of the status page, updated from the section before and the new
+     * line, and the page rebuilt from every rollout's section, as the commit on `parent` will hold them.
+     */
+    async function statusFiles(parent, change, line, previous, olderLine) {
+        const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
+        const own = `${rollout}.md`;
+        const data = (0,status_data/* readStatusData */.t7)(previous);
+        const lastEvidence = data ? data.lastEvidence : (0,status_data/* evidenceDirOf */.w2)(olderLine);
+        const section = change.statusPage({ state, decisionLog: `${line}\n`, previousRows: previous ? (0,status_page/* decisionRows */.gU)((0,status_data/* withoutStatusData */.Dd)(previous)) : [], lastEvidence });
+        const sections = new Map();
+        sections.set(rollout, (0,status_data/* withoutStatusData */.Dd)(section));
+        if (parent) {
+            if (!statusEntries.has(parent.sha))
+                await snapshot({ commit: parent.sha }, defaultLog());
+            for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
+                if (name === own)
+                    continue;
+                sections.set(name.slice(0, -'.md'.length), (0,status_data/* withoutStatusData */.Dd)((await contentOf(`${STATUS_DIR}/${name}`, entry)).content));
+            }
+        }
+        const record = (0,status_data/* withStatusData */.nY)(section, { head: (0,chain/* sha256 */.sc)(line), last: (0,status_data/* lastDecisionOf */.ep)(line), lastEvidence: (0,status_data/* evidenceDirOf */.w2)(line) ?? lastEvidence });
+        return [
+            { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: record },
+            { path: STATUS_PAGE, content: (0,status_page/* renderStatusPage */.EP)(sections) },
+        ];
+    }
+    /** The files of the commit for `change` on top of `parent`: the state, the evidence, the log with its new chained line, the page. */
+    async function commitFiles(parent, change, stateText, logPath, line) {
+        const files = [
+            ...(stateText !== null ? [{ path, content: stateText }] : []),
+            ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
+        ];
+        if (logPath === null || line === null)
+            return files;
+        const current = parent ? await fileAt(parent.sha, logPath) : null;
+        const before = current?.content ?? '';
+        const last = (0,chain/* lastLine */.fM)(before);
+        const older = last === null && parent ? await headBefore(parent.sha, logPath) : { hash: null, line: null, section: null };
+        const chained = (0,chain/* chainLine */.Cm)(line, last !== null ? (0,chain/* sha256 */.sc)(last) : older.hash, change.evidence);
+        files.push({ path: logPath, content: `${before}${before && !before.endsWith('\n') ? '\n' : ''}${chained}\n` });
+        if (change.statusPage) {
+            const previous = parent ? (older.section ?? ((0,layout/* shardsOf */.$b)(logPath) ? await ownSection(parent.sha) : null)) : null;
+            files.push(...(await statusFiles(parent, change, chained, previous, older.line)));
+        }
+        return files;
+    }
+    /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
+    /**
+     * The commit through the git data API (tree, commit; the ref is moved by the caller): for the
+     * root commit that creates the branch, and for a commit over the GraphQL size limit.
+     */
+    async function buildCommit(parent, change, files) {
+        const entries = [];
+        for (const f of files) {
+            if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
+                entries.push({ path: f.path, mode: '100644', type: 'blob', content: f.content });
+                continue;
+            }
+            try {
+                const { data } = await octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' });
+                entries.push({ path: f.path, mode: '100644', type: 'blob', sha: data.sha });
+            }
+            catch (e) {
+                throw fail(`storing ${f.path}`, e);
+            }
+        }
+        let treeSha;
+        try {
+            const { data } = await octokit.rest.git.createTree({ owner, repo, tree: entries, ...(parent ? { base_tree: parent.tree } : {}) });
+            treeSha = data.sha;
+        }
+        catch (e) {
+            throw fail('creating the tree', e);
+        }
+        try {
+            const { data } = await octokit.rest.git.createCommit({ owner, repo, message: change.message, tree: treeSha, parents: parent ? [parent.sha] : [] });
+            trees.set(data.sha, treeSha);
+            return data.sha;
+        }
+        catch (e) {
+            throw fail('creating the commit', e);
+        }
+    }
+    /**
+     * The commit through GraphQL `createCommitOnBranch` (GitHub signs it), with `expectedHeadOid`
+     * as the compare-and-swap. Null when the branch moved: the caller re-applies on the new head.
+     */
+    async function commitOnBranch(parent, change, files) {
+        const [headline, ...body] = change.message.split('\n');
+        try {
+            const data = await octokit.graphql(COMMIT_MUTATION, {
+                input: {
+                    branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+                    expectedHeadOid: parent.sha,
+                    message: { headline: headline ?? '', ...(body.join('\n').trim() ? { body: body.join('\n').trim() } : {}) },
+                    fileChanges: { additions: files.map((f) => ({ path: f.path, contents: Buffer.from(f.content, 'utf8').toString('base64') })) },
+                },
+            });
+            const commit = data.createCommitOnBranch?.commit;
+            if (!commit)
+                throw new state_types/* StateError */.q(`github ledger ${where}: createCommitOnBranch returned no commit`);
+            trees.set(commit.oid, commit.tree.oid);
+            return commit.oid;
+        }
+        catch (e) {
+            if (e instanceof state_types/* StateError */.q)
+                throw e;
+            if (isStaleHead(e))
+                return null;
+            throw fail('committing', e);
+        }
+    }
+    /** What the new commit holds, remembered so a write right after it (the evidence after a state change) reads nothing. */
+    function rememberCommit(commit, parent, files) {
+        const known = new Map(parent ? files_(parent.sha) : []);
+        const sections = new Map(parent ? statusEntries.get(parent.sha) ?? [] : []);
+        for (const f of files) {
+            const blobSha = gitBlobSha(f.content);
+            known.set(f.path, { blobSha, content: f.content });
+            if (f.path.startsWith(`${STATUS_DIR}/`) && f.path.endsWith('.md') && f.path.indexOf('/', STATUS_DIR.length + 1) < 0) {
+                sections.set(f.path.slice(STATUS_DIR.length + 1), { type: 'blob', oid: blobSha, object: { oid: blobSha, text: f.content, isTruncated: false } });
+            }
+        }
+        files_set(commit, known);
+        if (!parent || statusEntries.has(parent.sha))
+            statusEntries.set(commit, sections);
+        if (parent && legacyBlobs.has(parent.sha))
+            legacyBlobs.set(commit, legacyBlobs.get(parent.sha));
+        else if (!parent)
+            legacyBlobs.set(commit, null);
+        const wroteShard = files.some((f) => (0,layout/* shardsOf */.$b)(f.path) !== null);
+        if (wroteShard)
+            shardDirs.set(commit, true);
+        else if (parent && shardDirs.has(parent.sha))
+            shardDirs.set(commit, shardDirs.get(parent.sha));
+        else if (!parent)
+            shardDirs.set(commit, false);
+    }
+    return {
+        description: `github ${where}`,
+        async read() {
+            const h = await head();
+            if (!h)
+                return { state: null, version: null, lastDecision: null };
+            const f = await fileAt(h.sha, path);
+            if (!f)
+                return { state: null, version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
+            let doc;
+            try {
+                doc = JSON.parse(f.content);
+            }
+            catch (e) {
+                throw new state_types/* StateError */.q(`${where} (commit ${h.sha.slice(0, 7)}): not valid JSON: ${e.message}`);
+            }
+            return { state: (0,state_document/* parseStateDocument */.e)(doc, where, rollout), version: h.sha, lastDecision: await lastDecisionAt(h.sha) };
+        },
+        async write(change) {
+            const logPath = change.decisionLog ? checkPath(change.decisionLog.path, 'the decision log') : null;
+            const line = change.decisionLog ? change.decisionLog.line.replace(/\r?\n+$/, '') : null;
+            if (line !== null && /[\r\n]/.test(line))
+                throw new state_types/* StateError */.q('a decision-log entry must be a single line');
+            const stateText = change.state ? (0,state_document/* serializeState */.s)(change.state) : null;
+            const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : external_node_path_.posix.dirname(logPath ?? path)}`;
+            // The first attempt builds on the commit the run read: that is the compare-and-swap.
+            let parent = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath ?? undefined) };
+            for (let attempt = 1;; attempt++) {
+                if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
+                    const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
+                    if (then !== now) {
+                        throw new state_types/* StateConflictError */.K(`${where} changed since this run read it (read at ${change.expectedVersion?.slice(0, 7) ?? 'no ledger yet'}, now ${parent?.sha.slice(0, 7) ?? 'no ledger'}): decide again on the new state`);
+                    }
+                }
+                const started = Date.now();
+                const files = await commitFiles(parent, change, stateText, logPath, line);
+                let commit = null;
+                let moved = null;
+                if (parent && payloadBytes(files) <= (opts.graphqlCommitLimit ?? GRAPHQL_COMMIT_LIMIT)) {
+                    commit = await commitOnBranch(parent, change, files);
+                    if (commit === null)
+                        moved = `${branch} is no longer at ${parent.sha.slice(0, 7)}`;
+                }
+                else {
+                    const built = await buildCommit(parent, change, files);
+                    try {
+                        if (parent)
+                            await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: built, force: false });
+                        else
+                            await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: built });
+                        commit = built;
+                    }
+                    catch (e) {
+                        if (!isRefConflict(e))
+                            throw fail(parent ? 'moving the branch' : 'creating the branch', e);
+                        moved = (0,github_octokit/* describeGitHubError */.dZ)(e, opts.redactor);
+                    }
+                }
+                if (commit === null) {
+                    if (attempt >= maxAttempts) {
+                        throw new state_types/* StateError */.q(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${String(moved)})`);
+                    }
+                    // Full jitter over a span that grows with the attempt and with how long one attempt takes,
+                    // so racing writers spread out instead of colliding again in lockstep.
+                    const span = Math.min(20_000, Math.max(backoffMs, Date.now() - started) * 3 ** attempt);
+                    const delay = span * Math.random();
+                    logger.debug(`ledger ${branch} moved while writing (${String(moved)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
+                    await new Promise((r) => setTimeout(r, delay));
+                    parent = await head(logPath ?? undefined);
+                    continue;
+                }
+                rememberCommit(commit, parent, files);
+                if (stateText !== null)
+                    stateBlobs.set(commit, gitBlobSha(stateText));
+                else if (!parent)
+                    stateBlobs.set(commit, null);
+                else if (stateBlobs.has(parent.sha))
+                    stateBlobs.set(commit, stateBlobs.get(parent.sha));
+                logger.debug(`ledger ${branch}: committed ${commit.slice(0, 7)} (${change.evidence.length} evidence file(s), attempt ${attempt})`);
+                return { evidencePath, commit, version: commit };
+            }
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/action/github.js
+
+
+
+
+
+
+const BODY_LIMIT = 65_536;
+function checkRunName(rollout) {
+    return `rollout-gate / ${rollout}`;
+}
+function checkRunTitle(s) {
+    const move = `${s.transition.from ?? '(not started)'} → ${s.transition.to ?? '(none)'}`;
+    const forced = s.forced ? ` (forced by ${s.forced.actor ?? 'unknown'})` : '';
+    return `${s.decision}${forced}: ${move}`;
+}
+/** Whether a write failed only because the token may not write (fork PRs, read-only tokens). */
+function refusedWrite(e) {
+    return (0,github_octokit/* writeRefusal */.sH)(e) !== null || (0,github_octokit/* writeRefusal */.sH)(e?.cause) !== null || /resource not accessible by/i.test(String(e?.message ?? ''));
+}
+/**
+ * On workflow_run, GitHub leaves `pull_requests` empty when the PR comes from a fork: find it by
+ * its head (`fork-owner:branch`) and check the head commit still matches.
+ */
+async function findWorkflowRunPull(octokit, runner) {
+    const head = runner.workflowRunHead;
+    if (!head || !runner.owner || !runner.repo)
+        return null;
+    const { data } = await octokit.rest.pulls.list({ owner: runner.owner, repo: runner.repo, state: 'open', head: `${head.owner}:${head.branch}`, per_page: 10 });
+    const pr = data.find((p) => p.head.sha === head.sha);
+    return pr ? { number: pr.number, headSha: pr.head.sha, author: pr.user?.login ?? null, fork: true } : null;
+}
+/** Builds the GitHub side from the settings, or null when there is no token or repository. */
+async function connectGitHub(settings, runner, config, redactor, logger, fetchImpl) {
+    if (!settings.token || !runner.owner || !runner.repo)
+        return null;
+    const owner = runner.owner;
+    const repo = runner.repo;
+    const octokit = (0,github_octokit/* createOctokit */.Qi)({ token: settings.token, baseUrl: runner.apiUrl, redactor, logger, fetch: fetchImpl });
+    const server = runner.context.runUrl ? new URL(runner.context.runUrl).origin : 'https://github.com';
+    let pr = runner.pullRequest;
+    if (!pr && runner.workflowRunHead) {
+        try {
+            pr = await findWorkflowRunPull(octokit, runner);
+            if (pr) {
+                runner.pullRequest = pr;
+                runner.context.pullRequest = pr.number;
+            }
+        }
+        catch (e) {
+            logger.warning(`could not find the pull request of the triggering run: ${(0,github_octokit/* describeGitHubError */.dZ)(e, redactor)}`);
+        }
+    }
+    return {
+        octokit,
+        owner,
+        repo,
+        async recordDeployment(snap, logUrl) {
+            const before = snap.stateBefore?.stage ?? null;
+            const after = snap.stateAfter;
+            if (!config.deployments || !snap.stateChanged || !after || after.stage === before)
+                return null;
+            const ref = pr?.headSha ?? runner.context.commitSha;
+            if (!ref)
+                return 'could not record the deployment: no commit to name (no pull request head and no GITHUB_SHA)';
+            try {
+                const { recordStageChange } = await __webpack_require__.e(/* import() */ 251).then(__webpack_require__.bind(__webpack_require__, 251));
+                await recordStageChange({ octokit, owner, repo, environment: config.deployments.environment, url: config.deployments.url, ref, rollout: config.rollout.name, redactor }, {
+                    from: before,
+                    to: after.stage,
+                    traffic: config.rollout.stages.find((st) => st.name === after.stage)?.traffic ?? 0,
+                    kind: snap.command === 'promote' ? 'promotion' : 'rollback',
+                    // A watch rolls back because its gates failed; a rollback command is an operator's choice.
+                    forcedByGates: snap.command === 'watch',
+                    logUrl: logUrl ?? runner.context.runUrl,
+                    actor: snap.actor,
+                });
+                return null;
+            }
+            catch (e) {
+                return `${refusedWrite(e) ? 'the token may not record deployments (it needs deployments: write)' : 'could not record the deployment'}: ${redactor.redact((0,github_octokit/* describeGitHubError */.dZ)(e, redactor))}`;
+            }
+        },
+        ledger: (state) => githubLedgerStore({
+            octokit,
+            owner,
+            repo,
+            branch: state.branch ?? 'rollout-ledger',
+            path: state.path ?? `state/${config.rollout.name}.json`,
+            rollout: config.rollout.name,
+            logger,
+            redactor,
+        }),
+        providerFactory: githubProviderFactory({
+            octokit,
+            owner,
+            repo,
+            // The body is read from the API: a rerun replays the old event payload, ticked boxes included or not.
+            pullRequest: pr ? { number: pr.number, headSha: pr.headSha, author: pr.author ?? '' } : null,
+        }),
+        async isTeamMember(actor, team) {
+            const [org, slug] = team.split('/');
+            if (!org || !slug)
+                return null;
+            try {
+                const members = await octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 });
+                return members.some((m) => m.login.toLowerCase() === actor.toLowerCase());
+            }
+            catch (e) {
+                if ((0,github_octokit/* githubFailure */.eQ)(e)?.status === 404)
+                    return false;
+                logger.warning(`could not read the members of @${team}: ${(0,github_octokit/* describeGitHubError */.dZ)(e, redactor)}`);
+                return null;
+            }
+        },
+        isWriteRefusal: refusedWrite,
+        commitUrl: (sha) => `${server}/${owner}/${repo}/commit/${sha}`,
+        async report(snap, render) {
+            const warnings = [];
+            let commentUrl = null;
+            const failed = (what, e) => `${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact((0,github_octokit/* describeGitHubError */.dZ)(e, redactor))}`;
+            const headSha = pr?.headSha ?? runner.context.commitSha;
+            // A watch guards a stage on a schedule: a check run on whatever commit is the branch's head
+            // would mark that commit with the rollout's health every few minutes. The run's own status
+            // and its job summary carry the verdict.
+            // The check run and the sticky comment go out together: neither waits for the other.
+            const checkRun = async () => {
+                if (!headSha || snap.command === 'watch')
+                    return null;
+                try {
+                    await publishCheckRun({
+                        octokit,
+                        owner,
+                        repo,
+                        name: checkRunName(config.rollout.name),
+                        headSha,
+                        conclusion: !(0,snapshot/* judgesGates */.Xu)(snap.command) ? 'neutral' : snap.decision === 'PROCEED' ? 'success' : 'failure',
+                        title: checkRunTitle(snap),
+                        summary: render.summary(BODY_LIMIT - 1),
+                        detailsUrl: runner.context.runUrl,
+                        redactor,
+                    });
+                    return null;
+                }
+                catch (e) {
+                    return failed('create the check run', e);
+                }
+            };
+            const comment = async () => {
+                if (!render.comment || !pr)
+                    return null;
+                try {
+                    const r = await upsertStickyComment({
+                        octokit,
+                        owner,
+                        repo,
+                        issueNumber: pr.number,
+                        marker: stickyMarker(config.rollout.name),
+                        body: render.body(BODY_LIMIT),
+                        logger,
+                        redactor,
+                        identity: identityOfToken(settings.token),
+                    });
+                    commentUrl = r.url;
+                    return null;
+                }
+                catch (e) {
+                    return failed('comment on the pull request', e);
+                }
+            };
+            for (const w of await Promise.all([checkRun(), comment()]))
+                if (w)
+                    warnings.push(w);
+            return { commentUrl, warnings };
+        },
+    };
+}
+
+
+/***/ }),
+
+/***/ 1282:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qi: () => (/* binding */ createOctokit),
+/* harmony export */   dZ: () => (/* binding */ describeGitHubError),
+/* harmony export */   eQ: () => (/* binding */ githubFailure),
+/* harmony export */   sH: () => (/* binding */ writeRefusal),
+/* harmony export */   y_: () => (/* binding */ GitHubError)
+/* harmony export */ });
+/* unused harmony exports USER_AGENT, rateLimitWaitMs, graphqlRateLimitWaitMs */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1758);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9735);
 
 
 const USER_AGENT = 'rollout-gate';
@@ -77,7 +1186,7 @@ function octokitLog(logger, redactor) {
 }
 function createOctokit(opts) {
     opts.redactor?.add(opts.token);
-    const octokit = (0,github/* getOctokit */.Q)(opts.token, {
+    const octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(opts.token, {
         baseUrl: opts.baseUrl.replace(/\/+$/, ''),
         userAgent: USER_AGENT,
         ...(opts.logger ? { log: octokitLog(opts.logger, opts.redactor) } : {}),
@@ -88,7 +1197,7 @@ function createOctokit(opts) {
             retryAfterBaseValue: opts.retryAfterBaseMs ?? 1000,
             doNotRetry: DO_NOT_RETRY,
         },
-    }, dist_bundle/* retry */.L);
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_1__/* .retry */ .L);
     const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const rateLimitRetries = opts.rateLimitRetries ?? DEFAULT_RATE_LIMIT_RETRIES;
     const maxWait = opts.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
@@ -225,851 +1334,6 @@ class GitHubError extends Error {
         this.name = 'GitHubError';
         Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
     }
-}
-
-;// CONCATENATED MODULE: ./lib/github/check-run.js
-
-/** GitHub refuses check-run summaries longer than this many characters. */
-const CHECK_SUMMARY_LIMIT = 65_535;
-const NOTE = '\n\n---\n> **Truncated:** the full report is in the job summary and the evidence on the ledger branch.\n';
-function fitSummary(summary, limit = CHECK_SUMMARY_LIMIT) {
-    if (summary.length <= limit)
-        return summary;
-    let cut = limit - NOTE.length;
-    if (/[\uD800-\uDBFF]/.test(summary.charAt(cut - 1)))
-        cut -= 1;
-    const lastLine = summary.lastIndexOf('\n', cut);
-    if (lastLine > cut - 2000 && lastLine > 0)
-        cut = lastLine;
-    return `${summary.slice(0, cut)}${NOTE}`;
-}
-/** Publishes a completed check run on a commit: the status a branch protection rule can require. */
-async function publishCheckRun(opts) {
-    const { octokit, owner, repo } = opts;
-    try {
-        const { data } = await octokit.rest.checks.create({
-            owner,
-            repo,
-            name: opts.name,
-            head_sha: opts.headSha,
-            status: 'completed',
-            conclusion: opts.conclusion,
-            ...(opts.completedAt ? { completed_at: opts.completedAt } : {}),
-            ...(opts.detailsUrl ? { details_url: opts.detailsUrl } : {}),
-            output: { title: opts.title.split('\n')[0].slice(0, 1000), summary: fitSummary(opts.summary) },
-        });
-        return { id: data.id, url: data.html_url ?? data.url };
-    }
-    catch (e) {
-        throw new GitHubError(`publishing the check run "${opts.name}" on ${opts.headSha.slice(0, 7)}`, e, opts.redactor);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/logger.js
-const silentLogger = { debug() { }, info() { }, warning() { } };
-function stderrLogger(verbose) {
-    return {
-        debug: (m) => { if (verbose)
-            process.stderr.write(`debug: ${m}\n`); },
-        info: (m) => process.stderr.write(`${m}\n`),
-        warning: (m) => process.stderr.write(`warning: ${m}\n`),
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/github/comment.js
-
-
-/** GitHub refuses issue comments longer than this many characters. */
-const COMMENT_LIMIT = 65_536;
-/** The identity of GITHUB_TOKEN (and the name it posts under) when GET /user is not allowed. */
-const ACTIONS_BOT = 'github-actions[bot]';
-/** The hidden first line that makes a comment this rollout's sticky comment. */
-function stickyMarker(rollout) {
-    return `<!-- rollout-gate:${rollout} -->`;
-}
-const TRUNCATION_NOTE = '\n\n---\n> **Truncated:** this report is longer than GitHub allows in a comment (65,536 characters). The job summary and the evidence on the ledger branch have it in full.\n';
-/**
- * The body as it will be posted: starting with the marker (the only place a marker is trusted)
- * and cut to GitHub's limit with a visible note.
- */
-function stickyBody(body, marker, limit = COMMENT_LIMIT) {
-    const full = body.startsWith(marker) ? body : `${marker}\n${body}`;
-    if (full.length <= limit)
-        return full;
-    let cut = limit - TRUNCATION_NOTE.length;
-    // Never split a UTF-16 surrogate pair; prefer ending on a whole line.
-    if (/[\uD800-\uDBFF]/.test(full.charAt(cut - 1)))
-        cut -= 1;
-    const lastLine = full.lastIndexOf('\n', cut);
-    if (lastLine > cut - 2000 && lastLine > marker.length)
-        cut = lastLine;
-    return `${full.slice(0, cut)}${TRUNCATION_NOTE}`;
-}
-/**
- * What the token's format alone says about its identity. Installation tokens (`ghs_`, which
- * GITHUB_TOKEN is) cannot call GET /user, and the answer would be github-actions[bot] anyway;
- * knowing it saves a request on every rerun. An app's own installation token posts as
- * `<app-slug>[bot]`: pass that as `identity` instead.
- */
-function identityOfToken(token) {
-    return token.startsWith('ghs_') ? ACTIONS_BOT : undefined;
-}
-/**
- * The login the token posts as: GET /user for a user token; GitHub refuses that call to
- * installation tokens (GITHUB_TOKEN), whose comments are authored by github-actions[bot].
- */
-async function tokenIdentity(octokit, redactor) {
-    try {
-        const { data } = await octokit.rest.users.getAuthenticated();
-        return data.login;
-    }
-    catch (e) {
-        if (githubFailure(e)?.status === 403)
-            return ACTIONS_BOT;
-        throw new GitHubError('finding who the token is', e, redactor);
-    }
-}
-/**
- * Creates this rollout's comment on a pull request, or updates it in place on a rerun. Only a
- * comment that starts with the marker AND is authored by the token's own identity counts, so
- * nobody can hijack the comment by quoting the marker.
- */
-async function upsertStickyComment(opts) {
-    const { octokit, owner, repo, issueNumber, marker } = opts;
-    const logger = opts.logger ?? silentLogger;
-    const body = stickyBody(opts.body, marker);
-    if (body.length < opts.body.length)
-        logger.warning(`the pull request comment was truncated to GitHub's ${COMMENT_LIMIT}-character limit`);
-    let comments;
-    try {
-        comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: issueNumber, per_page: 100 });
-    }
-    catch (e) {
-        throw new GitHubError(`listing the comments of #${issueNumber}`, e, opts.redactor);
-    }
-    const marked = comments.filter((c) => (c.body ?? '').startsWith(marker));
-    let mine;
-    if (marked.length) {
-        // Only asked when there is something to tell apart: a first run needs no identity.
-        const identity = (opts.identity ?? (await tokenIdentity(octokit, opts.redactor))).toLowerCase();
-        mine = marked.find((c) => c.user?.login.toLowerCase() === identity);
-        const foreign = marked.length - marked.filter((c) => c.user?.login.toLowerCase() === identity).length;
-        if (foreign)
-            logger.debug(`ignored ${foreign} comment(s) carrying the marker but written by someone other than ${identity}`);
-    }
-    if (mine) {
-        if (mine.body === body)
-            return { url: mine.html_url, id: mine.id, action: 'unchanged' };
-        try {
-            const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
-            return { url: data.html_url, id: data.id, action: 'updated' };
-        }
-        catch (e) {
-            throw new GitHubError(`updating comment ${mine.id} on #${issueNumber}`, e, opts.redactor);
-        }
-    }
-    try {
-        const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: issueNumber, body });
-        return { url: data.html_url, id: data.id, action: 'created' };
-    }
-    catch (e) {
-        throw new GitHubError(`commenting on #${issueNumber}`, e, opts.redactor);
-    }
-}
-
-// EXTERNAL MODULE: ./lib/providers/types.js
-var types = __webpack_require__(5163);
-;// CONCATENATED MODULE: ./lib/providers/github.js
-
-
-const NO_PR = 'this run is not about a pull request (approvals and checklists are read from one)';
-/** Qualifiers that would widen a search beyond this repository. */
-const SCOPE_QUALIFIER = /(^|\s)-?(repo|org|user|owner):/i;
-const normalise = (text) => text.replace(/\s+/g, ' ').trim().toLowerCase();
-/**
- * The ticked task-list items of a Markdown text (`- [x] item`), normalised: lower case, runs of
- * whitespace as one space. Items inside fenced code blocks and HTML comments do not count: a PR
- * template quoting a ticked example must not tick the real item.
- */
-function tickedTasks(markdown) {
-    const ticked = new Set();
-    const text = markdown.replace(/\r\n?/g, '\n').replace(/<!--[\s\S]*?(-->|$)/g, '');
-    let fence = null;
-    for (const line of text.split('\n')) {
-        const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-        if (f) {
-            const run = f[1];
-            if (!fence)
-                fence = { char: run[0], length: run.length };
-            else if (run[0] === fence.char && run.length >= fence.length && line.trim() === run)
-                fence = null;
-            continue;
-        }
-        if (fence)
-            continue;
-        const m = /^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])\s+\[([xX])\]\s+(.+)$/.exec(line);
-        if (m)
-            ticked.add(normalise(m[2]));
-    }
-    return ticked;
-}
-/** Counts approvals on the head commit: latest state-changing review per reviewer, author excluded. */
-function countApprovals(reviews, pr, allowed) {
-    const latest = new Map();
-    for (const r of reviews) {
-        // A comment-only review changes nothing; approvals, change requests and dismissals do.
-        if (r.state !== 'APPROVED' && r.state !== 'CHANGES_REQUESTED' && r.state !== 'DISMISSED')
-            continue;
-        latest.set(r.login.toLowerCase(), r);
-    }
-    const approvers = [];
-    const stale = [];
-    const notAllowed = [];
-    for (const r of latest.values()) {
-        if (r.state !== 'APPROVED' || r.login.toLowerCase() === pr.author.toLowerCase())
-            continue;
-        if (r.commitId !== pr.headSha)
-            stale.push(r.login);
-        else if (allowed && !allowed(r.login))
-            notAllowed.push(r.login);
-        else
-            approvers.push(r.login);
-    }
-    return { approvers: approvers.sort(), stale: stale.sort(), notAllowed: notAllowed.sort() };
-}
-/**
- * The `github` provider: a search query scoped to this repository (value: the number of
- * results), approvals on the pull request's head commit, or a checklist in its description.
- */
-function githubProviderFactory(opts) {
-    const { octokit, owner, repo } = opts;
-    const pr = opts.pullRequest ?? null;
-    return (_config, ctx) => {
-        let reviews = null;
-        let body = null;
-        const teams = new Map();
-        const redact = (text) => ctx.redactor.redact(text);
-        const loadReviews = (signal) => (reviews ??= octokit
-            .paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pr.number, per_page: 100, request: { signal } })
-            .then((list) => list.map((r) => ({ login: r.user?.login ?? '', state: r.state, commitId: r.commit_id ?? null })).filter((r) => r.login), (e) => {
-            reviews = null;
-            throw new types/* ProviderError */.m(redact(`reading the reviews of #${pr.number}: ${describeGitHubError(e)}`), true);
-        }));
-        const loadBody = (signal) => (body ??=
-            pr.body !== undefined
-                ? Promise.resolve(pr.body ?? '')
-                : octokit.rest.pulls.get({ owner, repo, pull_number: pr.number, request: { signal } }).then(({ data }) => data.body ?? '', (e) => {
-                    body = null;
-                    throw new types/* ProviderError */.m(redact(`reading #${pr.number}: ${describeGitHubError(e)}`), true);
-                }));
-        const teamMembers = (entry, signal) => {
-            const key = entry.toLowerCase();
-            let p = teams.get(key);
-            if (!p) {
-                const [org, slug] = entry.slice(1).split('/');
-                p = !org || !slug
-                    ? Promise.resolve({ unreadable: `"${entry}" is not an @org/team name` })
-                    : octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100, request: { signal } }).then((members) => members.map((m) => m.login.toLowerCase()), (e) => {
-                        const status = githubFailure(e)?.status;
-                        if (status === 401 || status === 403 || status === 404) {
-                            return { unreadable: `cannot read the members of ${entry} (${describeGitHubError(e)}); a token that can read the organisation's teams is needed` };
-                        }
-                        teams.delete(key);
-                        throw new types/* ProviderError */.m(redact(`reading the members of ${entry}: ${describeGitHubError(e)}`), true);
-                    });
-                teams.set(key, p);
-            }
-            return p;
-        };
-        async function approvals(gate, req) {
-            if (!pr)
-                return { samples: [], noDataReason: NO_PR };
-            const spec = gate.approvals;
-            const list = await loadReviews(req.signal);
-            let allowed = null;
-            const unreadable = [];
-            if (spec.from) {
-                const logins = new Set();
-                for (const entry of spec.from) {
-                    if (!entry.startsWith('@')) {
-                        logins.add(entry.toLowerCase());
-                        continue;
-                    }
-                    const members = await teamMembers(entry, req.signal);
-                    if (Array.isArray(members))
-                        for (const m of members)
-                            logins.add(m);
-                    else
-                        unreadable.push(members.unreadable);
-                }
-                allowed = (login) => logins.has(login.toLowerCase());
-            }
-            const counted = countApprovals(list, pr, allowed);
-            const detail = { approvers: counted.approvers, staleApprovals: counted.stale, notInFrom: counted.notAllowed, headSha: pr.headSha };
-            const value = counted.approvers.length;
-            if (unreadable.length) {
-                // Known approvers may already be enough; otherwise the unread team could change the answer.
-                if (value >= spec.min)
-                    return { samples: [[Math.floor(req.nowMs / 1000), value]], detail, warnings: unreadable.map(redact) };
-                return { samples: [], noDataReason: redact(unreadable.join('; ')), detail };
-            }
-            return { samples: [[Math.floor(req.nowMs / 1000), value]], detail };
-        }
-        async function checklist(gate, req) {
-            if (!pr)
-                return { samples: [], noDataReason: NO_PR };
-            const ticked = tickedTasks(await loadBody(req.signal));
-            const missing = gate.checklist.filter((item) => !ticked.has(normalise(item)));
-            return { samples: [[Math.floor(req.nowMs / 1000), missing.length]], detail: { missing, pullRequest: pr.number } };
-        }
-        async function search(req) {
-            const query = req.query.trim();
-            if (!query)
-                throw new types/* ProviderError */.m('a github gate needs a search `query`, `approvals` or `checklist`');
-            if (SCOPE_QUALIFIER.test(query))
-                throw new types/* ProviderError */.m('the search is always scoped to this repository: remove repo:, org:, user: and owner: qualifiers');
-            const q = `${query} repo:${owner}/${repo}`;
-            try {
-                const { data } = await octokit.rest.search.issuesAndPullRequests({ q, per_page: 1, request: { signal: req.signal } });
-                return {
-                    samples: [[Math.floor(req.nowMs / 1000), data.total_count]],
-                    warnings: data.incomplete_results ? ['GitHub search timed out before finishing; the count may be too low'] : [],
-                    detail: { searchQuery: q },
-                };
-            }
-            catch (e) {
-                const f = githubFailure(e);
-                if (f?.status === 422)
-                    throw new types/* ProviderError */.m(redact(`GitHub refused the search "${q}": ${f.message}`));
-                throw new types/* ProviderError */.m(redact(`searching "${q}": ${describeGitHubError(e)}`), f === null || f.status === 403 || f.status === 429 || f.status >= 500);
-            }
-        }
-        const provider = {
-            async query(req) {
-                if (req.gate.approvals)
-                    return approvals(req.gate, req);
-                if (req.gate.checklist)
-                    return checklist(req.gate, req);
-                return search(req);
-            },
-        };
-        return provider;
-    };
-}
-
-// EXTERNAL MODULE: ./lib/report/snapshot.js
-var snapshot = __webpack_require__(1948);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/report/status-page.js
-var status_page = __webpack_require__(3116);
-// EXTERNAL MODULE: ./lib/state/document.js
-var state_document = __webpack_require__(6392);
-// EXTERNAL MODULE: ./lib/state/types.js
-var state_types = __webpack_require__(2836);
-;// CONCATENATED MODULE: ./lib/state/ledger.js
-
-
-
-
-
-
-
-/** The status page at the ledger's root, and the directory of the per-rollout sections it is built from. */
-const STATUS_PAGE = 'README.md';
-const STATUS_DIR = 'status';
-const LEDGER_FILES = `
-  fragment LedgerFile on TreeEntry {
-    type
-    oid
-    object {
-      ... on Blob { oid text isTruncated isBinary byteSize }
-    }
-  }
-  fragment LedgerCommit on GitObject {
-    __typename
-    ... on Commit {
-      oid
-      tree { oid }
-      state: file(path: $state) { ...LedgerFile }
-      log: file(path: $log) { ...LedgerFile }
-      status: file(path: "${STATUS_DIR}") {
-        type
-        object { ... on Tree { entries { name ...LedgerFile } } }
-      }
-    }
-  }`;
-/** The branch head, its tree, the two files a run needs and the status sections: one request instead of four. */
-const HEAD_QUERY = `query RolloutLedgerHead($owner: String!, $repo: String!, $ref: String!, $state: String!, $log: String!) {
-  repository(owner: $owner, name: $repo) {
-    ref(qualifiedName: $ref) {
-      target { ...LedgerCommit }
-    }
-  }
-}
-${LEDGER_FILES}`;
-/** The same, at a commit the run was handed instead of read (a write without a read first). */
-const COMMIT_QUERY = `query RolloutLedgerCommit($owner: String!, $repo: String!, $oid: GitObjectID!, $state: String!, $log: String!) {
-  repository(owner: $owner, name: $repo) {
-    object(oid: $oid) { ...LedgerCommit }
-  }
-}
-${LEDGER_FILES}`;
-/** Files up to this size travel inline in the tree request; larger ones as their own blob. */
-const INLINE_CONTENT_LIMIT = 256 * 1024;
-/** The id git gives a file's content: lets the store compare states without fetching them again. */
-function gitBlobSha(content) {
-    const body = Buffer.from(content, 'utf8');
-    return (0,external_node_crypto_.createHash)('sha1').update(Buffer.concat([Buffer.from(`blob ${body.length}\0`), body])).digest('hex');
-}
-function checkPath(path, what) {
-    const p = path.replace(/\\/g, '/');
-    if (!p || p.startsWith('/') || p.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-        throw new state_types/* StateError */.q(`${what} "${path}" must be a relative path inside the ledger (no "..", no leading "/")`);
-    }
-    return p;
-}
-/** A ref update another writer beat us to: re-read and re-apply, never force. */
-function isRefConflict(e) {
-    const f = githubFailure(e);
-    if (!f)
-        return false;
-    // 409 "Git Repository is empty" is no race: retrying cannot help.
-    if (f.status === 409)
-        return !/repository is empty/i.test(f.message);
-    return f.status === 422 && /fast forward|reference already exists|reference does not exist/i.test(f.message);
-}
-function commonDir(paths) {
-    const dirs = paths.map((p) => external_node_path_.posix.dirname(p).split('/'));
-    const first = dirs[0] ?? [];
-    let n = first.length;
-    for (const d of dirs) {
-        let i = 0;
-        while (i < n && d[i] === first[i])
-            i++;
-        n = i;
-    }
-    return first.slice(0, n).join('/') || '.';
-}
-/**
- * Rollout state, evidence and the decision log on a branch of the repository. Every write is one
- * commit through the git data API whose parent is the head the write builds on, published with a
- * non-forced ref update: the ref update is the compare-and-swap. When another run moved the
- * branch first, an evidence-only write is rebuilt on the new head; a state write is rebuilt only
- * if the state file is still the one the run read, and otherwise refused with StateConflictError.
- */
-function githubLedgerStore(opts) {
-    const { octokit, owner, repo, rollout } = opts;
-    const branch = opts.branch ?? 'rollout-ledger';
-    const path = checkPath(opts.path ?? `state/${rollout}.json`, 'the state path');
-    const logger = opts.logger ?? silentLogger;
-    // Every failed attempt means another writer landed; 10 lets 10 runs write at once, each landing.
-    const maxAttempts = Math.max(1, opts.maxAttempts ?? 10);
-    const backoffMs = opts.backoffMs ?? 200;
-    const where = `${branch}:${path}`;
-    const defaultLog = checkPath(opts.decisionLog ?? `decision-log/${rollout}.jsonl`, 'the decision log');
-    /** commit SHA → blob SHA of the state file there (null: no state file). */
-    const stateBlobs = new Map();
-    /** commit SHA → its tree SHA. */
-    const trees = new Map();
-    const fail = (doing, e) => {
-        const err = new state_types/* StateError */.q(`github ledger ${where}: ${doing}: ${describeGitHubError(e, opts.redactor)}`);
-        // Keeps the status for writeRefusal(); the RequestError carries no credentials.
-        Object.defineProperty(err, 'cause', { value: e, enumerable: false });
-        return err;
-    };
-    /** commit SHA → path → the file there (null: none), as the last query returned it. */
-    const files = new Map();
-    /** commit SHA → the status sections there (file name → entry), read only when a write needs them. */
-    const statusEntries = new Map();
-    const remember = (commit, file, f) => {
-        let known = files.get(commit);
-        if (!known)
-            files.set(commit, (known = new Map()));
-        known.set(file, f);
-        if (file === path)
-            stateBlobs.set(commit, f?.blobSha ?? null);
-    };
-    /** The text of a file the query returned, or its blob through REST when GraphQL gave no exact text. */
-    async function contentOf(file, entry) {
-        if (entry.type !== 'blob' || !entry.object)
-            throw new state_types/* StateError */.q(`github ledger ${branch}:${file} is not a file`);
-        const blob = entry.object;
-        const sha = blob.oid ?? entry.oid;
-        // Blob.text is cut at about 500 KB (isTruncated) and null for binary content; the hash check
-        // catches any other text that is not the file byte for byte.
-        if (typeof blob.text === 'string' && !blob.isTruncated && gitBlobSha(blob.text) === sha)
-            return { blobSha: sha, content: blob.text };
-        try {
-            const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
-            return { blobSha: sha, content: Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8').toString('utf8') };
-        }
-        catch (e) {
-            throw fail(`reading ${file}`, e);
-        }
-    }
-    /**
-     * One GraphQL query: the branch head (or a given commit), its tree, and the state file and
-     * decision log there. Null when the branch does not exist.
-     */
-    async function snapshot(at, logPath) {
-        let node;
-        try {
-            if ('branch' in at) {
-                const data = await octokit.graphql(HEAD_QUERY, {
-                    owner,
-                    repo,
-                    ref: `refs/heads/${at.branch}`,
-                    state: path,
-                    log: logPath,
-                });
-                if (!data.repository)
-                    throw new state_types/* StateError */.q(`github ledger ${where}: repository ${owner}/${repo} not found`);
-                if (!data.repository.ref)
-                    return null;
-                node = data.repository.ref.target;
-            }
-            else {
-                const data = await octokit.graphql(COMMIT_QUERY, { owner, repo, oid: at.commit, state: path, log: logPath });
-                if (!data.repository)
-                    throw new state_types/* StateError */.q(`github ledger ${where}: repository ${owner}/${repo} not found`);
-                node = data.repository.object;
-                if (!node)
-                    throw new state_types/* StateError */.q(`github ledger ${where}: commit ${at.commit} not found`);
-            }
-        }
-        catch (e) {
-            if (e instanceof state_types/* StateError */.q)
-                throw e;
-            throw fail('reading the ledger', e);
-        }
-        if (!node || node.__typename !== 'Commit' || !node.oid || !node.tree) {
-            throw new state_types/* StateError */.q(`github ledger ${where}: ${'branch' in at ? `refs/heads/${at.branch}` : at.commit} is a ${node?.__typename ?? 'missing object'}, not a commit`);
-        }
-        const h = { sha: node.oid, tree: node.tree.oid };
-        trees.set(h.sha, h.tree);
-        const sections = new Map();
-        if (node.status?.type === 'tree')
-            for (const e of node.status.object?.entries ?? [])
-                if (e.type === 'blob' && e.name.endsWith('.md'))
-                    sections.set(e.name, e);
-        statusEntries.set(h.sha, sections);
-        const [state, log] = await Promise.all([
-            node.state ? contentOf(path, node.state) : null,
-            logPath !== path && node.log ? contentOf(logPath, node.log) : null,
-        ]);
-        remember(h.sha, path, state);
-        if (logPath !== path)
-            remember(h.sha, logPath, log);
-        return h;
-    }
-    const head = (logPath = defaultLog) => snapshot({ branch }, logPath);
-    async function treeOf(sha, logPath = defaultLog) {
-        const known = trees.get(sha);
-        if (known)
-            return known;
-        return (await snapshot({ commit: sha }, logPath)).tree;
-    }
-    async function fileAt(commit, file) {
-        const known = files.get(commit);
-        if (known?.has(file))
-            return known.get(file);
-        await snapshot({ commit }, file === path ? defaultLog : file);
-        return files.get(commit).get(file) ?? null;
-    }
-    async function stateBlobAt(commit) {
-        if (commit === null)
-            return null;
-        if (stateBlobs.has(commit))
-            return stateBlobs.get(commit);
-        return (await fileAt(commit, path))?.blobSha ?? null;
-    }
-    /** The state in force at a commit, for the status page: null when there is none or it cannot be read. */
-    async function stateAt(commit) {
-        const f = await fileAt(commit, path);
-        if (!f)
-            return null;
-        try {
-            return (0,state_document/* parseStateDocument */.e)(JSON.parse(f.content), where, rollout);
-        }
-        catch {
-            return null;
-        }
-    }
-    /**
-     * This rollout's section of the status page and the page rebuilt from every rollout's section,
-     * as the commit on `parent` will hold them (the state written, else the state there).
-     */
-    async function statusFiles(parent, change, logText) {
-        const state = change.state ?? (parent ? await stateAt(parent.sha) : null);
-        const own = `${rollout}.md`;
-        const sections = new Map();
-        sections.set(rollout, change.statusPage({ state, decisionLog: logText }));
-        if (parent) {
-            if (!statusEntries.has(parent.sha))
-                await snapshot({ commit: parent.sha }, defaultLog);
-            for (const [name, entry] of statusEntries.get(parent.sha) ?? []) {
-                if (name === own)
-                    continue;
-                sections.set(name.slice(0, -'.md'.length), (await contentOf(`${STATUS_DIR}/${name}`, entry)).content);
-            }
-        }
-        return [
-            { path: checkPath(`${STATUS_DIR}/${own}`, 'the status section'), content: sections.get(rollout) },
-            { path: STATUS_PAGE, content: (0,status_page/* renderStatusPage */.EP)(sections) },
-        ];
-    }
-    /** Builds the commit for `change` on top of `parent` (null: a root commit for a new branch). */
-    async function buildCommit(parent, change, stateText, logPath, line) {
-        const current = parent ? await fileAt(parent.sha, logPath) : null;
-        const before = current?.content ?? '';
-        const logText = `${before}${before && !before.endsWith('\n') ? '\n' : ''}${line}\n`;
-        const files = [
-            ...(stateText !== null ? [{ path, content: stateText }] : []),
-            ...change.evidence.map((f) => ({ path: checkPath(f.path, 'the evidence file'), content: f.content })),
-            { path: logPath, content: logText },
-            ...(change.statusPage ? await statusFiles(parent, change, logText) : []),
-        ];
-        const entries = [];
-        for (const f of files) {
-            if (Buffer.byteLength(f.content) <= INLINE_CONTENT_LIMIT) {
-                entries.push({ path: f.path, mode: '100644', type: 'blob', content: f.content });
-                continue;
-            }
-            try {
-                const { data } = await octokit.rest.git.createBlob({ owner, repo, content: Buffer.from(f.content).toString('base64'), encoding: 'base64' });
-                entries.push({ path: f.path, mode: '100644', type: 'blob', sha: data.sha });
-            }
-            catch (e) {
-                throw fail(`storing ${f.path}`, e);
-            }
-        }
-        let treeSha;
-        try {
-            const { data } = await octokit.rest.git.createTree({ owner, repo, tree: entries, ...(parent ? { base_tree: parent.tree } : {}) });
-            treeSha = data.sha;
-        }
-        catch (e) {
-            throw fail('creating the tree', e);
-        }
-        try {
-            const { data } = await octokit.rest.git.createCommit({ owner, repo, message: change.message, tree: treeSha, parents: parent ? [parent.sha] : [] });
-            trees.set(data.sha, treeSha);
-            return data.sha;
-        }
-        catch (e) {
-            throw fail('creating the commit', e);
-        }
-    }
-    return {
-        description: `github ${where}`,
-        async read() {
-            const h = await head();
-            if (!h)
-                return { state: null, version: null };
-            const f = await fileAt(h.sha, path);
-            if (!f)
-                return { state: null, version: h.sha };
-            let doc;
-            try {
-                doc = JSON.parse(f.content);
-            }
-            catch (e) {
-                throw new state_types/* StateError */.q(`${where} (commit ${h.sha.slice(0, 7)}): not valid JSON: ${e.message}`);
-            }
-            return { state: (0,state_document/* parseStateDocument */.e)(doc, where, rollout), version: h.sha };
-        },
-        async write(change) {
-            const logPath = checkPath(change.decisionLog.path, 'the decision log');
-            const line = change.decisionLog.line.replace(/\r?\n+$/, '');
-            if (/[\r\n]/.test(line))
-                throw new state_types/* StateError */.q('a decision-log entry must be a single line');
-            const stateText = change.state ? (0,state_document/* serializeState */.s)(change.state) : null;
-            const evidencePath = `${branch}:${change.evidence.length ? commonDir(change.evidence.map((f) => checkPath(f.path, 'the evidence file'))) : external_node_path_.posix.dirname(logPath)}`;
-            // The first attempt builds on the commit the run read: that is the compare-and-swap.
-            let parent = change.expectedVersion === null ? null : { sha: change.expectedVersion, tree: await treeOf(change.expectedVersion, logPath) };
-            for (let attempt = 1;; attempt++) {
-                if (stateText !== null && parent?.sha !== (change.expectedVersion ?? undefined)) {
-                    const [then, now] = await Promise.all([stateBlobAt(change.expectedVersion), stateBlobAt(parent?.sha ?? null)]);
-                    if (then !== now) {
-                        throw new state_types/* StateConflictError */.K(`${where} changed since this run read it (read at ${change.expectedVersion?.slice(0, 7) ?? 'no ledger yet'}, now ${parent?.sha.slice(0, 7) ?? 'no ledger'}): decide again on the new state`);
-                    }
-                }
-                const started = Date.now();
-                const commit = await buildCommit(parent, change, stateText, logPath, line);
-                try {
-                    if (parent)
-                        await octokit.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: commit, force: false });
-                    else
-                        await octokit.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: commit });
-                }
-                catch (e) {
-                    if (!isRefConflict(e))
-                        throw fail(parent ? 'moving the branch' : 'creating the branch', e);
-                    if (attempt >= maxAttempts) {
-                        throw new state_types/* StateError */.q(`github ledger ${where}: other runs kept moving ${branch}; gave up after ${attempt} attempts (${describeGitHubError(e, opts.redactor)})`);
-                    }
-                    // Full jitter over a span that grows with the attempt and with how long one attempt takes,
-                    // so racing writers spread out instead of colliding again in lockstep.
-                    const span = Math.min(20_000, Math.max(backoffMs, Date.now() - started) * 3 ** attempt);
-                    const delay = span * Math.random();
-                    logger.debug(`ledger ${branch} moved while writing (${describeGitHubError(e, opts.redactor)}); re-applying on the new head in ${Math.round(delay)} ms (attempt ${attempt + 1}/${maxAttempts})`);
-                    await new Promise((r) => setTimeout(r, delay));
-                    parent = await head(logPath);
-                    continue;
-                }
-                if (stateText !== null)
-                    stateBlobs.set(commit, gitBlobSha(stateText));
-                else if (!parent)
-                    stateBlobs.set(commit, null);
-                else if (stateBlobs.has(parent.sha))
-                    stateBlobs.set(commit, stateBlobs.get(parent.sha));
-                logger.debug(`ledger ${branch}: committed ${commit.slice(0, 7)} (${change.evidence.length} evidence file(s), attempt ${attempt})`);
-                return { evidencePath, commit, version: commit };
-            }
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/action/github.js
-
-
-
-
-
-
-const BODY_LIMIT = 65_536;
-function checkRunName(rollout) {
-    return `rollout-gate / ${rollout}`;
-}
-function checkRunTitle(s) {
-    const move = `${s.transition.from ?? '(not started)'} → ${s.transition.to ?? '(none)'}`;
-    const forced = s.forced ? ` (forced by ${s.forced.actor ?? 'unknown'})` : '';
-    return `${s.decision}${forced}: ${move}`;
-}
-/** Whether a write failed only because the token may not write (fork PRs, read-only tokens). */
-function refusedWrite(e) {
-    return writeRefusal(e) !== null || writeRefusal(e?.cause) !== null || /resource not accessible by/i.test(String(e?.message ?? ''));
-}
-/**
- * On workflow_run, GitHub leaves `pull_requests` empty when the PR comes from a fork: find it by
- * its head (`fork-owner:branch`) and check the head commit still matches.
- */
-async function findWorkflowRunPull(octokit, runner) {
-    const head = runner.workflowRunHead;
-    if (!head || !runner.owner || !runner.repo)
-        return null;
-    const { data } = await octokit.rest.pulls.list({ owner: runner.owner, repo: runner.repo, state: 'open', head: `${head.owner}:${head.branch}`, per_page: 10 });
-    const pr = data.find((p) => p.head.sha === head.sha);
-    return pr ? { number: pr.number, headSha: pr.head.sha, author: pr.user?.login ?? null, fork: true } : null;
-}
-/** Builds the GitHub side from the settings, or null when there is no token or repository. */
-async function connectGitHub(settings, runner, config, redactor, logger, fetchImpl) {
-    if (!settings.token || !runner.owner || !runner.repo)
-        return null;
-    const owner = runner.owner;
-    const repo = runner.repo;
-    const octokit = createOctokit({ token: settings.token, baseUrl: runner.apiUrl, redactor, logger, fetch: fetchImpl });
-    const server = runner.context.runUrl ? new URL(runner.context.runUrl).origin : 'https://github.com';
-    let pr = runner.pullRequest;
-    if (!pr && runner.workflowRunHead) {
-        try {
-            pr = await findWorkflowRunPull(octokit, runner);
-            if (pr) {
-                runner.pullRequest = pr;
-                runner.context.pullRequest = pr.number;
-            }
-        }
-        catch (e) {
-            logger.warning(`could not find the pull request of the triggering run: ${describeGitHubError(e, redactor)}`);
-        }
-    }
-    return {
-        ledger: (state) => githubLedgerStore({
-            octokit,
-            owner,
-            repo,
-            branch: state.branch ?? 'rollout-ledger',
-            path: state.path ?? `state/${config.rollout.name}.json`,
-            rollout: config.rollout.name,
-            logger,
-            redactor,
-        }),
-        providerFactory: githubProviderFactory({
-            octokit,
-            owner,
-            repo,
-            // The body is read from the API: a rerun replays the old event payload, ticked boxes included or not.
-            pullRequest: pr ? { number: pr.number, headSha: pr.headSha, author: pr.author ?? '' } : null,
-        }),
-        async isTeamMember(actor, team) {
-            const [org, slug] = team.split('/');
-            if (!org || !slug)
-                return null;
-            try {
-                const members = await octokit.paginate(octokit.rest.teams.listMembersInOrg, { org, team_slug: slug, per_page: 100 });
-                return members.some((m) => m.login.toLowerCase() === actor.toLowerCase());
-            }
-            catch (e) {
-                if (githubFailure(e)?.status === 404)
-                    return false;
-                logger.warning(`could not read the members of @${team}: ${describeGitHubError(e, redactor)}`);
-                return null;
-            }
-        },
-        isWriteRefusal: refusedWrite,
-        commitUrl: (sha) => `${server}/${owner}/${repo}/commit/${sha}`,
-        async report(snap, render) {
-            const warnings = [];
-            let commentUrl = null;
-            const failed = (what, e) => warnings.push(`${refusedWrite(e) ? `the token may not ${what} (read-only token, e.g. a fork pull request)` : `could not ${what}`}: ${redactor.redact(describeGitHubError(e, redactor))}`);
-            const headSha = pr?.headSha ?? runner.context.commitSha;
-            // A watch guards a stage on a schedule: a check run on whatever commit is the branch's head
-            // would mark that commit with the rollout's health every few minutes. The run's own status
-            // and its job summary carry the verdict.
-            if (headSha && snap.command !== 'watch') {
-                try {
-                    await publishCheckRun({
-                        octokit,
-                        owner,
-                        repo,
-                        name: checkRunName(config.rollout.name),
-                        headSha,
-                        conclusion: !(0,snapshot/* judgesGates */.Xu)(snap.command) ? 'neutral' : snap.decision === 'PROCEED' ? 'success' : 'failure',
-                        title: checkRunTitle(snap),
-                        summary: render.summary(BODY_LIMIT - 1),
-                        detailsUrl: runner.context.runUrl,
-                        redactor,
-                    });
-                }
-                catch (e) {
-                    failed('create the check run', e);
-                }
-            }
-            if (render.comment && pr) {
-                try {
-                    const r = await upsertStickyComment({
-                        octokit,
-                        owner,
-                        repo,
-                        issueNumber: pr.number,
-                        marker: stickyMarker(config.rollout.name),
-                        body: render.body(BODY_LIMIT),
-                        logger,
-                        redactor,
-                        identity: identityOfToken(settings.token),
-                    });
-                    commentUrl = r.url;
-                }
-                catch (e) {
-                    failed('comment on the pull request', e);
-                }
-            }
-            return { commentUrl, warnings };
-        },
-    };
 }
 
 
