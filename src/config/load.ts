@@ -327,10 +327,12 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     }
     if (g.failAfter !== undefined && g.over === undefined) issues.push({ path: at('failAfter'), message: 'needs `over`: failAfter is measured inside the window' });
     if (g.step !== undefined && g.over === undefined) issues.push({ path: at('step'), message: 'needs `over`: step is the resolution of the window' });
-    if (g.over && g.failAfter && parseDuration(g.failAfter)! > parseDuration(g.over)!) {
+    // Compared only when both are durations: a bad one is reported as such, not as too long.
+    const overMs = ms(g.over);
+    if (overMs !== null && (ms(g.failAfter) ?? 0) > overMs) {
       issues.push({ path: at('failAfter'), message: `${g.failAfter} is longer than over (${g.over}); no violation could last that long` });
     }
-    if (g.over && g.step && parseDuration(g.step)! > parseDuration(g.over)!) {
+    if (overMs !== null && (ms(g.step) ?? 0) > overMs) {
       issues.push({ path: at('step'), message: `${g.step} is longer than over (${g.over})` });
     }
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../engine/duration.js';
+import { durationError, parseDuration } from '../engine/duration.js';
 import { parseCondition, ConditionSyntaxError } from '../engine/conditions.js';
 
 /** Strict objects everywhere: a typo must be an error, never a silently ignored key. */
@@ -9,10 +9,10 @@ export const NAME_PATTERN = /^[a-z0-9._-]+$/;
 
 const duration = z
   .string()
-  .refine((s) => parseDuration(s) !== null, {
-    message: 'expected a duration like "30s", "5m", "2h" or "1d"',
+  .superRefine((s, ctx) => {
+    if (parseDuration(s) === null) ctx.addIssue({ code: 'custom', message: durationError(s) });
   })
-  .describe('A duration: a positive integer followed by s, m, h or d.');
+  .describe('A duration: whole numbers followed by d, h, m or s, largest unit first (30s, 5m, 2h30m, 1d).');
 
 const conditionText = z.string().superRefine((s, ctx) => {
   try {
