@@ -1,5 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { nearest } from '../config/suggest.js';
+import { flagError } from './flags.js';
+import { defaultActor } from './actor.js';
 import { loadConfigFile, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { formatDuration, parseDuration } from '../engine/duration.js';
@@ -36,7 +39,7 @@ options:
   --now ISO         evaluate as if at this instant (replays, tests)
   --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK)
   --reason R        why (required with --force, pause and resume; recorded with a rollback)
-  --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
+  --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER, else the OS account, else "unknown")
   --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
   --dry-run         evaluate and print, write nothing
   --no-evidence     write no evidence files or decision-log line
@@ -79,38 +82,42 @@ function findConfig(cwd: string, given: string | undefined): string {
   return '.github/rollout-gate.yml';
 }
 
+const COMMANDS = ['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate', 'explain', 'backtest', 'calibrate'];
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  target: { type: 'string' },
+  'state-file': { type: 'string' },
+  now: { type: 'string' },
+  force: { type: 'boolean' },
+  reason: { type: 'string' },
+  actor: { type: 'string' },
+  'kill-switch': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'no-evidence': { type: 'boolean' },
+  days: { type: 'string' },
+  gate: { type: 'string', multiple: true },
+  'fail-rate': { type: 'string' },
+  out: { type: 'string' },
+  evidence: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        target: { type: 'string' },
-        'state-file': { type: 'string' },
-        now: { type: 'string' },
-        force: { type: 'boolean' },
-        reason: { type: 'string' },
-        actor: { type: 'string' },
-        'kill-switch': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'no-evidence': { type: 'boolean' },
-        days: { type: 'string' },
-        gate: { type: 'string', multiple: true },
-        'fail-rate': { type: 'string' },
-        out: { type: 'string' },
-        evidence: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
-    io.stderr(`rollout-gate: ${(e as Error).message}\n\n${USAGE}\n`);
+    io.stderr(`rollout-gate: ${flagError(e, OPTIONS)}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   const { values: o, positionals } = parsed;
@@ -130,9 +137,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (command === 'explain') {
       const file = positionals[1];
       if (!file) throw new UsageError('explain needs the path of a snapshot.json');
+      const { snapshotPath } = await import('./explain-path.js');
+      const path = await snapshotPath(file, io.cwd);
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = readFileSync(path, 'utf8');
       } catch (e) {
         throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
@@ -177,7 +186,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
-      throw new UsageError(`unknown command "${command}"; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
+      const near = nearest(command, COMMANDS);
+      throw new UsageError(`unknown command "${command}"${near ? ` (did you mean ${near}?)` : ''}; expected evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest or calibrate`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
@@ -216,7 +226,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       logger,
       redactor,
       context: emptyContext,
-      actor: o.actor ?? io.env.ROLLOUT_GATE_ACTOR ?? io.env.USER ?? null,
+      actor: o.actor?.trim() || defaultActor(io.env),
       force: o.force === true,
       reason: o.reason ?? null,
       killSwitch: o['kill-switch'] === true,

@@ -13,6 +13,8 @@ import { DEFAULT_WATCH_POLICY, type WatchPolicy } from '../engine/watch.js';
 import { applyTarget, notifyIssues, notifySecrets, notifyTargets } from './notify.js';
 import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
+import { suggestKey } from './suggest.js';
+import { urlSecretForms } from './url-secrets.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -198,7 +200,9 @@ function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssu
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          out.push({ path: formatPath([...issue.path, key]), message: 'unknown key (a typo here would silently change the gate, so it is an error)' });
+          const near = suggestKey(configSchema, issue.path, key, valueAt(input, issue.path));
+          const hint = near === null ? '' : `; did you mean "${near}"?`;
+          out.push({ path: formatPath([...issue.path, key]), message: `unknown key${hint} (a typo here would silently change the gate, so it is an error)` });
         }
         break;
       case 'invalid_type': {
@@ -391,7 +395,8 @@ function passwordForms(raw: string): string[] {
 
 function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: string[]): Config {
   const providers = { ...BUILTIN_PROVIDERS, ...cfg.providers };
-  const secrets = new Set(envSecrets);
+  // A bare endpoint read from ${VAR} names the host in messages; its credentials never show.
+  const secrets = new Set(envSecrets.flatMap(urlSecretForms));
   for (const p of [...Object.values(cfg.providers), ...(cfg.state ? [cfg.state] : [])]) {
     if ('basicAuth' in p && p.basicAuth) secrets.add(p.basicAuth.password);
     // Datadog and New Relic keys, even when written in the file instead of read from ${VAR}.

@@ -245,7 +245,9 @@ describe('config: ${VAR} substitution', () => {
     );
     expect(cfg.providers.prom).toMatchObject({ url: 'https://prom.internal:9090', headers: { Authorization: 'Bearer tok-123456' } });
     expect(cfg.state).toEqual({ type: 'github', branch: 'ledger-sre' });
-    expect(cfg.secrets).toEqual(expect.arrayContaining(['https://prom.internal:9090', 'tok-123456', 'postgres://u:dbpass@db/x', 'dbpass', 'sre']));
+    expect(cfg.secrets).toEqual(expect.arrayContaining(['tok-123456', 'postgres://u:dbpass@db/x', 'dbpass', 'sre']));
+    // A bare endpoint is not a credential: messages name the host they could not reach.
+    expect(cfg.secrets).not.toContain('https://prom.internal:9090');
   });
 
   it('values substituted outside providers and state are not secrets', () => {
