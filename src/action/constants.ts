@@ -15,6 +15,7 @@ export const Inputs = {
   CalibrateDays: 'calibrate-days',
   CalibrateGates: 'calibrate-gates',
   CalibrateFailRate: 'calibrate-fail-rate',
+  CalibrateExclude: 'calibrate-exclude',
 } as const;
 
 export const Outputs = {

@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import { calibrate, calibrationJson, DEFAULT_CALIBRATION_DIR, writeCalibration, type CalibratedGate } from '../calibrate.js';
+import { calibrate, calibrationJson, DEFAULT_CALIBRATION_DIR, parseExclusions, writeCalibration, type CalibratedGate } from '../calibrate.js';
 import { loadConfigFile } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
@@ -13,6 +13,8 @@ export interface CalibrateCommand {
   days: string | undefined;
   gates: string[];
   failRate: string | undefined;
+  /** `--exclude FROM..TO`, repeatable: known incidents left out. */
+  exclude?: string[];
   out: string | undefined;
   now: string | undefined;
   json: boolean;
@@ -39,8 +41,11 @@ function number(flag: string, raw: string | undefined, fallback: number, ok: (n:
 function summary(g: CalibratedGate): string {
   const name = terminalText(g.name);
   if (g.error) return `calibrate ${name}: could not read the history: ${terminalText(g.error)}`;
-  const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : '';
-  return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${suggested}`;
+  const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : g.withheld ? `, suggestion withheld (${g.withheld})` : '';
+  const excluded = g.excluded ? `, ${g.excluded} excluded` : '';
+  const through = g.letThrough.length ? `; it would let through ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'} failing today` : '';
+  const line = `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows${excluded}, ${g.failing} failing (${rateText(g.failRate)})${suggested}${through}`;
+  return g.warning ? `${line}\nwarning: ${name}: ${terminalText(g.warning)}` : line;
 }
 
 /**
@@ -51,6 +56,7 @@ export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
   if (cmd.extra.length > 0) throw new UsageError(`unexpected argument "${cmd.extra[0]}" (calibrate takes options only)`);
   const days = number('--days', cmd.days, 14, (n) => n > 0 && n <= 3650, 'a number of days above 0 (e.g. 14)');
   const failRate = number('--fail-rate', cmd.failRate, 0.01, (n) => n >= 0 && n <= 1, 'a fraction from 0 to 1 (e.g. 0.01 for 1% of windows)');
+  const exclude = parseExclusions(cmd.exclude ?? []);
   let nowMs = Date.now();
   if (cmd.now !== undefined) {
     nowMs = Date.parse(cmd.now);
@@ -66,6 +72,7 @@ export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
     gateNames: cmd.gates,
     days,
     failRate,
+    exclude,
     nowMs,
     factories: defaultFactories,
     cwd: cmd.cwd,

@@ -26,7 +26,7 @@ usage:
   rollout-gate pause|resume --reason R [options]
   rollout-gate validate [--config F]
   rollout-gate explain SNAPSHOT.json [--json]
-  rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
+  rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--exclude FROM..TO]... [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
 
   watch judges the current stage (for a schedule): it rolls back on a critical failure and
@@ -47,6 +47,7 @@ options:
   --days N          calibrate: read the last N days of each gate's history (default 14)
   --gate NAME       calibrate: only this gate (repeatable; default: every gate with over)
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
+  --exclude FROM..TO calibrate: leave out a known incident (ISO instants or dates; repeatable)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
   --json            print the snapshot document instead of the table
@@ -98,6 +99,7 @@ const OPTIONS = {
   days: { type: 'string' },
   gate: { type: 'string', multiple: true },
   'fail-rate': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
   out: { type: 'string' },
   evidence: { type: 'string' },
   timeout: { type: 'string' },
@@ -155,7 +157,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       return exitFor(snap.decision, snap.command);
     }
     if (command === 'backtest') {
-      const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
+      const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'exclude', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
       // Loaded only for these commands: an evaluate does not pay for them at start-up.
       const { backtestCommand } = await import('./backtest.js');
       return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
@@ -170,6 +172,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         days: o.days,
         gates: o.gate ?? [],
         failRate: o['fail-rate'],
+        exclude: o.exclude ?? [],
         out: o.out,
         now: o.now,
         json: o.json === true,
@@ -183,7 +186,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         redactor,
       });
     }
-    const calibrateOnly = (['days', 'gate', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
+    const calibrateOnly = (['days', 'gate', 'fail-rate', 'exclude', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (!['evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate'].includes(command)) {
       const near = nearest(command, COMMANDS);
