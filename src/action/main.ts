@@ -1,7 +1,7 @@
 import * as workflow from './workflow-commands.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
@@ -42,7 +42,7 @@ export async function run(): Promise<void> {
     redactor.add(settings.token);
     const runner = readRunnerEnvironment(process.env);
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
-    const loaded = loadConfigFile(configPath);
+    const loaded = await loadConfig(configPath);
     const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };
     for (const s of config.secrets) redactor.add(s);
 

@@ -1,5 +1,5 @@
 import { backtest, backtestJson, renderBacktest } from '../backtest.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { UsageError } from '../run.js';
 
 export interface BacktestCommand {
@@ -21,7 +21,7 @@ export async function backtestCommand(cmd: BacktestCommand): Promise<number> {
   if (cmd.extra.length > 0) throw new UsageError(`unexpected argument "${cmd.extra[0]}" (backtest reads the snapshots under --evidence DIR)`);
   if (cmd.stray.length > 0) throw new UsageError(`${cmd.stray.map((s) => `--${s}`).join(', ')} ${cmd.stray.length === 1 ? 'does' : 'do'} not go with backtest`);
   if (!cmd.evidence) throw new UsageError('backtest needs --evidence DIR (a directory holding snapshot.json files, such as a checkout of the ledger branch)');
-  const config = loadConfigFile(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
+  const config = await loadConfig(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
   const report = await backtest(config, cmd.evidence, cmd.cwd);
   cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
   return 0;

@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { calibrate, calibrationJson, DEFAULT_CALIBRATION_DIR, parseExclusions, writeCalibration, type CalibratedGate } from '../calibrate.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { rateText } from '../report/calibration.js';
@@ -62,7 +62,7 @@ export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
     nowMs = Date.parse(cmd.now);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(cmd.now) || Number.isNaN(nowMs)) throw new UsageError(`--now: "${cmd.now}" is not an ISO-8601 instant (e.g. 2026-11-22T10:00:00Z)`);
   }
-  const config = loadConfigFile(isAbsolute(cmd.configFile) ? cmd.configFile : join(cmd.cwd, cmd.configFile), cmd.env);
+  const config = await loadConfig(isAbsolute(cmd.configFile) ? cmd.configFile : join(cmd.cwd, cmd.configFile), cmd.env);
   for (const s of config.secrets) cmd.redactor.add(s);
   const shown = { ...config, file: cmd.configFile };
   const live = new Map<string, string>();

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { nearest } from '../config/suggest.js';
 import { flagError } from './flags.js';
 import { defaultActor } from './actor.js';
-import { loadConfigFile, type Config } from '../config/load.js';
+import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { formatDuration, parseDuration } from '../engine/duration.js';
 import { conditionsFor, appliesTo } from '../engine/gates.js';
@@ -194,7 +194,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const configFile = findConfig(io.cwd, o.config);
-    const config = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
+    const config = await loadConfig(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env);
     let deadlineMs = config.deadlineMs;
     if (o.timeout !== undefined) {
       deadlineMs = parseDuration(o.timeout);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
@@ -15,6 +15,7 @@ import type { ApplyTarget, NotifyTarget } from '../notify/event.js';
 import { configSchema, type ProviderConfig, type RawConfig, type StateConfig } from './schema.js';
 import { suggestKey } from './suggest.js';
 import { urlSecretForms } from './url-secrets.js';
+import { duplicateKey, looksLikeJson } from './json-text.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -58,19 +59,36 @@ const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = {
 };
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
-  let text: string;
+  return parseConfig(readConfigText(file), file, env);
+}
+
+/**
+ * `loadConfigFile`, with the YAML parser loaded only for a config that is not JSON: the CLI and
+ * the Action read their config this way (a synchronous load cannot leave the parser out of a
+ * bundle; this one can).
+ */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Promise<Config> {
+  const text = readConfigText(file);
+  const json = readJson(text, file);
+  if (json === undefined) yamlModule ??= await import('yaml');
+  return configFrom(json === undefined ? parseText(text, file) : json, text, file, env);
+}
+
+function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
+    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(e)})` }]);
   }
-  return parseConfig(text, file, env);
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return configFrom(parseText(text, file), text, file, env);
+}
+
+function configFrom(doc: unknown, text: string, file: string, env: NodeJS.ProcessEnv): Config {
   const sha256 = createHash('sha256').update(text).digest('hex');
-  const doc = parseText(text, file);
   const deep = pathDeeperThan(doc, MAX_DEPTH);
   if (deep) {
     // Every later step walks the document recursively: refuse it here, with a config error.
@@ -92,6 +110,38 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return normalise(parsed.data, file, sha256, sub.secrets);
 }
 
+type Yaml = typeof import('yaml');
+/** The YAML parser, loaded on first need (a JSON config never loads it). */
+let yamlModule: Yaml | null = null;
+const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+
+/**
+ * The document of a config that is JSON, read without the YAML parser: a `.json` file (whose
+ * syntax errors are reported here), or a file of another name whose text is a JSON object; a
+ * repeated key is refused as YAML would refuse it. undefined: not JSON, for the YAML parser.
+ */
+function readJson(text: string, file: string): unknown {
+  const named = extname(file).toLowerCase() === '.json';
+  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
+  if (!named && !looksLikeJson(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    if (!named) return undefined; // YAML flow style, comments: the YAML parser reads it and words its errors
+    const message = (e as Error).message;
+    const at = jsonErrorPosition(message, text);
+    const before = at === null ? null : text.slice(0, at).split('\n');
+    const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
+    // Node quotes the text around the error, newlines included: keep the message on one line.
+    throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${message.replace(/\s+/g, ' ')}` }]);
+  }
+  const dup = duplicateKey(text);
+  if (dup) throw new ConfigError(file, [{ path: formatPath(dup.path), message: `line ${dup.line}: the key "${dup.key}" appears twice in one mapping (keys must be unique)` }]);
+  if (value === null) throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
+  return value;
+}
+
 /** Far beyond any real config (about 6 levels), far below what a recursive walk can take. */
 const MAX_DEPTH = 64;
 
@@ -111,19 +161,9 @@ function pathDeeperThan(root: unknown, limit: number): (string | number)[] | nul
 const EMPTY_FILE = 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)';
 
 function parseText(text: string, file: string): unknown {
-  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      const message = (e as Error).message;
-      const at = jsonErrorPosition(message, text);
-      const before = at === null ? null : text.slice(0, at).split('\n');
-      const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
-      // Node quotes the text around the error, newlines included: keep the message on one line.
-      throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${message.replace(/\s+/g, ' ')}` }]);
-    }
-  }
+  const json = readJson(text, file);
+  if (json !== undefined) return json;
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines, logLevel: 'error' });
   if (doc.errors.length > 0) {
