@@ -453,14 +453,14 @@ function githubProviderFactory(opts) {
             .paginate(octokit.rest.pulls.listReviews, { owner, repo, pull_number: pr.number, per_page: 100, request: { signal } })
             .then((list) => list.map((r) => ({ login: r.user?.login ?? '', state: r.state, commitId: r.commit_id ?? null })).filter((r) => r.login), (e) => {
             reviews = null;
-            throw new types/* ProviderError */.mZ(redact(`reading the reviews of #${pr.number}: ${describeGitHubError(e)}`), true);
+            throw new types/* ProviderError */.m(redact(`reading the reviews of #${pr.number}: ${describeGitHubError(e)}`), true);
         }));
         const loadBody = (signal) => (body ??=
             pr.body !== undefined
                 ? Promise.resolve(pr.body ?? '')
                 : octokit.rest.pulls.get({ owner, repo, pull_number: pr.number, request: { signal } }).then(({ data }) => data.body ?? '', (e) => {
                     body = null;
-                    throw new types/* ProviderError */.mZ(redact(`reading #${pr.number}: ${describeGitHubError(e)}`), true);
+                    throw new types/* ProviderError */.m(redact(`reading #${pr.number}: ${describeGitHubError(e)}`), true);
                 }));
         const teamMembers = (entry, signal) => {
             const key = entry.toLowerCase();
@@ -475,7 +475,7 @@ function githubProviderFactory(opts) {
                             return { unreadable: `cannot read the members of ${entry} (${describeGitHubError(e)}); a token that can read the organisation's teams is needed` };
                         }
                         teams.delete(key);
-                        throw new types/* ProviderError */.mZ(redact(`reading the members of ${entry}: ${describeGitHubError(e)}`), true);
+                        throw new types/* ProviderError */.m(redact(`reading the members of ${entry}: ${describeGitHubError(e)}`), true);
                     });
                 teams.set(key, p);
             }
@@ -525,9 +525,9 @@ function githubProviderFactory(opts) {
         async function search(req) {
             const query = req.query.trim();
             if (!query)
-                throw new types/* ProviderError */.mZ('a github gate needs a search `query`, `approvals` or `checklist`');
+                throw new types/* ProviderError */.m('a github gate needs a search `query`, `approvals` or `checklist`');
             if (SCOPE_QUALIFIER.test(query))
-                throw new types/* ProviderError */.mZ('the search is always scoped to this repository: remove repo:, org:, user: and owner: qualifiers');
+                throw new types/* ProviderError */.m('the search is always scoped to this repository: remove repo:, org:, user: and owner: qualifiers');
             const q = `${query} repo:${owner}/${repo}`;
             try {
                 const { data } = await octokit.rest.search.issuesAndPullRequests({ q, per_page: 1, request: { signal: req.signal } });
@@ -540,8 +540,8 @@ function githubProviderFactory(opts) {
             catch (e) {
                 const f = githubFailure(e);
                 if (f?.status === 422)
-                    throw new types/* ProviderError */.mZ(redact(`GitHub refused the search "${q}": ${f.message}`));
-                throw new types/* ProviderError */.mZ(redact(`searching "${q}": ${describeGitHubError(e)}`), f === null || f.status === 403 || f.status === 429 || f.status >= 500);
+                    throw new types/* ProviderError */.m(redact(`GitHub refused the search "${q}": ${f.message}`));
+                throw new types/* ProviderError */.m(redact(`searching "${q}": ${describeGitHubError(e)}`), f === null || f.status === 403 || f.status === 429 || f.status >= 500);
             }
         }
         const provider = {

@@ -51,18 +51,18 @@ function parseDatadogQuery(text) {
         const m = NAMED.exec(line);
         if (m) {
             if (queries.some((q) => q.name === m[1]))
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`query "${m[1]}" is named twice`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`query "${m[1]}" is named twice`);
             queries.push({ name: m[1], query: m[2] });
         }
         else
             formulas.push(line);
     }
     if (queries.length === 0)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ('expected one metrics query, or named queries (name = query) and a formula');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('expected one metrics query, or named queries (name = query) and a formula');
     if (formulas.length > 1)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`expected one formula after the named queries, got ${formulas.length}: ${formulas.join(' | ')}`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`expected one formula after the named queries, got ${formulas.length}: ${formulas.join(' | ')}`);
     if (formulas.length === 0 && queries.length > 1)
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`several named queries (${queries.map((q) => q.name).join(', ')}) need a formula line, e.g. ${queries[0].name} / ${queries[1].name}`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`several named queries (${queries.map((q) => q.name).join(', ')}) need a formula line, e.g. ${queries[0].name} / ${queries[1].name}`);
     return { queries, formula: formulas[0] ?? queries[0].name };
 }
 /** The JSON body of `POST /api/v2/query/timeseries` for a query over [fromMs, toMs] at `intervalMs`. */
@@ -84,12 +84,12 @@ function timeseriesBody(q, fromMs, toMs, intervalMs) {
 function parseTimeseries(body) {
     const attrs = body?.data?.attributes;
     if (!attrs || typeof attrs !== 'object')
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ('the answer has no data.attributes');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('the answer has no data.attributes');
     const times = attrs.times ?? [];
     const values = attrs.values ?? [];
     const series = attrs.series ?? [];
     if (!Array.isArray(times) || !Array.isArray(values) || !Array.isArray(series))
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ('data.attributes.times, values and series must be lists');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m('data.attributes.times, values and series must be lists');
     return series.map((s, i) => {
         const tags = s?.group_tags;
         const labels = {};
@@ -105,15 +105,15 @@ function parseTimeseries(body) {
         }
         const row = values[i];
         if (!Array.isArray(row))
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`data.attributes.values[${i}] is not a list`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.values[${i}] is not a list`);
         const points = [];
         for (let j = 0; j < times.length; j++) {
             const t = times[j];
             const v = row[j];
             if (typeof t !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`data.attributes.times[${j}] is not a number`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.times[${j}] is not a number`);
             if (v !== null && v !== undefined && typeof v !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`data.attributes.values[${i}][${j}] is not a number or null`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(`data.attributes.values[${i}][${j}] is not a number or null`);
             points.push([t / 1000, v ?? null]);
         }
         return { labels, points };
@@ -153,13 +153,13 @@ function datadogProvider(config, ctx) {
             q = parseDatadogQuery(req.query);
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
         }
         const lookback = req.gate.staleAfterMs ?? _prometheus_js__WEBPACK_IMPORTED_MODULE_4__/* .DEFAULT_STALE_AFTER_MS */ .OV;
         const [from, to, interval] = req.range
             ? [req.range.startMs, req.range.endMs, req.range.stepMs]
             : [req.nowMs - lookback, req.nowMs, Math.min(INSTANT_INTERVAL_MS, lookback)];
-        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${q.formula} over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(to - from)} every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(interval)}`;
+        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${q.formula} over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(to - from)} every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(interval)}`;
         const res = await api.request(TIMESERIES_PATH, new URLSearchParams(), req.signal, {
             json: timeseriesBody(q, from, to, interval),
             what,
@@ -169,11 +169,11 @@ function datadogProvider(config, ctx) {
         const tries = res.attempts > 1 ? ` after ${res.attempts} attempts` : '';
         if (res.status < 200 || res.status >= 300) {
             const hint = res.status === 404 ? ' (is the url the Datadog API root?)' : (0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .credentialHint */ .P3)(res.status, 'apiKey and appKey');
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}${tries}`), res.status === 429 || res.status >= 500);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: HTTP ${res.status} from /${TIMESERIES_PATH}${hint}: ${errorsText(res.body, res.text)}${tries}`), res.status === 429 || res.status >= 500);
         }
         const errors = res.body?.errors;
         if (typeof errors === 'string' && errors.trim() !== '')
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: the query failed: ${errors}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: the query failed: ${errors}`));
         try {
             const answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_3__/* .interpretPoints */ .n)(parseTimeseries(res.body), req, AGGREGATE_HINT);
             if (answer.noDataReason)
@@ -181,8 +181,8 @@ function datadogProvider(config, ctx) {
             return answer;
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .snippet */ .UA)(res.text)}` : ''}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_2__/* .snippet */ .UA)(res.text)}` : ''}`));
             throw e;
         }
     };

@@ -49,10 +49,10 @@ function metricDataQuery(text, periodS) {
             stat = JSON.parse(trimmed);
         }
         catch {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ('the query starts with "{" but is not a MetricStat ({ namespace, metric, dimensions, stat, period })');
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m('the query starts with "{" but is not a MetricStat ({ namespace, metric, dimensions, stat, period })');
         }
         if (typeof stat.namespace !== 'string' || typeof stat.metric !== 'string' || typeof stat.stat !== 'string') {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ('a MetricStat needs namespace, metric and stat');
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m('a MetricStat needs namespace, metric and stat');
         }
         return {
             Id: 'q',
@@ -84,7 +84,7 @@ function resultsToSeries(results, periodS, endS = Infinity) {
     for (const r of results) {
         if (r.StatusCode === 'Forbidden' || r.StatusCode === 'InternalError') {
             const messages = (r.Messages ?? []).map((m) => `${m.Code ?? ''} ${m.Value ?? ''}`.trim()).join('; ');
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`the query's status is ${r.StatusCode}${messages ? `: ${messages}` : ''}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(`the query's status is ${r.StatusCode}${messages ? `: ${messages}` : ''}`);
         }
         const key = `${r.Id ?? ''}\u0000${r.Label ?? ''}`;
         let s = out.get(key);
@@ -154,10 +154,10 @@ function requestHandler(ctx, label, retries) {
                 if (!(e instanceof _http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .HttpRequestError */ .Ci))
                     throw e;
                 if (e.kind === 'cancelled')
-                    throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`request aborted (${e.message})`);
+                    throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(`request aborted (${e.message})`);
                 if (e.kind === 'too-large')
-                    throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(e.message);
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`cannot reach ${url.origin}: ${e.message}`, true);
+                    throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(e.message);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(`cannot reach ${url.origin}: ${e.message}`, true);
             }
         },
         updateHttpClientConfig() { },
@@ -169,7 +169,7 @@ function requestHandler(ctx, label, retries) {
 }
 /** What went wrong in a call, in AWS' words (error code and message), with the status. */
 function failure(e) {
-    if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ)
+    if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m)
         return { message: e.message, status: null };
     const err = e;
     const status = err.$metadata?.httpStatusCode ?? null;
@@ -207,7 +207,7 @@ function cloudwatchProvider(config, ctx) {
                 token = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(tokenFile, 'utf8').trim();
             }
             catch (e) {
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`AWS_WEB_IDENTITY_TOKEN_FILE ${tokenFile}: cannot read it (${e.code ?? e.message})`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(`AWS_WEB_IDENTITY_TOKEN_FILE ${tokenFile}: cannot read it (${e.code ?? e.message})`);
             }
             ctx.redactor.add(token);
             const { fromWebToken } = await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 9956, 19));
@@ -241,7 +241,7 @@ function cloudwatchProvider(config, ctx) {
             query = metricDataQuery(req.query, stepS);
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: ${e.message}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(ctx.redactor.redact(`${label}: ${e.message}`));
         }
         const periodS = periodOf(query);
         const lookbackMs = Math.max(req.gate.staleAfterMs ?? _prometheus_js__WEBPACK_IMPORTED_MODULE_6__/* .DEFAULT_STALE_AFTER_MS */ .OV, 3 * periodS * 1000);
@@ -269,27 +269,27 @@ function cloudwatchProvider(config, ctx) {
         }
         catch (e) {
             if (req.signal.aborted)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: request aborted (${String(req.signal.reason?.message ?? 'timeout or deadline')})`));
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(ctx.redactor.redact(`${label}: request aborted (${String(req.signal.reason?.message ?? 'timeout or deadline')})`));
             const f = failure(e);
             const hint = f.status === 401 || f.status === 403 ? ' (check the AWS credentials and the role\'s cloudwatch:GetMetricData permission)' : '';
-            const retryable = e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ ? e.retryable : f.status === 429 || (f.status ?? 0) >= 500;
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: GetMetricData ${req.range ? `over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(endMs - startMs)} ` : ''}failed: ${f.message}${hint}`), retryable);
+            const retryable = e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m ? e.retryable : f.status === 429 || (f.status ?? 0) >= 500;
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(ctx.redactor.redact(`${label}: GetMetricData ${req.range ? `over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(endMs - startMs)} ` : ''}failed: ${f.message}${hint}`), retryable);
         }
         if (nextToken)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`${label}: more than ${MAX_PAGES} pages of datapoints; narrow the query or set a larger step`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(`${label}: more than ${MAX_PAGES} pages of datapoints; narrow the query or set a larger step`);
         let answer;
         try {
             answer = (0,_points_js__WEBPACK_IMPORTED_MODULE_5__/* .interpretPoints */ .n)(resultsToSeries(results, periodS, endMs / 1000), req, AGGREGATE_HINT);
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: ${e.message}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .m(ctx.redactor.redact(`${label}: ${e.message}`));
             throw e;
         }
         if (answer.noDataReason)
             answer.noDataReason = ctx.redactor.redact(answer.noDataReason);
         const warnings = messages.map((m) => ctx.redactor.redact(`${label}: ${m}`));
-        return { ...answer, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(periodS * 1000) } };
+        return { ...answer, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(periodS * 1000) } };
     };
     return {
         query: (req) => limiter.run(() => run(req)),

@@ -46,17 +46,17 @@ function anchorNrql(nrql, req) {
     const base = nrql.trim().replace(/;$/, '');
     const plain = unquoted(base);
     if (/\b(UNTIL|TIMESERIES|COMPARE\s+WITH)\b/i.test(plain)) {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m('leave UNTIL, TIMESERIES and COMPARE WITH out of the NRQL: the gate\'s time (and `over`/`step`) set them');
     }
     const since = /\bSINCE\s+(\d+)\s+(second|minute|hour|day|week)s?\s+AGO\b/i.exec(plain);
     if (/\bSINCE\b/i.test(plain) && (!since || req.range)) {
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(req.range ? 'leave SINCE out of the NRQL of a gate with `over`: the window sets it' : 'SINCE must be relative ("SINCE 30 minutes ago") so the gate reads the window before its own time');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(req.range ? 'leave SINCE out of the NRQL of a gate with `over`: the window sets it' : 'SINCE must be relative ("SINCE 30 minutes ago") so the gate reads the window before its own time');
     }
     if (req.range) {
         const { startMs, endMs, stepMs } = req.range;
         const buckets = Math.ceil((endMs - startMs) / stepMs);
         if (buckets > MAX_BUCKETS) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
         }
         return `${base} SINCE ${Math.round(startMs)} UNTIL ${Math.round(endMs)} TIMESERIES ${Math.max(1, Math.round(stepMs / 1000))} seconds`;
     }
@@ -108,27 +108,27 @@ function toPoint(v, where) {
         return null;
     if (typeof v === 'number')
         return v;
-    throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
+    throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`${where} is ${typeof v === 'object' ? 'an object' : JSON.stringify(v)}, not a number`);
 }
 /** NerdGraph `results` as series: one per facet, the value at each bucket's end (or at now). */
 function resultsToSeries(results, select, nowMs, windowed) {
     if (!Array.isArray(results))
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ('nrql.results is not a list');
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m('nrql.results is not a list');
     const bySeries = new Map();
     let name = select;
     results.forEach((raw, i) => {
         if (!raw || typeof raw !== 'object')
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`results[${i}] is not an object`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`results[${i}] is not an object`);
         const row = raw;
         if (name === null) {
             const cols = valueColumns(row);
             if (cols.length !== 1)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`the result has ${cols.length === 0 ? 'no numeric column' : `columns ${cols.join(', ')}`}: set select on the gate to the one to read`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`the result has ${cols.length === 0 ? 'no numeric column' : `columns ${cols.join(', ')}`}: set select on the gate to the one to read`);
             name = cols[0];
         }
         const value = column(row, name);
         if (value === undefined)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`the result has no column "${name}"; columns: ${valueColumns(row).join(', ') || 'none'}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`the result has no column "${name}"; columns: ${valueColumns(row).join(', ') || 'none'}`);
         const facet = row.facet;
         const labels = facet === undefined ? {} : { facet: Array.isArray(facet) ? facet.map(String).join(', ') : String(facet) };
         const key = JSON.stringify(labels);
@@ -138,7 +138,7 @@ function resultsToSeries(results, select, nowMs, windowed) {
         let ts = nowMs / 1000;
         if (windowed) {
             if (typeof row.endTimeSeconds !== 'number')
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(`results[${i}] has no endTimeSeconds (a TIMESERIES row)`);
             ts = row.endTimeSeconds;
         }
         series.points.push([ts, toPoint(value, `results[${i}].${name}`)]);
@@ -180,7 +180,7 @@ function newrelicProvider(config, ctx) {
             nrql = anchorNrql(req.query, { nowMs: req.nowMs, range });
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
         }
         const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${nrql}`;
         const res = await api.request(path, new URLSearchParams(), req.signal, { json: { query: NRQL_QUERY, variables: { accountId, nrql } }, what });
@@ -188,13 +188,13 @@ function newrelicProvider(config, ctx) {
         const errors = graphqlErrors(res.body);
         if (res.status < 200 || res.status >= 300) {
             const why = errors ?? ((0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text) || 'no body');
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: HTTP ${res.status} from /${path}${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialHint */ .P3)(res.status, 'apiKey (a User key)')}: ${why}${tries}`), res.status === 429 || res.status >= 500);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: HTTP ${res.status} from /${path}${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .credentialHint */ .P3)(res.status, 'apiKey (a User key)')}: ${why}${tries}`), res.status === 429 || res.status >= 500);
         }
         if (errors !== null)
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: NerdGraph refused the query: ${errors}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: NerdGraph refused the query: ${errors}`));
         const nrqlResult = res.body?.data?.actor?.account?.nrql;
         if (!nrqlResult || typeof nrqlResult !== 'object') {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text)}` : ''}`));
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: the answer has no data.actor.account.nrql${res.body === undefined ? `: ${(0,_http_request_js__WEBPACK_IMPORTED_MODULE_3__/* .snippet */ .UA)(res.text)}` : ''}`));
         }
         return { nrql, rows: nrqlResult.results };
     };
@@ -206,7 +206,7 @@ function newrelicProvider(config, ctx) {
         for (const range of parts) {
             const part = await ask(req, range);
             if (!Array.isArray(part.rows))
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: nrql.results is not a list`));
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: nrql.results is not a list`));
             rows.push(...part.rows);
             nrql ||= part.nrql;
         }
@@ -217,8 +217,8 @@ function newrelicProvider(config, ctx) {
             return { ...answer, detail: { ...(answer.detail ?? {}), nrql: parts.length > 1 ? `${nrql} (and ${parts.length - 1} later parts)` : nrql } };
         }
         catch (e) {
-            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ)
-                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .mZ(api.redact(`${api.label}: ${e.message}`));
+            if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m)
+                throw new _types_js__WEBPACK_IMPORTED_MODULE_4__/* .ProviderError */ .m(api.redact(`${api.label}: ${e.message}`));
             throw e;
         }
     };

@@ -1,20 +1,15 @@
-export const id = 193;
-export const ids = [193];
+export const id = 900;
+export const ids = [900];
 export const modules = {
 
-/***/ 6193:
+/***/ 3900:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  Gr: () => (/* binding */ backtest),
-  _O: () => (/* binding */ backtestJson),
-  findSnapshots: () => (/* binding */ findSnapshots),
-  M0: () => (/* binding */ renderBacktest)
+  backtestCommand: () => (/* binding */ backtestCommand)
 });
-
-// UNUSED EXPORTS: backtestSummary
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -38,7 +33,7 @@ const NOT_IN_SNAPSHOT = 'not in this snapshot';
  */
 function observationFrom(stored, gate) {
     const baselineQuery = gate.baselineOffsetMs !== null ? gate.query : gate.baseline;
-    const baselineOffset = gate.baselineOffsetMs !== null ? (0,duration/* formatDuration */.a3)(gate.baselineOffsetMs) : null;
+    const baselineOffset = gate.baselineOffsetMs !== null ? (0,duration/* formatDuration */.a)(gate.baselineOffsetMs) : null;
     if (stored.status === 'skipped')
         return { missing: `${NOT_IN_SNAPSHOT} (it did not apply to that run's target)` };
     if (stored.provider !== gate.provider || stored.query !== gate.query)
@@ -288,6 +283,26 @@ function backtestJson(r) {
         errors: r.errors,
         summary: backtestSummary(r),
     }, null, 2)}\n`;
+}
+
+// EXTERNAL MODULE: ./lib/config/load.js + 22 modules
+var load = __webpack_require__(6910);
+;// CONCATENATED MODULE: ./lib/cli/backtest.js
+
+
+
+/** `rollout-gate backtest --evidence DIR`: exit 0 whenever it ran, whatever would change. */
+async function backtestCommand(cmd) {
+    if (cmd.extra.length > 0)
+        throw new run/* UsageError */.eb(`unexpected argument "${cmd.extra[0]}" (backtest reads the snapshots under --evidence DIR)`);
+    if (cmd.stray.length > 0)
+        throw new run/* UsageError */.eb(`${cmd.stray.map((s) => `--${s}`).join(', ')} ${cmd.stray.length === 1 ? 'does' : 'do'} not go with backtest`);
+    if (!cmd.evidence)
+        throw new run/* UsageError */.eb('backtest needs --evidence DIR (a directory holding snapshot.json files, such as a checkout of the ledger branch)');
+    const config = (0,load/* loadConfigFile */.HT)(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
+    const report = await backtest(config, cmd.evidence, cmd.cwd);
+    cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
+    return 0;
 }
 
 

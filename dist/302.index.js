@@ -1,8 +1,8 @@
-export const id = 137;
-export const ids = [137];
+export const id = 302;
+export const ids = [302];
 export const modules = {
 
-/***/ 5137:
+/***/ 1302:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -17,8 +17,284 @@ var external_node_fs_ = __webpack_require__(3024);
 var external_node_path_ = __webpack_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
-// EXTERNAL MODULE: ./lib/engine/calibrate.js
-var calibrate = __webpack_require__(6531);
+// EXTERNAL MODULE: ./lib/engine/compare.js + 5 modules
+var compare = __webpack_require__(1144);
+// EXTERNAL MODULE: ./lib/engine/conditions.js
+var engine_conditions = __webpack_require__(1170);
+// EXTERNAL MODULE: ./lib/engine/gates.js
+var gates = __webpack_require__(2242);
+;// CONCATENATED MODULE: ./lib/engine/calibrate.js
+
+
+
+/**
+ * The grid start, start + step, …, ≤ end, as consecutive chunks of at most `maxPoints` points.
+ * A range query answers both ends inclusive, so a chunk ends one step before the next begins.
+ */
+function chunkRange(startMs, endMs, stepMs, maxPoints) {
+    if (!(stepMs > 0) || !(maxPoints >= 1) || endMs < startMs)
+        return [];
+    const total = Math.floor((endMs - startMs) / stepMs) + 1;
+    const out = [];
+    for (let first = 0; first < total; first += maxPoints) {
+        const points = Math.min(maxPoints, total - first);
+        out.push({ startMs: startMs + first * stepMs, endMs: startMs + (first + points - 1) * stepMs, points });
+    }
+    return out;
+}
+/** How many whole windows of `overMs` fit in `spanMs`. */
+function windowCount(spanMs, overMs) {
+    return overMs > 0 ? Math.floor(spanMs / overMs) : 0;
+}
+/**
+ * Cuts a series (sorted by time) into `count` consecutive windows (end − over, end], the last
+ * ending at `endMs`, stepping back by `over`; returned oldest first. A sample belongs to at
+ * most one window; non-finite values stay in (the engine leaves them out and says so).
+ */
+function cutWindows(samples, endMs, overMs, count) {
+    const out = [];
+    const firstStartS = (endMs - count * overMs) / 1000;
+    let i = 0;
+    while (i < samples.length && samples[i][0] <= firstStartS)
+        i++;
+    for (let k = count - 1; k >= 0; k--) {
+        const highS = (endMs - k * overMs) / 1000;
+        const from = i;
+        while (i < samples.length && samples[i][0] <= highS)
+            i++;
+        out.push(samples.slice(from, i));
+    }
+    return out;
+}
+/** Pairs each window with the baseline's samples over the same time (null without a baseline series). */
+function historyWindows(samples, baseline, endMs, overMs, count) {
+    const own = cutWindows(samples, endMs, overMs, count);
+    const base = baseline ? cutWindows(baseline, endMs, overMs, count) : null;
+    return own.map((s, k) => ({ endMs: endMs - (count - 1 - k) * overMs, samples: s, baseline: base ? base[k] : null }));
+}
+/** The gate as the engine sees it in calibration: its default conditions, for every target. */
+function asJudged(gate, conditions) {
+    return { ...gate, pass: [...conditions], thresholds: {}, appliesTo: null, shadow: false };
+}
+/** Judges every window with `evaluateGate`, as a decision at the window's end would, under `conditions`. */
+function tallyWindows(gate, windows, conditions = (0,gates/* conditionsFor */.g4)(gate, null)) {
+    const judged = asJudged(gate, conditions);
+    let failing = 0;
+    let noData = 0;
+    for (const w of windows) {
+        const r = (0,gates/* evaluateGate */.DR)(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+        if (r.status === 'fail')
+            failing++;
+        else if (r.status === 'no_data')
+            noData++;
+    }
+    return { windows: windows.length - noData, failing, noData };
+}
+/**
+ * A/A for a comparison gate: each window of the baseline's own history against the window
+ * before it, by the gate's test (the engine's compare path, through `evaluateGate`). The
+ * earlier window is moved forward by `over`, as `baselineOffset` does.
+ */
+function tallyComparisons(gate, windows) {
+    const overMs = gate.overMs;
+    const judged = { ...gate, baseline: null, baselineOffsetMs: overMs, appliesTo: null, shadow: false };
+    let failing = 0;
+    let noData = 0;
+    for (let k = 1; k < windows.length; k++) {
+        const offsetS = overMs / 1000;
+        const earlier = windows[k - 1].samples.map(([t, v]) => [t + offsetS, v]);
+        const r = (0,gates/* evaluateGate */.DR)(judged, null, { samples: windows[k].samples, baseline: earlier }, windows[k].endMs);
+        if (r.status === 'fail')
+            failing++;
+        else if (r.status === 'no_data')
+            noData++;
+    }
+    const pairs = Math.max(0, windows.length - 1);
+    return { windows: pairs - noData, failing, noData };
+}
+/** The decimal exponent of a finite non-zero number (0.0123 → -2), free of log10 rounding. */
+function exponentOf(v) {
+    return Number(v.toExponential().split('e')[1]);
+}
+/** The smallest number of 2 significant digits ≥ v. */
+function ceil2(v) {
+    if (v === 0 || !Number.isFinite(v))
+        return v;
+    const r = Number(v.toPrecision(2));
+    if (r >= v)
+        return r;
+    return Number((r + 10 ** (exponentOf(v) - 1)).toPrecision(2));
+}
+/** The largest number of 2 significant digits ≤ v. */
+function floor2(v) {
+    return v === 0 ? 0 : -ceil2(-v);
+}
+/**
+ * The threshold of 2 significant digits nearest to `c` on the loose side under `op`: a value
+ * equal to `c` meets `<= X` at X = c but needs X > c for `< X`. `zeroStep` is the step used
+ * past zero, where a strict threshold has no nearest 2-digit neighbour.
+ */
+function outwardThreshold(op, c, zeroStep) {
+    const up = op === '<' || op === '<=';
+    const strict = op === '<' || op === '>';
+    const v = up ? c : -c;
+    let x = ceil2(v);
+    if (strict && x <= v)
+        x = v === 0 ? zeroStep : ceil2(v + Math.max(Math.abs(v) * 1e-9, Number.MIN_VALUE));
+    return up ? x : -x;
+}
+const ORDERED = ['<', '<=', '>', '>='];
+function numberCondition(op, x) {
+    return { op, operand: { kind: 'number', value: x }, text: `${op} ${x}` };
+}
+/**
+ * The tightest threshold of the gate's own comparison whose fail rate on these windows is at
+ * most `targetRate`, rounded outward to 2 significant digits. Candidates are the sample values:
+ * the fail rate only changes where the threshold crosses one, and it only falls as the threshold
+ * loosens, so a binary search over them, each step judged by `tallyWindows`, finds it.
+ */
+function suggestThreshold(gate, windows, targetRate) {
+    const conditions = (0,gates/* conditionsFor */.g4)(gate, null);
+    const none = (note) => ({ suggested: null, condition: null, note });
+    if (conditions.length !== 1)
+        return none(conditions.length === 0 ? 'the gate has no condition' : 'more than one condition: no single threshold to suggest');
+    const c = conditions[0];
+    if (c.operand.kind !== 'number' || !ORDERED.includes(c.op)) {
+        return none(`"${c.text}" is not a numeric < <= > >= comparison: no threshold to suggest`);
+    }
+    const op = c.op;
+    const up = op === '<' || op === '<=';
+    // Distinct finite values, tightest first (ascending for an upper bound, descending for a lower one);
+    // a typed array, not a Set: a month of 30 s samples is 86,400 values.
+    let total = 0;
+    for (const w of windows)
+        total += w.samples.length;
+    const all = new Float64Array(total);
+    let n = 0;
+    for (const w of windows) {
+        for (let i = 0; i < w.samples.length; i++) {
+            const v = w.samples[i][1];
+            const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+            if (Number.isFinite(x))
+                all[n++] = x;
+        }
+    }
+    if (n === 0)
+        return none('no samples in the history');
+    const sorted = all.subarray(0, n).sort();
+    let distinct = 0;
+    for (let i = 0; i < n; i++)
+        if (i === 0 || sorted[i] !== sorted[distinct - 1])
+            sorted[distinct++] = sorted[i];
+    const candidates = sorted.subarray(0, distinct);
+    if (!up)
+        candidates.reverse();
+    const current = c.operand.value;
+    const zeroStep = current !== 0 ? 10 ** (exponentOf(Math.abs(current)) - 1) : 1e-6;
+    const thresholdAt = (i) => outwardThreshold(op, candidates[i], zeroStep);
+    const meets = (x) => {
+        const t = tallyWindows(gate, windows, [numberCondition(op, x)]);
+        return t.windows > 0 && t.failing / t.windows <= targetRate;
+    };
+    // The loosest candidate passes every window (no sample breaks it); find the tightest that meets the target.
+    let lo = 0;
+    let hi = candidates.length - 1;
+    if (!meets(thresholdAt(hi)))
+        return none('no threshold meets the target fail rate (no window was judged)');
+    while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (meets(thresholdAt(mid)))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    const x = thresholdAt(lo);
+    return { suggested: x, condition: `${op} ${x}`, note: null };
+}
+/** The q-quantile (0…1) of sorted values, linearly interpolated between closest ranks. */
+function percentile(sorted, q) {
+    const n = sorted.length;
+    if (n === 0)
+        return null;
+    const pos = (n - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.min(n - 1, lo + 1);
+    const a = sorted[lo];
+    const b = sorted[hi];
+    return a === b ? a : a + (b - a) * (pos - lo);
+}
+/** Count, mean, sample standard deviation (n − 1), p50/p90/p99 and max of the finite values. */
+function sampleStats(samples) {
+    const values = new Float64Array(samples.length);
+    let n = 0;
+    for (let i = 0; i < samples.length; i++) {
+        const v = samples[i][1];
+        const x = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        if (Number.isFinite(x))
+            values[n++] = x;
+    }
+    if (n === 0)
+        return { samples: 0, mean: null, std: null, p50: null, p90: null, p99: null, max: null };
+    const sorted = values.subarray(0, n).sort();
+    // Summed around the first value, so a constant series gives that value and a std of exactly 0.
+    const first = sorted[0];
+    let sum = 0;
+    for (let i = 0; i < n; i++)
+        sum += sorted[i] - first;
+    const mean = first + sum / n;
+    let squares = 0;
+    for (let i = 0; i < n; i++)
+        squares += (sorted[i] - mean) ** 2;
+    return {
+        samples: n,
+        mean,
+        std: n > 1 ? Math.sqrt(squares / (n - 1)) : 0,
+        p50: percentile(sorted, 0.5),
+        p90: percentile(sorted, 0.9),
+        p99: percentile(sorted, 0.99),
+        max: sorted[n - 1],
+    };
+}
+/** Whether the gate's conditions compare against a baseline value (`+N%`), so its windows need the baseline's. */
+function needsBaseline(gate) {
+    return gate.compare === null && (0,gates/* conditionsFor */.g4)(gate, null).some((c) => c.operand.kind === 'relative');
+}
+/**
+ * Calibrates one gate from its history ending at `endMs` (`series`: the gate's query, or for a
+ * compare gate the baseline's own series; `baseline`: the baseline's, for a relative gate).
+ */
+function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
+    const overMs = gate.overMs;
+    const count = windowCount(spanMs, overMs);
+    const windows = historyWindows(series, baseline, endMs, overMs, count);
+    const stats = sampleStats(series);
+    const conditions = (0,gates/* conditionsFor */.g4)(gate, null);
+    const condition = gate.compare ? (0,compare/* describeCompareSpec */.OK)(gate.compare) : conditions.length ? (0,engine_conditions/* describeConditions */.GT)(conditions) : null;
+    let tally;
+    let suggestion;
+    if (gate.compare) {
+        tally = tallyComparisons(gate, windows);
+        suggestion = { suggested: null, condition: null, note: 'A/A: each window of the baseline against the window before it; a comparison has no threshold to suggest' };
+    }
+    else {
+        tally = tallyWindows(gate, windows, conditions);
+        suggestion = suggestThreshold(gate, windows, targetRate);
+    }
+    return {
+        name: gate.name,
+        condition,
+        windows: tally.windows,
+        failing: tally.failing,
+        noData: tally.noData,
+        failRate: tally.windows > 0 ? tally.failing / tally.windows : null,
+        suggested: suggestion.suggested,
+        suggestedCondition: suggestion.condition,
+        note: suggestion.note,
+        stats,
+        error: null,
+    };
+}
+
 // EXTERNAL MODULE: ./lib/engine/duration.js
 var duration = __webpack_require__(1168);
 // EXTERNAL MODULE: ./lib/engine/model.js
@@ -50,7 +326,7 @@ function rateText(rate) {
 function windowText(gate) {
     if (!gate?.overMs)
         return '—';
-    return `${(0,duration/* formatDuration */.a3)(gate.overMs)}${gate.failAfterMs !== null ? ` (failAfter ${(0,duration/* formatDuration */.a3)(gate.failAfterMs)})` : ''}`;
+    return `${(0,duration/* formatDuration */.a)(gate.overMs)}${gate.failAfterMs !== null ? ` (failAfter ${(0,duration/* formatDuration */.a)(gate.failAfterMs)})` : ''}`;
 }
 const chartText = (g) => (g.chart.length >= 2 ? (0,charts/* sparkline */.KM)(g.chart) : '—');
 function heading(title, c) {
@@ -62,36 +338,11 @@ function heading(title, c) {
     ];
 }
 function notes(c) {
-    const lines = c.gates.filter((g) => g.error || g.note || g.noData || g.warning || g.excluded).map((g) => {
-        const parts = [
-            g.error ? `could not read the history: ${g.error}` : null,
-            g.warning ? `⚠️ ${g.warning}` : null,
-            g.note,
-            g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null,
-            g.excluded ? `${g.excluded} window${g.excluded === 1 ? '' : 's'} excluded (overlapping ${c.exclude.map((r) => `${r.from}..${r.to}`).join(', ')})` : null,
-        ];
+    const lines = c.gates.filter((g) => g.error || g.note || g.noData).map((g) => {
+        const parts = [g.error ? `could not read the history: ${g.error}` : null, g.note, g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null];
         return `- **${(0,report_escape/* inlineMarkdown */.x)(g.name)}**: ${(0,report_escape/* inlineMarkdown */.x)(parts.filter(Boolean).join('; '))}`;
     });
     return lines.length ? ['', ...lines] : [];
-}
-/** Per gate, the past windows that fail today and would pass the suggestion (or the withheld one). */
-const LET_THROUGH_SHOWN = 20;
-function letThroughSection(c) {
-    const gates = c.gates.filter((g) => g.letThrough.length > 0);
-    if (!gates.length)
-        return [];
-    const lines = ['', '## Windows the suggestion would let through', '', 'Past windows that fail the gate\'s condition today and would pass the suggested one: check that none was an incident.', ''];
-    for (const g of gates) {
-        const which = g.withheld ? `withheld ${g.withheld}` : g.suggestedCondition ?? '';
-        lines.push(`**${(0,report_escape/* inlineMarkdown */.x)(g.name)}** (${(0,report_escape/* inlineMarkdown */.x)(which)}): ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'}`, '');
-        for (const w of g.letThrough.slice(0, LET_THROUGH_SHOWN))
-            lines.push(`- ${w.from} to ${w.to}: worst ${(0,report_escape/* inlineMarkdown */.x)(num(w.worst))}`);
-        if (g.letThrough.length > LET_THROUGH_SHOWN)
-            lines.push(`- … and ${g.letThrough.length - LET_THROUGH_SHOWN} more (calibration.json lists them all)`);
-        lines.push('');
-    }
-    lines.pop();
-    return lines;
 }
 function renderCalibrationMarkdown(c, config) {
     const byName = new Map(config.gates.map((g) => [g.name, g]));
@@ -99,11 +350,10 @@ function renderCalibrationMarkdown(c, config) {
     lines.push(`Suggested: the tightest threshold (2 significant digits) that at most ${rateText(c.targetFailRate)} of the windows would have failed.`, '');
     lines.push('| gate | condition | window | windows | failing | fail rate | suggested | history |', '|---|---|---|---:|---:|---:|---|---|');
     for (const g of c.gates) {
-        const suggested = g.withheld ? `withheld (${g.withheld}) ⚠️` : g.warning && g.suggestedCondition ? `${g.suggestedCondition} ⚠️` : g.suggestedCondition ?? '—';
+        const suggested = g.suggestedCondition ?? '—';
         lines.push(`| ${(0,report_escape/* inlineMarkdown */.x)(g.name)} | ${(0,report_escape/* inlineMarkdown */.x)(g.condition ?? '—')} | ${(0,report_escape/* inlineMarkdown */.x)(windowText(byName.get(g.name)))} | ${g.windows} | ${g.failing} | ${rateText(g.failRate)} | ${(0,report_escape/* inlineMarkdown */.x)(suggested)} | ${chartText(g)} |`);
     }
     lines.push(...notes(c));
-    lines.push(...letThroughSection(c));
     return `${lines.join('\n')}\n`;
 }
 function renderBaselineMarkdown(c, config) {
@@ -113,7 +363,7 @@ function renderBaselineMarkdown(c, config) {
     lines.push('| gate | step | samples | mean | std | p50 | p90 | p99 | max | history |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const g of c.gates) {
         const gate = byName.get(g.name);
-        const step = gate?.overMs ? (0,duration/* formatDuration */.a3)((0,model/* effectiveStepMs */.q)(gate)) : '—';
+        const step = gate?.overMs ? (0,duration/* formatDuration */.a)((0,model/* effectiveStepMs */.q)(gate)) : '—';
         const s = g.stats;
         lines.push(`| ${(0,report_escape/* inlineMarkdown */.x)(g.name)} | ${step} | ${s.samples} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.mean))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.std))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p50))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p90))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p99))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.max))} | ${chartText(g)} |`);
     }
@@ -143,16 +393,6 @@ const DEFAULT_CALIBRATION_DIR = '.rollout/calibration';
 const CHART_POINTS = 48;
 /** Gates calibrated at once (see calibrate()). */
 const CALIBRATION_LANES = 1;
-const isoOf = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
-/** `--exclude FROM..TO`, repeatable: each range parsed, or a usage error naming the flag and the value. */
-function parseExclusions(values, flag = '--exclude') {
-    return values.map((raw) => {
-        const r = parseExclusion(raw);
-        if (typeof r === 'string')
-            throw new UsageError(`${flag}: ${r}`);
-        return r;
-    });
-}
 /** The gates to calibrate: the named ones (each must exist and have `over`), else every windowed gate. */
 function selectGates(config, names) {
     const windowed = config.gates.filter((g) => g.overMs !== null);
@@ -183,7 +423,7 @@ function chunkGate(gate, spanMs, stepMs) {
     if (gate.compare) {
         return gate.baseline !== null ? { ...base, query: gate.baseline, baseline: null, baselineOffsetMs: null } : { ...base, baseline: null, baselineOffsetMs: null };
     }
-    return (0,calibrate/* needsBaseline */.ZQ)(gate) ? base : { ...base, baseline: null, baselineOffsetMs: null };
+    return needsBaseline(gate) ? base : { ...base, baseline: null, baselineOffsetMs: null };
 }
 /** Appends `more` to `into`, skipping non-increasing timestamps (a point a server repeats at a chunk edge). */
 function append(into, more) {
@@ -203,9 +443,9 @@ function append(into, more) {
  */
 async function readHistory(gate, startMs, endMs, opts) {
     const stepMs = (0,model/* effectiveStepMs */.q)(gate);
-    const chunks = (0,calibrate/* chunkRange */.bY)(startMs + stepMs, endMs, stepMs, prometheus/* MAX_POINTS_PER_SERIES */.Bd);
+    const chunks = chunkRange(startMs + stepMs, endMs, stepMs, prometheus/* MAX_POINTS_PER_SERIES */.Bd);
     const series = [];
-    const withBaseline = gate.compare === null && (0,calibrate/* needsBaseline */.ZQ)(gate);
+    const withBaseline = gate.compare === null && needsBaseline(gate);
     const baseline = withBaseline ? [] : null;
     let done = 0;
     for (const chunk of chunks) {
@@ -238,11 +478,11 @@ async function readHistory(gate, startMs, endMs, opts) {
     return { series, baseline, chunks: done, error: null };
 }
 function failed(gate, error, chunks) {
-    const empty = (0,calibrate/* calibrateGate */.Fu)(gate, [], null, 0, 0, 0);
+    const empty = calibrateGate(gate, [], null, 0, 0, 0);
     return { ...empty, note: null, error, chart: [], chunks };
 }
 /** Calibrates the selected gates one after the other, each gate's chunks in order. */
-async function calibrate_calibrate(opts) {
+async function calibrate(opts) {
     const gates = selectGates(opts.config, opts.gateNames);
     const spanMs = opts.days * 86_400_000;
     const results = new Array(gates.length);
@@ -251,17 +491,17 @@ async function calibrate_calibrate(opts) {
         while (next < gates.length) {
             const k = next++;
             const gate = gates[k];
-            const startMs = opts.nowMs - (0,calibrate/* windowCount */.k3)(spanMs, gate.overMs) * gate.overMs;
+            const startMs = opts.nowMs - windowCount(spanMs, gate.overMs) * gate.overMs;
             let result;
             if (startMs === opts.nowMs) {
-                result = failed(gate, `the history of ${opts.days} day${opts.days === 1 ? '' : 's'} is shorter than one window (over ${(0,duration/* formatDuration */.a3)(gate.overMs)})`, 0);
+                result = failed(gate, `the history of ${opts.days} day${opts.days === 1 ? '' : 's'} is shorter than one window (over ${(0,duration/* formatDuration */.a)(gate.overMs)})`, 0);
             }
             else {
                 const h = await readHistory(gate, startMs, opts.nowMs, opts);
                 if (h.error)
                     result = failed(gate, h.error, h.chunks);
                 else {
-                    const c = (0,calibrate/* calibrateGate */.Fu)(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate, opts.exclude ?? []);
+                    const c = calibrateGate(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate);
                     result = { ...c, chart: (0,charts/* buckets */.K4)(h.series.filter(([, v]) => typeof v !== 'number' || Number.isFinite(v)), CHART_POINTS), chunks: h.chunks };
                 }
             }
@@ -278,7 +518,6 @@ async function calibrate_calibrate(opts) {
         at: new Date(opts.nowMs).toISOString().replace('.000Z', 'Z'),
         days: opts.days,
         targetFailRate: opts.failRate,
-        exclude: (opts.exclude ?? []).map((r) => ({ from: isoOf(r.fromMs), to: isoOf(r.toMs) })),
         gates: results,
     };
 }
@@ -289,7 +528,6 @@ function calibrationJson(c) {
         at: c.at,
         days: c.days,
         targetFailRate: c.targetFailRate,
-        exclude: c.exclude,
         gates: c.gates.map((g) => ({
             name: g.name,
             condition: g.condition,
@@ -301,10 +539,6 @@ function calibrationJson(c) {
             noData: g.noData,
             note: g.note,
             error: g.error,
-            excluded: g.excluded,
-            withheld: g.withheld,
-            warning: g.warning,
-            letThrough: g.letThrough,
             stats: g.stats,
         })),
     };
@@ -346,25 +580,24 @@ function stamp(ms) {
 }
 /**
  * `command: calibrate`: the CLI's calibration of the windowed gates (inputs calibrate-days,
- * calibrate-gates, calibrate-fail-rate, calibrate-exclude), its
+ * calibrate-gates, calibrate-fail-rate), its
  * two reports in the job summary, and with `evidence: commit` the three files committed under
  * `calibration/<ROLLOUT>/<UTC stamp>/` through the state store, changing no state.
  */
 async function runCalibration(run) {
     const { config, settings, redactor } = run;
     const nowMs = run.nowMs ?? Date.now();
-    const result = await calibrate_calibrate({
+    const result = await calibrate({
         config,
         gateNames: settings.calibration.gates,
         days: settings.calibration.days,
         failRate: settings.calibration.failRate,
-        exclude: settings.calibration.exclude,
         nowMs,
         factories: run.factories,
         cwd: run.workspace,
         logger: run.logger,
         redactor,
-        onGate: (g) => run.logger.info(g.error ? `calibrate ${g.name}: could not read the history: ${g.error}` : `calibrated ${g.name}: ${g.windows} windows, ${g.failing} failing${g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : g.withheld ? `, suggestion withheld (${g.withheld})` : ''}${g.warning ? `; warning: ${g.warning}` : ''}`),
+        onGate: (g) => run.logger.info(g.error ? `calibrate ${g.name}: could not read the history: ${g.error}` : `calibrated ${g.name}: ${g.windows} windows, ${g.failing} failing${g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : ''}`),
     });
     const dir = (0,external_node_path_.join)(run.tempDir, 'rollout-gate', config.rollout.name, 'calibration');
     (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
