@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config/load.js';
-import { calibrateGate, chunkRange, needsBaseline, windowCount, type GateCalibration } from './engine/calibrate.js';
+import { calibrateGate, chunkRange, needsBaseline, parseExclusion, windowCount, type ExcludedRange, type GateCalibration } from './engine/calibrate.js';
 import { formatDuration } from './engine/duration.js';
 import { effectiveStepMs, type Gate, type Sample } from './engine/model.js';
 import type { Logger } from './logger.js';
@@ -30,6 +30,8 @@ export interface CalibrateOptions {
   days: number;
   /** The fail rate a suggested threshold may reach (0.01 = 1% of windows). */
   failRate: number;
+  /** Time ranges left out (known incidents): windows overlapping them are not judged. */
+  exclude?: readonly ExcludedRange[];
   nowMs: number;
   factories: ProviderFactories;
   cwd: string;
@@ -54,7 +56,19 @@ export interface Calibration {
   at: string;
   days: number;
   targetFailRate: number;
+  /** The excluded ranges, as ISO instants. */
+  exclude: { from: string; to: string }[];
   gates: CalibratedGate[];
+}
+
+const isoOf = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** `--exclude FROM..TO`, repeatable: each range parsed, or a usage error naming the flag and the value. */
+export function parseExclusions(values: readonly string[], flag = '--exclude'): ExcludedRange[] {
+  return values.map((raw) => {
+    const r = parseExclusion(raw);
+    if (typeof r === 'string') throw new UsageError(`${flag}: ${r}`);
+    return r;
+  });
 }
 
 /** The gates to calibrate: the named ones (each must exist and have `over`), else every windowed gate. */
@@ -170,7 +184,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<Calibration> {
         const h = await readHistory(gate, startMs, opts.nowMs, opts);
         if (h.error) result = failed(gate, h.error, h.chunks);
         else {
-          const c = calibrateGate(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate);
+          const c = calibrateGate(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate, opts.exclude ?? []);
           result = { ...c, chart: buckets(h.series.filter(([, v]) => typeof v !== 'number' || Number.isFinite(v)), CHART_POINTS), chunks: h.chunks };
         }
       }
@@ -187,6 +201,7 @@ export async function calibrate(opts: CalibrateOptions): Promise<Calibration> {
     at: new Date(opts.nowMs).toISOString().replace('.000Z', 'Z'),
     days: opts.days,
     targetFailRate: opts.failRate,
+    exclude: (opts.exclude ?? []).map((r) => ({ from: isoOf(r.fromMs), to: isoOf(r.toMs) })),
     gates: results,
   };
 }
@@ -198,6 +213,7 @@ export function calibrationJson(c: Calibration): string {
     at: c.at,
     days: c.days,
     targetFailRate: c.targetFailRate,
+    exclude: c.exclude,
     gates: c.gates.map((g) => ({
       name: g.name,
       condition: g.condition,
@@ -210,6 +226,10 @@ export function calibrationJson(c: Calibration): string {
       falseAlarm: g.falseAlarm,
       note: g.note,
       error: g.error,
+      excluded: g.excluded,
+      withheld: g.withheld,
+      warning: g.warning,
+      letThrough: g.letThrough,
       stats: g.stats,
     })),
   };

@@ -1,5 +1,5 @@
 /** rollout-gate as a library: the pure engine, config loading, providers, state stores and reports. */
-export { loadConfigFile, parseConfig, BUILTIN_PROVIDERS, type Config } from './config/load.js';
+export { loadConfig, loadConfigFile, parseConfig, BUILTIN_PROVIDERS, type Config } from './config/load.js';
 export { ConfigError, type ConfigIssue } from './config/errors.js';
 export { jsonSchema, type GateConfig, type ProviderConfig, type StateConfig } from './config/schema.js';
 export { decide, type Decision, type DecideInput, type ForceRequest } from './engine/decide.js';

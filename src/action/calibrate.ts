@@ -33,7 +33,7 @@ function stamp(ms: number): string {
 
 /**
  * `command: calibrate`: the CLI's calibration of the windowed gates (inputs calibrate-days,
- * calibrate-gates, calibrate-fail-rate), its
+ * calibrate-gates, calibrate-fail-rate, calibrate-exclude), its
  * two reports in the job summary, and with `evidence: commit` the three files committed under
  * `calibration/<ROLLOUT>/<UTC stamp>/` through the state store, changing no state.
  */
@@ -45,12 +45,13 @@ export async function runCalibration(run: CalibrationRun): Promise<void> {
     gateNames: settings.calibration.gates,
     days: settings.calibration.days,
     failRate: settings.calibration.failRate,
+    exclude: settings.calibration.exclude,
     nowMs,
     factories: run.factories,
     cwd: run.workspace,
     logger: run.logger,
     redactor,
-    onGate: (g) => run.logger.info(g.error ? `calibrate ${g.name}: could not read the history: ${g.error}` : `calibrated ${g.name}: ${g.windows} windows, ${g.failing} failing${g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : ''}`),
+    onGate: (g) => run.logger.info(g.error ? `calibrate ${g.name}: could not read the history: ${g.error}` : `calibrated ${g.name}: ${g.windows} windows, ${g.failing} failing${g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : g.withheld ? `, suggestion withheld (${g.withheld})` : ''}${g.warning ? `; warning: ${g.warning}` : ''}`),
   });
   const dir = join(run.tempDir, 'rollout-gate', config.rollout.name, 'calibration');
   mkdirSync(dir, { recursive: true });

@@ -16,6 +16,7 @@ export const Inputs = {
   CalibrateGates: 'calibrate-gates',
   CalibrateFailRate: 'calibrate-fail-rate',
   LedgerPath: 'ledger-path',
+  CalibrateExclude: 'calibrate-exclude',
 } as const;
 
 export const Outputs = {

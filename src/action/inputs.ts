@@ -1,4 +1,5 @@
 import { parseDuration } from '../engine/duration.js';
+import { parseExclusion, type ExcludedRange } from '../engine/calibrate.js';
 import { Inputs } from './constants.js';
 import type { Command } from '../report/snapshot.js';
 import { calibrateNumbers, checkRequest } from '../commands/index.js';
@@ -21,7 +22,7 @@ export interface ActionSettings {
   /** The whole run's deadline, overriding the config's `deadline`; null keeps the config's. */
   timeoutMs: number | null;
   /** command calibrate: days of history, the gates (empty: all windowed gates), the target fail rate. */
-  calibration: { days: number; gates: string[]; failRate: number };
+  calibration: { days: number; gates: string[]; failRate: number; exclude: ExcludedRange[] };
 }
 
 /** A wrong input value: the message names the input and what it accepts. */
@@ -77,11 +78,16 @@ export function readSettings(get: GetInput, eventName = ''): ActionSettings {
     calibration: {
       ...calibrateNumbers({ days: get(Inputs.CalibrateDays), failRate: get(Inputs.CalibrateFailRate) }),
       gates: get(Inputs.CalibrateGates).split(/[,\n]/).map((g) => g.trim()).filter(Boolean),
+      exclude: get(Inputs.CalibrateExclude).split(/[,\n]/).map((r) => r.trim()).filter(Boolean).map((raw) => {
+        const r = parseExclusion(raw);
+        if (typeof r === 'string') throw new InputError(`input ${Inputs.CalibrateExclude}: ${r}`);
+        return r;
+      }),
     },
   };
   if (settings.command !== 'calibrate') {
     // A calibration setting on a decision would be silently ignored: say so instead.
-    for (const name of [Inputs.CalibrateDays, Inputs.CalibrateGates, Inputs.CalibrateFailRate]) {
+    for (const name of [Inputs.CalibrateDays, Inputs.CalibrateGates, Inputs.CalibrateFailRate, Inputs.CalibrateExclude]) {
       if (get(name).trim() !== '') throw new InputError(`input ${name}: goes with command calibrate, not ${settings.command}`);
     }
   }

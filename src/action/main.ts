@@ -1,7 +1,7 @@
 import * as workflow from './workflow-commands.js';
 import { isAbsolute, join } from 'node:path';
 import { runCommand, UsageError } from '../commands/index.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import type { Logger } from '../logger.js';
 import { logLine } from '../report/escape.js';
@@ -41,7 +41,7 @@ export async function run(): Promise<void> {
       return;
     }
     const configPath = isAbsolute(settings.config) ? settings.config : join(runner.workspace, settings.config);
-    const loaded = loadConfigFile(configPath);
+    const loaded = await loadConfig(configPath);
     const config = { ...loaded, file: settings.config, deadlineMs: settings.timeoutMs ?? loaded.deadlineMs };
     for (const s of config.secrets) redactor.add(s);
     const { github, store, factories } = await connect(settings, runner, config, redactor, runnerLogger);

@@ -1,5 +1,5 @@
 import { backtest, backtestJson, renderBacktest } from '../backtest.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { BACKTEST_EXIT, checkBacktest } from '../commands/index.js';
 
 export interface BacktestCommand {
@@ -19,7 +19,7 @@ export interface BacktestCommand {
 /** `rollout-gate backtest --evidence DIR`: exit 0 whenever it ran, whatever would change. */
 export async function backtestCommand(cmd: BacktestCommand): Promise<number> {
   const evidence = checkBacktest(cmd);
-  const config = loadConfigFile(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
+  const config = await loadConfig(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
   const report = await backtest(config, evidence, cmd.cwd);
   cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
   return BACKTEST_EXIT;

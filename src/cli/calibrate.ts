@@ -1,6 +1,6 @@
 import { isAbsolute, join } from 'node:path';
-import { calibrate, calibrationJson, DEFAULT_CALIBRATION_DIR, writeCalibration, type CalibratedGate } from '../calibrate.js';
-import { loadConfigFile } from '../config/load.js';
+import { calibrate, calibrationJson, DEFAULT_CALIBRATION_DIR, parseExclusions, writeCalibration, type CalibratedGate } from '../calibrate.js';
+import { loadConfig } from '../config/load.js';
 import type { Logger } from '../logger.js';
 import { defaultFactories } from '../providers/index.js';
 import { rateText } from '../report/calibration.js';
@@ -13,6 +13,8 @@ export interface CalibrateCommand {
   days: string | undefined;
   gates: string[];
   failRate: string | undefined;
+  /** `--exclude FROM..TO`, repeatable: known incidents left out. */
+  exclude?: string[];
   out: string | undefined;
   now: string | undefined;
   json: boolean;
@@ -32,10 +34,13 @@ export interface CalibrateCommand {
 function summary(g: CalibratedGate): string {
   const name = terminalText(g.name);
   if (g.error) return `calibrate ${name}: could not read the history: ${terminalText(g.error)}`;
-  const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : '';
+  const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : g.withheld ? `, suggestion withheld (${g.withheld})` : '';
+  const excluded = g.excluded ? `, ${g.excluded} excluded` : '';
+  const through = g.letThrough.length ? `; it would let through ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'} failing today` : '';
   const alarm = g.falseAlarm;
   const aa = alarm ? `, A/A false alarms ${rateText(alarm.rate)}${alarm.expected !== null ? ` (identical data should fail about ${rateText(alarm.expected)}${alarm.excessive ? '; more than chance' : ''})` : ''}` : '';
-  return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}`;
+  const line = `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows${excluded}, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}${through}`;
+  return g.warning ? `${line}\nwarning: ${name}: ${terminalText(g.warning)}` : line;
 }
 
 /**
@@ -45,8 +50,9 @@ function summary(g: CalibratedGate): string {
 export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
   checkCalibrateArguments(cmd.extra);
   const { days, failRate } = calibrateNumbers({ days: cmd.days, failRate: cmd.failRate });
+  const exclude = parseExclusions(cmd.exclude ?? []);
   const nowMs = parseNow(cmd.now, Date.now());
-  const config = loadConfigFile(isAbsolute(cmd.configFile) ? cmd.configFile : join(cmd.cwd, cmd.configFile), cmd.env);
+  const config = await loadConfig(isAbsolute(cmd.configFile) ? cmd.configFile : join(cmd.cwd, cmd.configFile), cmd.env);
   for (const s of config.secrets) cmd.redactor.add(s);
   const shown = { ...config, file: cmd.configFile };
   const live = new Map<string, string>();
@@ -56,6 +62,7 @@ export async function calibrateCommand(cmd: CalibrateCommand): Promise<number> {
     gateNames: cmd.gates,
     days,
     failRate,
+    exclude,
     nowMs,
     factories: defaultFactories,
     cwd: cmd.cwd,

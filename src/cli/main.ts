@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadConfigFile, type Config } from '../config/load.js';
+import { nearest } from '../config/suggest.js';
+import { flagError } from './flags.js';
+import { defaultActor } from './actor.js';
+import { loadConfig, type Config } from '../config/load.js';
 import { ConfigError } from '../config/errors.js';
 import { formatDuration, parseDuration } from '../engine/duration.js';
 import { conditionsFor, appliesTo } from '../engine/gates.js';
@@ -26,7 +29,7 @@ usage:
   rollout-gate init [--provider P] [--rollout NAME] [--stages 5,25,100] [--force]
   rollout-gate validate [--config F] [--strict] [--probe]
   rollout-gate explain SNAPSHOT.json [--json]
-  rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--out DIR] [--json] [--now ISO]
+  rollout-gate calibrate [--days 14] [--gate NAME]... [--fail-rate 0.01] [--exclude FROM..TO]... [--out DIR] [--json] [--now ISO]
   rollout-gate backtest --evidence DIR [--config F] [--json]
   rollout-gate verify --ledger DIR
 
@@ -40,7 +43,7 @@ options:
   --now ISO         evaluate as if at this instant (replays, tests)
   --force           turn a HOLD into PROCEED (needs --reason; never overrides ROLLBACK); init: overwrite
   --reason R        why (required with --force, pause and resume; recorded with a rollback)
-  --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER)
+  --actor A         who runs this (default: $ROLLOUT_GATE_ACTOR, else $USER, else the OS account, else "unknown")
   --kill-switch     with rollback: engage the kill switch (resume --reason R releases it)
   --dry-run         evaluate and print, write nothing
   --no-evidence     write no evidence files or decision-log line
@@ -53,6 +56,7 @@ options:
   --rollout NAME    init: the rollout's name (default: the directory's name + "-rollout")
   --stages LIST     init: traffic percentages of the stages (default 5,25,100)
   --fail-rate R     calibrate: the share of windows a suggested threshold may fail (default 0.01)
+  --exclude FROM..TO calibrate: leave out a known incident (ISO instants or dates; repeatable)
   --out DIR         calibrate: where the files go (default .rollout/calibration/)
   --evidence DIR    backtest: re-judge every snapshot.json under DIR with the current config
   --ledger DIR      verify: a checkout of the ledger branch; recomputes the decision log's chain
@@ -92,44 +96,49 @@ function findConfig(cwd: string, given: string | undefined): string {
   return '.github/rollout-gate.yml';
 }
 
+const COMMANDS = ['init', 'evaluate', 'promote', 'rollback', 'watch', 'pause', 'resume', 'validate', 'explain', 'backtest', 'calibrate', 'verify'];
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  target: { type: 'string' },
+  'state-file': { type: 'string' },
+  now: { type: 'string' },
+  force: { type: 'boolean' },
+  reason: { type: 'string' },
+  actor: { type: 'string' },
+  'kill-switch': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  'no-evidence': { type: 'boolean' },
+  days: { type: 'string' },
+  gate: { type: 'string', multiple: true },
+  'fail-rate': { type: 'string' },
+  exclude: { type: 'string', multiple: true },
+  out: { type: 'string' },
+  evidence: { type: 'string' },
+  ledger: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  provider: { type: 'string' },
+  rollout: { type: 'string' },
+  stages: { type: 'string' },
+  strict: { type: 'boolean' },
+  probe: { type: 'boolean' },
+} as const;
+
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        target: { type: 'string' },
-        'state-file': { type: 'string' },
-        now: { type: 'string' },
-        force: { type: 'boolean' },
-        reason: { type: 'string' },
-        actor: { type: 'string' },
-        'kill-switch': { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'no-evidence': { type: 'boolean' },
-        days: { type: 'string' },
-        gate: { type: 'string', multiple: true },
-        'fail-rate': { type: 'string' },
-        out: { type: 'string' },
-        evidence: { type: 'string' },
-        ledger: { type: 'string' },
-        timeout: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean' },
-        provider: { type: 'string' },
-        rollout: { type: 'string' },
-        stages: { type: 'string' },
-        strict: { type: 'boolean' },
-        probe: { type: 'boolean' },
-      },
+      options: OPTIONS,
     });
   } catch (e) {
-    io.stderr(`rollout-gate: ${(e as Error).message}\n\n${USAGE}\n`);
+    io.stderr(`rollout-gate: ${flagError(e, OPTIONS)}\n\n${USAGE}\n`);
     return EXIT.usage;
   }
   const { values: o, positionals } = parsed;
@@ -149,9 +158,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     if (command === 'explain') {
       const file = positionals[1];
       if (!file) throw new UsageError('explain needs the path of a snapshot.json');
+      const { snapshotPath } = await import('./explain-path.js');
+      const path = await snapshotPath(file, io.cwd);
       let text: string;
       try {
-        text = readFileSync(file, 'utf8');
+        text = readFileSync(path, 'utf8');
       } catch (e) {
         throw new UsageError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
@@ -179,7 +190,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     }
     if (o.ledger !== undefined) throw new UsageError('--ledger goes with verify');
     if (command === 'backtest') {
-      const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
+      const stray = ['target', 'state-file', 'now', 'force', 'reason', 'actor', 'kill-switch', 'dry-run', 'no-evidence', 'timeout', 'days', 'gate', 'fail-rate', 'exclude', 'out'].filter((k) => o[k as keyof typeof o] !== undefined);
       // Loaded only for these commands: an evaluate does not pay for them at start-up.
       const { backtestCommand } = await import('./backtest.js');
       return await backtestCommand({ configFile: findConfig(io.cwd, o.config), evidence: o.evidence, json: o.json === true, colour, extra: positionals.slice(1), stray, cwd: io.cwd, env: io.env, stdout: io.stdout });
@@ -197,6 +208,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         days: o.days,
         gates: o.gate ?? [],
         failRate: o['fail-rate'],
+        exclude: o.exclude ?? [],
         out: o.out,
         now: o.now,
         json: o.json === true,
@@ -210,12 +222,13 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         redactor,
       });
     }
-    const calibrateOnly = (['days', 'fail-rate', 'out'] as const).filter((k) => o[k] !== undefined);
+    const calibrateOnly = (['days', 'fail-rate', 'exclude', 'out'] as const).filter((k) => o[k] !== undefined);
     if (calibrateOnly.length) throw new UsageError(`--${calibrateOnly[0]} goes with calibrate`);
     if (o.gate !== undefined && command !== 'evaluate') throw new UsageError('--gate goes with evaluate or calibrate');
     if ((o.strict || o.probe) && command !== 'validate') throw new UsageError(`--${o.strict ? 'strict' : 'probe'} goes with validate`);
     if (command !== 'validate' && !DECISION_COMMANDS.includes(command as Command)) {
-      throw new UsageError(`unknown command "${command}"; expected init, evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest, calibrate or verify`);
+      const near = nearest(command, COMMANDS);
+      throw new UsageError(`unknown command "${command}"${near ? ` (did you mean ${near}?)` : ''}; expected init, evaluate, promote, rollback, watch, pause, resume, validate, explain, backtest, calibrate or verify`);
     }
     if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
     const request = { command: command as Command, target: o.target ?? null, force: o.force === true, reason: o.reason ?? null, killSwitch: o['kill-switch'] === true };
@@ -223,7 +236,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     const configFile = findConfig(io.cwd, o.config);
     // validate in a lint job has no secrets: unset variables are listed, not errors (--strict, --probe need them).
     const lenient = command === 'validate' && !o.strict && !o.probe;
-    const loaded = loadConfigFile(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env, lenient ? { unset: 'placeholder' } : {});
+    const loaded = await loadConfig(configFile.startsWith('/') ? configFile : `${io.cwd}/${configFile}`, io.env, lenient ? { unset: 'placeholder' } : {});
     const config = o.gate ? onlyGates(loaded, o.gate, configFile) : loaded;
     let deadlineMs = config.deadlineMs;
     if (o.timeout !== undefined) {
@@ -253,7 +266,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       logger,
       redactor,
       context: emptyContext,
-      actor: o.actor ?? io.env.ROLLOUT_GATE_ACTOR ?? io.env.USER ?? null,
+      actor: o.actor?.trim() || defaultActor(io.env),
       dryRun: o['dry-run'] === true,
       writeEvidence: !o['no-evidence'],
       onlyGates: o.gate ?? null,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../engine/duration.js';
+import { durationError, parseDuration } from '../engine/duration.js';
 
 /**
  * The building blocks of the config schema that provider modules share with it: each provider's
@@ -11,10 +11,10 @@ export const obj = z.strictObject;
 
 export const duration = z
   .string()
-  .refine((s) => parseDuration(s) !== null, {
-    message: 'expected a duration like "30s", "5m", "2h" or "1d"',
+  .superRefine((s, ctx) => {
+    if (parseDuration(s) === null) ctx.addIssue({ code: 'custom', message: durationError(s) });
   })
-  .describe('A duration: a positive integer followed by s, m, h or d.');
+  .describe('A duration: whole numbers followed by d, h, m or s, largest unit first (30s, 5m, 2h30m, 1d).');
 
 export const headers = z.record(z.string(), z.string());
 /** `localhost:9090` parses as a URL with the scheme "localhost:"; only http(s) reaches a server. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { parseCondition, isRelative, type Condition } from '../engine/conditions.js';
 import { parseDuration } from '../engine/duration.js';
@@ -18,6 +18,9 @@ import { lagOf, parseLag } from '../providers/catalog.js';
 import { PROVIDER_MODULES } from '../providers/modules/index.js';
 import { urlPasswordForms } from '../providers/modules/module.js';
 import { secretsInNames } from './secret-names.js';
+import { suggestKey } from './suggest.js';
+import { urlSecretForms } from './url-secrets.js';
+import { duplicateKey, looksLikeJson } from './json-text.js';
 
 export interface Config {
   /** The file it came from, as the user named it. */
@@ -60,19 +63,36 @@ const PROVIDER_ONLY_FIELDS: Record<string, readonly string[]> = (() => {
 })();
 
 export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env, options: SubstituteOptions = {}): Config {
-  let text: string;
+  return parseConfig(readConfigText(file), file, env, options);
+}
+
+/**
+ * `loadConfigFile`, with the YAML parser loaded only for a config that is not JSON: the CLI and
+ * the Action read their config this way (a synchronous load cannot leave the parser out of a
+ * bundle; this one can).
+ */
+export async function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env, options: SubstituteOptions = {}): Promise<Config> {
+  const text = readConfigText(file);
+  const json = readJson(text, file);
+  if (json === undefined) yamlModule ??= await import('yaml');
+  return configFrom(json === undefined ? parseText(text, file) : json, text, file, env, options);
+}
+
+function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read the file (${code ?? String(e)})` }]);
+    throw new ConfigError(file, [{ path: '', message: code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(e)})` }]);
   }
-  return parseConfig(text, file, env, options);
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env, options: SubstituteOptions = {}): Config {
+  return configFrom(parseText(text, file), text, file, env, options);
+}
+
+function configFrom(doc: unknown, text: string, file: string, env: NodeJS.ProcessEnv, options: SubstituteOptions = {}): Config {
   const sha256 = createHash('sha256').update(text).digest('hex');
-  const doc = parseText(text, file);
   const deep = pathDeeperThan(doc, MAX_DEPTH);
   if (deep) {
     // Every later step walks the document recursively: refuse it here, with a config error.
@@ -97,6 +117,38 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return options.unset === 'placeholder' ? { ...config, secrets: config.secrets.filter((s) => !STAND_INS.has(s)), unsetVariables: sub.unset } : config;
 }
 
+type Yaml = typeof import('yaml');
+/** The YAML parser, loaded on first need (a JSON config never loads it). */
+let yamlModule: Yaml | null = null;
+const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
+
+/**
+ * The document of a config that is JSON, read without the YAML parser: a `.json` file (whose
+ * syntax errors are reported here), or a file of another name whose text is a JSON object; a
+ * repeated key is refused as YAML would refuse it. undefined: not JSON, for the YAML parser.
+ */
+function readJson(text: string, file: string): unknown {
+  const named = extname(file).toLowerCase() === '.json';
+  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
+  if (!named && !looksLikeJson(text)) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    if (!named) return undefined; // YAML flow style, comments: the YAML parser reads it and words its errors
+    const message = (e as Error).message;
+    const at = jsonErrorPosition(message, text);
+    const before = at === null ? null : text.slice(0, at).split('\n');
+    const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
+    // Node quotes the text around the error, newlines included: keep the message on one line.
+    throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${message.replace(/\s+/g, ' ')}` }]);
+  }
+  const dup = duplicateKey(text);
+  if (dup) throw new ConfigError(file, [{ path: formatPath(dup.path), message: `line ${dup.line}: the key "${dup.key}" appears twice in one mapping (keys must be unique)` }]);
+  if (value === null) throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
+  return value;
+}
+
 /** Far beyond any real config (about 6 levels), far below what a recursive walk can take. */
 const MAX_DEPTH = 64;
 
@@ -116,19 +168,9 @@ function pathDeeperThan(root: unknown, limit: number): (string | number)[] | nul
 const EMPTY_FILE = 'the file is empty; expected a rollout-gate config (version: 1, rollout, gates)';
 
 function parseText(text: string, file: string): unknown {
-  if (text.trim() === '') throw new ConfigError(file, [{ path: '', message: EMPTY_FILE }]);
-  if (extname(file).toLowerCase() === '.json') {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      const message = (e as Error).message;
-      const at = jsonErrorPosition(message, text);
-      const before = at === null ? null : text.slice(0, at).split('\n');
-      const where = before ? `line ${before.length}, column ${before[before.length - 1]!.length + 1}: ` : '';
-      // Node quotes the text around the error, newlines included: keep the message on one line.
-      throw new ConfigError(file, [{ path: '', message: `${where}not valid JSON: ${message.replace(/\s+/g, ' ')}` }]);
-    }
-  }
+  const json = readJson(text, file);
+  if (json !== undefined) return json;
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter: lines, logLevel: 'error' });
   if (doc.errors.length > 0) {
@@ -205,7 +247,9 @@ function zodIssues(raw: readonly z.core.$ZodIssue[], input: unknown): ConfigIssu
     switch (issue.code) {
       case 'unrecognized_keys':
         for (const key of issue.keys) {
-          out.push({ path: formatPath([...issue.path, key]), message: 'unknown key (a typo here would silently change the gate, so it is an error)' });
+          const near = suggestKey(configSchema, issue.path, key, valueAt(input, issue.path));
+          const hint = near === null ? '' : `; did you mean "${near}"?`;
+          out.push({ path: formatPath([...issue.path, key]), message: `unknown key${hint} (a typo here would silently change the gate, so it is an error)` });
         }
         break;
       case 'invalid_type': {
@@ -334,10 +378,12 @@ function crossCheck(cfg: RawConfig): ConfigIssue[] {
     }
     if (g.failAfter !== undefined && g.over === undefined) issues.push({ path: at('failAfter'), message: 'needs `over`: failAfter is measured inside the window' });
     if (g.step !== undefined && g.over === undefined) issues.push({ path: at('step'), message: 'needs `over`: step is the resolution of the window' });
-    if (g.over && g.failAfter && parseDuration(g.failAfter)! > parseDuration(g.over)!) {
+    // Compared only when both are durations: a bad one is reported as such, not as too long.
+    const overMs = ms(g.over);
+    if (overMs !== null && (ms(g.failAfter) ?? 0) > overMs) {
       issues.push({ path: at('failAfter'), message: `${g.failAfter} is longer than over (${g.over}); no violation could last that long` });
     }
-    if (g.over && g.step && parseDuration(g.step)! > parseDuration(g.over)!) {
+    if (overMs !== null && (ms(g.step) ?? 0) > overMs) {
       issues.push({ path: at('step'), message: `${g.step} is longer than over (${g.over})` });
     }
   });
@@ -378,7 +424,8 @@ function ms(d: string | undefined): number | null {
 
 function normalise(cfg: RawConfig, file: string, sha256: string, envSecrets: string[]): Config {
   const providers = { ...BUILTIN_PROVIDERS, ...cfg.providers };
-  const secrets = new Set(envSecrets);
+  // A bare endpoint read from ${VAR} names the host in messages; its credentials never show.
+  const secrets = new Set(envSecrets.flatMap(urlSecretForms));
   // Each provider's own secrets (keys and passwords, even when written in the file), by its module.
   for (const p of Object.values(cfg.providers)) for (const v of PROVIDER_MODULES[p.type].secrets(p as never)) secrets.add(v);
   if (cfg.state && 'url' in cfg.state && cfg.state.url) for (const form of urlPasswordForms(cfg.state.url)) secrets.add(form);

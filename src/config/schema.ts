@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration } from '../engine/duration.js';
+import { durationError, parseDuration } from '../engine/duration.js';
 import { parseCondition, ConditionSyntaxError } from '../engine/conditions.js';
 import { basicAuth, duration, headers, httpUrl, lagDuration, obj, pgSsl, postgresUrl, retries } from './fields.js';
 import { alertmanagerModule, cloudwatchModule, datadogModule, fileModule, githubModule, httpModule, newrelicModule, postgresModule, prometheusModule } from '../providers/modules/index.js';

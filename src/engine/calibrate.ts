@@ -1,5 +1,6 @@
 import { describeCompareSpec } from './compare.js';
-import { describeConditions, type Condition, type Operator } from './conditions.js';
+import { describeConditions, parseCondition, type Condition, type Operator } from './conditions.js';
+import { formatDuration } from './duration.js';
 import { evaluateGate, conditionsFor } from './gates.js';
 import type { CompareSpec, Gate, Sample } from './model.js';
 
@@ -47,6 +48,68 @@ export interface GateCalibration {
   falseAlarm: FalseAlarm | null;
   /** Set when the history could not be read; every count is then 0. */
   error: string | null;
+  /** Windows left out because they overlap an excluded range (`--exclude`, known incidents). */
+  excluded: number;
+  /**
+   * The suggestion withheld by the guard (too few windows for the fail rate asked: it would be
+   * the worst window's value, so every past window, incidents included, would pass it); null
+   * when nothing was withheld. `suggested` and `suggestedCondition` are then null.
+   */
+  withheld: string | null;
+  /** Why the suggestion was withheld, and what would make one: more days, a higher rate, exclusions. */
+  warning: string | null;
+  /** Past windows that fail the gate's condition today and would pass the suggestion (or the withheld one). */
+  letThrough: LetThrough[];
+}
+
+/** A past window a suggested threshold would let through, with its worst value. */
+export interface LetThrough {
+  /** ISO instants of the window (from, to]. */
+  from: string;
+  to: string;
+  /** The window's value furthest on the failing side (the maximum under < / <=, the minimum under > / >=). */
+  worst: number | null;
+}
+
+/** A time range left out of calibration (a known incident): unix ms, from < to. */
+export interface ExcludedRange {
+  fromMs: number;
+  toMs: number;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * One excluded range `FROM..TO`: ISO-8601 instants, or dates (a date as FROM is its start, as TO
+ * its end, UTC). The range, or why the text is not one (repeating it).
+ */
+export function parseExclusion(raw: string): ExcludedRange | string {
+  const parts = raw.split('..');
+  const bad = (why: string) => `"${raw}" ${why}; expected FROM..TO, ISO-8601 instants or dates (e.g. 2026-11-21T09:00Z..2026-11-21T11:30Z, or 2026-11-21..2026-11-21)`;
+  if (parts.length !== 2) return bad('is not a range');
+  const at = (text: string, end: boolean): number | null => {
+    if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(text)) return null;
+    const ms = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+    if (Number.isNaN(ms)) return null;
+    return DATE_ONLY.test(text) && end ? ms + 86_400_000 : ms;
+  };
+  const [from, to] = parts.map((p) => p.trim()) as [string, string];
+  const fromMs = at(from, false);
+  if (fromMs === null) return bad(`starts at "${from}", not an instant`);
+  const toMs = at(to, true);
+  if (toMs === null) return bad(`ends at "${to}", not an instant`);
+  if (toMs <= fromMs) return bad('ends before it starts');
+  return { fromMs, toMs };
+}
+
+/** The fewest windows that can estimate a fail rate: at rate r, 1/r windows allow one to fail. */
+export function minWindowsFor(targetRate: number): number {
+  return targetRate > 0 ? Math.ceil(1 / targetRate - 1e-9) : 0;
+}
+
+/** Whether a window (end − over, end] overlaps an excluded range. */
+function overlaps(w: HistoryWindow, overMs: number, ranges: readonly ExcludedRange[]): boolean {
+  return ranges.some((r) => r.fromMs < w.endMs && r.toMs > w.endMs - overMs);
 }
 
 /**
@@ -179,15 +242,38 @@ function asJudged(gate: Gate, conditions: readonly Condition[]): Gate {
 
 /** Judges every window with `evaluateGate`, as a decision at the window's end would, under `conditions`. */
 export function tallyWindows(gate: Gate, windows: readonly HistoryWindow[], conditions: readonly Condition[] = conditionsFor(gate, null)): WindowTally {
-  const judged = asJudged(gate, conditions);
   let failing = 0;
   let noData = 0;
-  for (const w of windows) {
-    const r = evaluateGate(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+  for (const r of judgeWindows(gate, windows, conditions)) {
     if (r.status === 'fail') failing++;
     else if (r.status === 'no_data') noData++;
   }
   return { windows: windows.length - noData, failing, noData };
+}
+
+/** Each window's status under `conditions`, with its smallest and largest value. */
+function judgeWindows(gate: Gate, windows: readonly HistoryWindow[], conditions: readonly Condition[]): { status: string; min: number | null; max: number | null }[] {
+  const judged = asJudged(gate, conditions);
+  return windows.map((w) => {
+    const r = evaluateGate(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+    return { status: r.status, min: typeof r.min === 'number' ? r.min : null, max: typeof r.max === 'number' ? r.max : null };
+  });
+}
+
+/** The windows failing under the gate's conditions that would pass `suggested` (`< 0.05`). */
+export function windowsLetThrough(gate: Gate, windows: readonly HistoryWindow[], suggested: string): LetThrough[] {
+  const current = judgeWindows(gate, windows, conditionsFor(gate, null));
+  const cond = parseCondition(suggested);
+  const next = judgeWindows(gate, windows, [cond]);
+  const up = cond.op === '<' || cond.op === '<=';
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const out: LetThrough[] = [];
+  windows.forEach((w, k) => {
+    if (current[k]!.status === 'fail' && next[k]!.status === 'pass') {
+      out.push({ from: iso(w.endMs - gate.overMs!), to: iso(w.endMs), worst: up ? current[k]!.max : current[k]!.min });
+    }
+  });
+  return out;
 }
 
 /**
@@ -360,12 +446,27 @@ export function needsBaseline(gate: Gate): boolean {
 /**
  * Calibrates one gate from its history ending at `endMs` (`series`: the gate's query, or for a
  * compare gate the baseline's own series; `baseline`: the baseline's, for a relative gate).
+ * Windows overlapping an `exclude` range are left out, and so are their samples from the stats.
+ * The guard: with fewer windows than the fail rate can be estimated from (48 windows at 1%
+ * allow none to fail), the suggestion would be the worst window's value: withheld with a warning,
+ * or with exclusions given (the history declared clean of known incidents) kept and marked by
+ * the warning. Either way the windows the suggestion would let through are listed.
  */
-export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: readonly Sample[] | null, endMs: number, spanMs: number, targetRate: number): GateCalibration {
+export function calibrateGate(
+  gate: Gate,
+  series: readonly Sample[],
+  baseline: readonly Sample[] | null,
+  endMs: number,
+  spanMs: number,
+  targetRate: number,
+  exclude: readonly ExcludedRange[] = [],
+): GateCalibration {
   const overMs = gate.overMs!;
   const count = windowCount(spanMs, overMs);
-  const windows = historyWindows(series, baseline, endMs, overMs, count);
-  const stats = sampleStats(series);
+  const all = historyWindows(series, baseline, endMs, overMs, count);
+  const windows = exclude.length ? all.filter((w) => !overlaps(w, overMs, exclude)) : all;
+  const kept = exclude.length ? series.filter(([t]) => !exclude.some((r) => t * 1000 > r.fromMs && t * 1000 <= r.toMs)) : series;
+  const stats = sampleStats(kept);
   const conditions = conditionsFor(gate, null);
   const condition = gate.compare ? describeCompareSpec(gate.compare) : conditions.length ? describeConditions(conditions) : null;
   let tally: WindowTally;
@@ -379,6 +480,21 @@ export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: r
     tally = tallyWindows(gate, windows, conditions);
     suggestion = suggestThreshold(gate, windows, targetRate);
   }
+  let withheld: string | null = null;
+  let warning: string | null = null;
+  const need = minWindowsFor(targetRate);
+  if (suggestion.condition !== null && tally.windows < need) {
+    const days = Math.ceil((need * overMs) / 86_400_000);
+    const few = `${tally.windows} window${tally.windows === 1 ? '' : 's'} of ${formatDuration(overMs)} cannot estimate a ${Number((targetRate * 100).toPrecision(2))}% fail rate (it needs ${need}, --days ${days}): none may fail, so the suggestion is the worst window's value`;
+    if (exclude.length === 0) {
+      // Nothing says the history is clean: an incident in it would pass the suggestion.
+      withheld = suggestion.condition;
+      warning = `${few}, and every past window, incidents included, would pass it; withheld (it would be ${withheld}). Read more days, ask a higher --fail-rate, or --exclude known incidents`;
+    } else {
+      warning = `${few} once the excluded ranges are left out: every remaining window passes it`;
+    }
+  }
+  const letThrough = suggestion.condition !== null ? windowsLetThrough(gate, windows, suggestion.condition) : [];
   return {
     name: gate.name,
     condition,
@@ -386,11 +502,15 @@ export function calibrateGate(gate: Gate, series: readonly Sample[], baseline: r
     failing: tally.failing,
     noData: tally.noData,
     failRate: tally.windows > 0 ? tally.failing / tally.windows : null,
-    suggested: suggestion.suggested,
-    suggestedCondition: suggestion.condition,
+    suggested: withheld ? null : suggestion.suggested,
+    suggestedCondition: withheld ? null : suggestion.condition,
     note: suggestion.note,
     stats,
     falseAlarm,
     error: null,
+    excluded: all.length - windows.length,
+    withheld,
+    warning,
+    letThrough,
   };
 }

@@ -223,7 +223,9 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   }
   const verdict = judgeSamples(series, conds, { overMs: gate.overMs, failAfterMs: gate.failAfterMs, resolutionMs }, baseline);
   if (verdict.kind === 'no_data') return done('no_data', verdict.detail + nanNote, stats);
-  const baselineNote = stats.baselineValue !== undefined && stats.baselineValue !== null ? ` (baseline ${fmt(stats.baselineValue)})` : '';
+  // The baseline the samples were judged against (the newest one only when that is the one).
+  const judgedAgainst = verdict.baselineNote ?? (stats.baselineValue !== undefined && stats.baselineValue !== null ? `baseline ${fmt(stats.baselineValue)}` : null);
+  const baselineNote = judgedAgainst ? ` (${judgedAgainst})` : '';
   const reason = governanceReason(gate, obs, verdict.kind === 'pass') ?? verdict.detail + baselineNote + nanNote;
   const breach: Partial<GateResult> = verdict.kind === 'fail' && gate.overMs !== null
     ? {

@@ -4,8 +4,18 @@ import type { Sample } from './model.js';
 
 /** The verdict of a gate's conditions over its samples (instant, `over`, or `over` + `failAfter`). */
 export type WindowVerdict =
-  | { kind: 'pass'; detail: string; violations: number }
-  | { kind: 'fail'; detail: string; violations: number; worst: Sample; breach: Breach }
+  | { kind: 'pass'; detail: string; violations: number; baselineNote?: string }
+  | {
+      kind: 'fail';
+      detail: string;
+      violations: number;
+      worst: Sample;
+      breach: Breach;
+      /** The sample the detail names (the first violation, or the start of the run that failed). */
+      named?: Sample;
+      /** The baseline the failure was judged against, as the reason quotes it. */
+      baselineNote?: string;
+    }
   | { kind: 'no_data'; detail: string };
 
 export interface WindowSpec {
@@ -68,6 +78,42 @@ export function judgeSamples(
   spec: WindowSpec,
   baseline: readonly Sample[] | null,
 ): WindowVerdict {
+  const verdict = judgeWindow(samples, conditions, spec, baseline);
+  if (verdict.kind === 'no_data' || baseline === null) return verdict;
+  const note = baselineJudged(verdict, samples, spec, baselineLookup(baseline));
+  return note === null ? verdict : { ...verdict, baselineNote: note };
+}
+
+/**
+ * The baseline a verdict was judged against, as the reason quotes it: for a failure, the value in
+ * force at the sample the reason names (with the window's range when the baseline moved); for a
+ * pass, the one value or the range over the window. Never simply the newest baseline sample.
+ */
+function baselineJudged(verdict: Exclude<WindowVerdict, { kind: 'no_data' }>, samples: readonly Sample[], spec: WindowSpec, baselineAt: (ts: number) => number | null): string | null {
+  const judged = spec.overMs === null ? samples.slice(-1) : samples;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const [ts] of judged) {
+    const b = baselineAt(ts);
+    if (b === null) continue;
+    if (b < lo) lo = b;
+    if (b > hi) hi = b;
+  }
+  if (lo === Infinity) return null;
+  const range = lo === hi ? null : `${fmt(lo)} to ${fmt(hi)} over the window`;
+  if (verdict.kind === 'pass') return range ? `baseline ${range}` : `baseline ${fmt(lo)}`;
+  const named = verdict.named ?? verdict.worst;
+  const at = baselineAt(named[0]);
+  if (at === null) return null;
+  return range && spec.overMs !== null ? `baseline ${fmt(at)} at ${iso(named[0])}; ${range}` : `baseline ${fmt(at)}`;
+}
+
+function judgeWindow(
+  samples: readonly Sample[],
+  conditions: readonly Condition[],
+  spec: WindowSpec,
+  baseline: readonly Sample[] | null,
+): WindowVerdict {
   const text = describeConditions(conditions);
   const baselineAt = baselineLookup(baseline);
   const judged = spec.overMs === null ? samples.slice(-1) : samples;
@@ -121,6 +167,7 @@ export function judgeSamples(
     return {
       kind: 'fail',
       detail: `${violations} of ${judged.length} samples over ${window} break ${text} (first ${fmt(v)} at ${iso(ts)})`,
+      named: judged[firstBad]!,
       violations,
       worst: judged[worst]!,
       breach: breachOf(judged, worst, from, conditions, baselineAt, (to - from + 1) * rS * 1000),
@@ -159,6 +206,7 @@ export function judgeSamples(
     return {
       kind: 'fail',
       detail: `${text} broken without a break for ${longest} (${longestK} sample${longestK === 1 ? '' : 's'} at ${formatDuration(rS * 1000)}; failAfter ${need}), from ${iso(ts)} (${fmt(v)})${coarseNote}`,
+      named: judged[longestStart]!,
       violations,
       worst: judged[worst]!,
       breach: breachOf(judged, worst, longestStart, conditions, baselineAt, longestMs),

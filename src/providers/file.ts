@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { ProviderConfig } from '../config/schema.js';
 import { ProviderError, type Provider, type ProviderContext } from './types.js';
 import { selectPath, toSamples } from './values.js';
@@ -24,9 +23,11 @@ export function fileProvider(config: FileConfig, ctx: ProviderContext): Provider
       },
       () => {}, // readFile names the problem below
     ).then(() => readFile(path, 'utf8')).then(
-      (text) => {
+      async (text) => {
+        // The YAML parser loads only for a YAML file.
+        const parseYaml = extname(path).toLowerCase() === '.json' ? null : (await import('yaml')).parse;
         try {
-          return extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+          return parseYaml === null ? JSON.parse(text) : parseYaml(text);
         } catch (e) {
           throw new ProviderError(`${config.path}: not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
         }

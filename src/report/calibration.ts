@@ -33,11 +33,34 @@ function heading(title: string, c: Calibration): string[] {
 }
 
 function notes(c: Calibration): string[] {
-  const lines = c.gates.filter((g) => g.error || g.note || g.noData).map((g) => {
-    const parts = [g.error ? `could not read the history: ${g.error}` : null, g.note, g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null];
+  const lines = c.gates.filter((g) => g.error || g.note || g.noData || g.warning || g.excluded).map((g) => {
+    const parts = [
+      g.error ? `could not read the history: ${g.error}` : null,
+      g.warning ? `⚠️ ${g.warning}` : null,
+      g.note,
+      g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null,
+      g.excluded ? `${g.excluded} window${g.excluded === 1 ? '' : 's'} excluded (overlapping ${c.exclude.map((r) => `${r.from}..${r.to}`).join(', ')})` : null,
+    ];
     return `- **${md(g.name)}**: ${md(parts.filter(Boolean).join('; '))}`;
   });
   return lines.length ? ['', ...lines] : [];
+}
+
+/** Per gate, the past windows that fail today and would pass the suggestion (or the withheld one). */
+const LET_THROUGH_SHOWN = 20;
+function letThroughSection(c: Calibration): string[] {
+  const gates = c.gates.filter((g) => g.letThrough.length > 0);
+  if (!gates.length) return [];
+  const lines = ['', '## Windows the suggestion would let through', '', 'Past windows that fail the gate\'s condition today and would pass the suggested one: check that none was an incident.', ''];
+  for (const g of gates) {
+    const which = g.withheld ? `withheld ${g.withheld}` : g.suggestedCondition ?? '';
+    lines.push(`**${md(g.name)}** (${md(which)}): ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'}`, '');
+    for (const w of g.letThrough.slice(0, LET_THROUGH_SHOWN)) lines.push(`- ${w.from} to ${w.to}: worst ${md(num(w.worst))}`);
+    if (g.letThrough.length > LET_THROUGH_SHOWN) lines.push(`- … and ${g.letThrough.length - LET_THROUGH_SHOWN} more (calibration.json lists them all)`);
+    lines.push('');
+  }
+  lines.pop();
+  return lines;
 }
 
 export function renderCalibrationMarkdown(c: Calibration, config: Config): string {
@@ -46,12 +69,13 @@ export function renderCalibrationMarkdown(c: Calibration, config: Config): strin
   lines.push(`Suggested: the tightest threshold (2 significant digits) that at most ${rateText(c.targetFailRate)} of the windows would have failed.`, '');
   lines.push('| gate | condition | window | windows | failing | fail rate | suggested | history |', '|---|---|---|---:|---:|---:|---|---|');
   for (const g of c.gates) {
-    const suggested = g.suggestedCondition ?? '—';
+    const suggested = g.withheld ? `withheld (${g.withheld}) ⚠️` : g.warning && g.suggestedCondition ? `${g.suggestedCondition} ⚠️` : g.suggestedCondition ?? '—';
     lines.push(
       `| ${md(g.name)} | ${md(g.condition ?? '—')} | ${md(windowText(byName.get(g.name)))} | ${g.windows} | ${g.failing} | ${rateText(g.failRate)} | ${md(suggested)} | ${chartText(g)} |`,
     );
   }
   lines.push(...notes(c));
+  lines.push(...letThroughSection(c));
   return `${lines.join('\n')}\n`;
 }
 

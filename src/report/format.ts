@@ -187,6 +187,16 @@ export function statusText(g: Pick<GateResult, 'status' | 'effect' | 'shadow'> &
 }
 
 export const DECISION_ICON = { PROCEED: '✅', HOLD: '⏸️', ROLLBACK: '🛑' } as const;
+
+/**
+ * The headline word of a run: the verdict for a command that judges gates; for pause and resume,
+ * what the operator did (their recorded decision is HOLD, which is not news to show as a verdict).
+ */
+export function headlineOf(s: Pick<Snapshot, 'command' | 'decision'>): { word: string; icon: string; tone: 'good' | 'wait' | 'bad' } {
+  if (s.command === 'pause') return { word: 'PAUSED', icon: '⏸️', tone: 'wait' };
+  if (s.command === 'resume') return { word: 'RESUMED', icon: '▶️', tone: 'good' };
+  return { word: s.decision, icon: DECISION_ICON[s.decision], tone: s.decision === 'PROCEED' ? 'good' : s.decision === 'HOLD' ? 'wait' : 'bad' };
+}
 const STATUS_ICON: Record<GateResult['status'], string> = { pass: '✅ pass', fail: '❌ fail', no_data: '❔ no data', query_error: '⚠️ query error', skipped: '➖ n/a' };
 
 /** The status with an icon, for Markdown: "❌ fail → ROLLBACK", "✅ pass (shadow: does not decide)". */

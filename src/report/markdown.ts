@@ -1,7 +1,7 @@
 import type { RampCheck } from '../engine/ramp.js';
 import { mermaidChart } from './charts.js';
 import { codeBlock, inlineMarkdown as md } from './escape.js';
-import { DECISION_ICON, formatTime, proseText, orderGates, rampRuleText, rampSummary, statusBadge, transitionText, trendText, valueText, windowText } from './format.js';
+import { DECISION_ICON, formatTime, headlineOf, proseText, orderGates, rampRuleText, rampSummary, statusBadge, transitionText, trendText, valueText, windowText } from './format.js';
 import type { Snapshot } from './snapshot.js';
 
 export { DECISION_ICON, transitionText, trendText, valueText, windowText };
@@ -35,7 +35,8 @@ export function mermaidSection(s: Pick<Snapshot, 'gates'>): string[] {
 export function renderMarkdown(s: Snapshot, opts: MarkdownOptions = {}): string {
   const head: string[] = [];
   const forced = s.forced ? ' (forced)' : '';
-  head.push(`### ${DECISION_ICON[s.decision]} rollout-gate: **${s.decision}**${forced} · ${md(s.rollout)}`);
+  const headline = headlineOf(s);
+  head.push(`### ${headline.icon} rollout-gate: **${headline.word}**${forced} · ${md(s.rollout)}`);
   head.push('');
   head.push(`**Transition:** ${md(transitionText(s))} · **command:** ${s.command}${s.dryRun ? ' (dry run)' : ''} · **at:** ${formatTime(s.at)}`);
   if (s.forced) head.push(`**Forced** by ${md(s.forced.actor ?? 'unknown')}: ${md(s.forced.reason)}`);

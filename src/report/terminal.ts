@@ -1,6 +1,6 @@
 import { fmt } from '../engine/windows.js';
 import { terminalText as t } from './escape.js';
-import { formatTime, orderGates, proseText, rampSummary, statusText, transitionText, trendText, valueText, windowText } from './format.js';
+import { formatTime, headlineOf, orderGates, proseText, rampSummary, statusText, transitionText, trendText, valueText, windowText } from './format.js';
 import type { Snapshot } from './snapshot.js';
 
 export { statusText };
@@ -11,9 +11,10 @@ type Colour = keyof typeof CODES;
 /** The snapshot as a terminal table; colour only when asked (a TTY). */
 export function renderTerminal(s: Snapshot, colour: boolean): string {
   const c = (name: Colour, text: string) => (colour ? `\u001b[${CODES[name]}m${text}\u001b[0m` : text);
-  const decisionColour: Colour = s.decision === 'PROCEED' ? 'green' : s.decision === 'HOLD' ? 'yellow' : 'red';
+  const headline = headlineOf(s);
+  const decisionColour: Colour = headline.tone === 'good' ? 'green' : headline.tone === 'wait' ? 'yellow' : 'red';
   const lines: string[] = [];
-  lines.push(`${c('bold', 'rollout-gate')} ${t(s.rollout)}: ${c(decisionColour, c('bold', s.decision))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
+  lines.push(`${c('bold', 'rollout-gate')} ${t(s.rollout)}: ${c(decisionColour, c('bold', headline.word))}${s.forced ? c('yellow', ' (forced)') : ''}${s.dryRun ? c('dim', ' (dry run)') : ''}`);
   lines.push(`  ${t(transitionText(s))}   at ${formatTime(s.at)}   command ${s.command}`);
   for (const r of s.reasons) lines.push(`  ${c(decisionColour, '•')} ${t(proseText(r))}`);
   for (const w of s.warnings) lines.push(`  ${c('yellow', '!')} ${t(proseText(w))}`);

@@ -38,13 +38,23 @@ describe('inputs → settings', () => {
     expect(readSettings(get({}))).toEqual({
       config: '.github/rollout-gate.yml', command: 'evaluate', targetStage: null, token: '', failOn: 'hold', comment: true,
       evidence: 'commit', force: false, reason: null, killSwitch: false, dryRun: false, timeoutMs: null,
-      calibration: { days: 14, gates: [], failRate: 0.01 }, ledgerPath: 'rollout-ledger',
+      calibration: { days: 14, gates: [], failRate: 0.01, exclude: [] }, ledgerPath: 'rollout-ledger',
     });
   });
 
   it('calibrate: days, gates (comma- or newline-separated) and the target fail rate', () => {
     const s = readSettings(get({ command: 'calibrate', 'calibrate-days': '30', 'calibrate-gates': 'error_rate, p95_ms\nqueue', 'calibrate-fail-rate': '0.05' }));
-    expect(s.calibration).toEqual({ days: 30, gates: ['error_rate', 'p95_ms', 'queue'], failRate: 0.05 });
+    expect(s.calibration).toEqual({ days: 30, gates: ['error_rate', 'p95_ms', 'queue'], failRate: 0.05, exclude: [] });
+  });
+
+  it('calibrate-exclude: FROM..TO ranges, comma- or newline-separated; a bad one names the input', () => {
+    const s = readSettings(get({ command: 'calibrate', 'calibrate-exclude': '2026-11-21T09:00Z..2026-11-21T10:00Z,\n2026-11-20..2026-11-20' }));
+    expect(s.calibration.exclude).toEqual([
+      { fromMs: Date.parse('2026-11-21T09:00Z'), toMs: Date.parse('2026-11-21T10:00Z') },
+      { fromMs: Date.parse('2026-11-20T00:00Z'), toMs: Date.parse('2026-11-21T00:00Z') },
+    ]);
+    expect(() => readSettings(get({ command: 'calibrate', 'calibrate-exclude': 'last tuesday' }))).toThrow('input calibrate-exclude: "last tuesday" is not a range');
+    expect(() => readSettings(get({ 'calibrate-exclude': '2026-11-20..2026-11-20' }))).toThrow('input calibrate-exclude: goes with command calibrate, not evaluate');
   });
 
   it('reads hyphenated names and booleans as GitHub writes them', () => {

@@ -57,7 +57,8 @@ async function cli(args: string[], cwd: string, opts: { stderrTTY?: boolean } = 
 describe('rollout-gate calibrate', () => {
   it('writes calibration.md, baseline.md and calibration.json; --json prints the document', async () => {
     const dir = project(GATES);
-    const r = await cli(['calibrate', '--config', 'rollout-gate.yml', '--days', '2', '--now', NOW, '--json'], dir);
+    // 48 windows can estimate a 5% fail rate (two may fail), not the default 1% (see the guard below).
+    const r = await cli(['calibrate', '--config', 'rollout-gate.yml', '--days', '2', '--fail-rate', '0.05', '--now', NOW, '--json'], dir);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(readFileSync(join(dir, '.rollout/calibration/calibration.json'), 'utf8')).toBe(r.out);
@@ -75,7 +76,10 @@ describe('rollout-gate calibrate', () => {
     expect(md).toContain('| 1h (failAfter 10m) | 48 | 38 | 79% |');
     const base = readFileSync(join(dir, '.rollout/calibration/baseline.md'), 'utf8');
     expect(base).toMatch(/\| latency\\_floor \| 1m \| 2880 \| 129\.5 \|/);
-    expect(r.err).toMatch(/^calibrated error_rate: 1 chunk, 2880 samples, 48 windows, 47 failing \(98%\), suggested < 0\.021$/m);
+    expect(r.err).toMatch(/^calibrated error_rate: 1 chunk, 2880 samples, 48 windows, 47 failing \(98%\), suggested < 0\.021; it would let through 47 windows failing today$/m);
+    expect(plain.letThrough).toHaveLength(47);
+    expect(plain.letThrough[0]).toEqual({ from: '2026-11-20T13:00:00Z', to: '2026-11-20T14:00:00Z', worst: 0.02 });
+    expect(floor).toMatchObject({ withheld: null, warning: null, letThrough: [] });
   });
 
   it('--gate limits it; --fail-rate loosens the suggestion; --out picks the directory', async () => {
@@ -165,5 +169,85 @@ describe('rollout-gate calibrate', () => {
     expect(r.err).toMatch(/^calibrated errors_vs_stable: \d+ chunks?, 11520 samples, 95 windows, \d failing \(\d(\.\d)?%\), A\/A false alarms \d(\.\d)?% \(identical data should fail about 1%\)$/m);
     const md = readFileSync(join(dir, '.rollout/calibration/calibration.md'), 'utf8');
     expect(md).toMatch(/\*\*errors\\_vs\\_stable\*\*: A\/A: each window of the baseline against the window before it: false alarms in \d of 95/);
+  });
+});
+
+describe('calibrate: the guard and --exclude, on one day with a 5% breach', () => {
+  /**
+   * One day of one-minute samples: an error rate of 0.002–0.00245, and a 5% breach for the half
+   * hour 09:00–09:30 (an incident). The gate judges 30-minute windows: 48 of them.
+   */
+  function oneDay(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'rollout-gate-calibrate-guard-'));
+    dirs.push(dir);
+    const n = 24 * 60;
+    const from = Date.parse('2026-11-22T09:00:00Z') / 1000;
+    const to = Date.parse('2026-11-22T09:30:00Z') / 1000;
+    const series = Array.from({ length: n }, (_, i) => {
+      const t = NOW_S - (n - 1 - i) * 60;
+      return [t, t > from && t <= to ? 0.05 : 0.002 + (0.0005 * ((i * 7) % 10)) / 10];
+    });
+    writeFileSync(join(dir, 'metrics.json'), JSON.stringify({ error_rate: series }));
+    writeFileSync(
+      join(dir, 'rollout-gate.yml'),
+      `version: 1
+rollout:
+  name: checkout
+  stages: [{ name: canary, traffic: 5 }, { name: full, traffic: 100 }]
+providers:
+  snap: { type: file, path: metrics.json }
+gates:
+  - { name: error_rate, provider: snap, query: error_rate, pass: "< 0.01", over: 30m, step: 60s }
+`,
+    );
+    return dir;
+  }
+
+  it('at the default 1%, 48 windows allow none to fail: the suggestion (the breach itself) is withheld, with a warning and the window it would let through', async () => {
+    const dir = oneDay();
+    const r = await cli(['calibrate', '--days', '1', '--now', NOW, '--json'], dir);
+    expect(r.code, r.err).toBe(0);
+    const [g] = JSON.parse(r.out).gates;
+    expect(g).toMatchObject({ windows: 48, failing: 1, suggested: null, suggestedCondition: null, withheld: '< 0.051', excluded: 0 });
+    expect(g.warning).toContain('48 windows of 30m cannot estimate a 1% fail rate (it needs 100, --days 3)');
+    expect(g.warning).toContain('withheld (it would be < 0.051)');
+    expect(g.letThrough).toEqual([{ from: '2026-11-22T09:00:00Z', to: '2026-11-22T09:30:00Z', worst: 0.05 }]);
+    expect(r.err).toContain('calibrated error_rate: 1 chunk, 1440 samples, 48 windows, 1 failing (2.1%), suggestion withheld (< 0.051); it would let through 1 window failing today');
+    expect(r.err).toMatch(/^warning: error_rate: 48 windows of 30m cannot estimate a 1% fail rate/m);
+    const md = readFileSync(join(dir, '.rollout/calibration/calibration.md'), 'utf8');
+    expect(md).toContain('| withheld (&lt; 0.051) ⚠️ |');
+    expect(md).toContain('## Windows the suggestion would let through');
+    expect(md).toContain('- 2026-11-22T09:00:00Z to 2026-11-22T09:30:00Z: worst 0.05');
+  });
+
+  it('--exclude leaves the incident out: the suggestion fits the other windows, marked, and lets nothing through', async () => {
+    const dir = oneDay();
+    const r = await cli(['calibrate', '--days', '1', '--now', NOW, '--json', '--exclude', '2026-11-22T09:00Z..2026-11-22T09:30Z'], dir);
+    expect(r.code, r.err).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.exclude).toEqual([{ from: '2026-11-22T09:00:00Z', to: '2026-11-22T09:30:00Z' }]);
+    const [g] = doc.gates;
+    expect(g).toMatchObject({ windows: 47, failing: 0, excluded: 1, suggestedCondition: '< 0.0025', withheld: null, letThrough: [] });
+    expect(g.warning).toContain('once the excluded ranges are left out');
+    expect(g.stats.max).toBeLessThan(0.0025);
+  });
+
+  it('a fail rate the history can estimate gets a suggestion without a warning', async () => {
+    const dir = oneDay();
+    const r = await cli(['calibrate', '--days', '1', '--now', NOW, '--json', '--fail-rate', '0.05'], dir);
+    const [g] = JSON.parse(r.out).gates;
+    // 48 windows at 5%: two may fail, so the breach window does, and the suggestion fits the rest.
+    expect(g).toMatchObject({ suggestedCondition: '< 0.0025', withheld: null, warning: null, letThrough: [] });
+  });
+
+  it.each([
+    ['2026-11-22T09:00Z', 'is not a range'],
+    ['yesterday..today', 'starts at "yesterday", not an instant'],
+    ['2026-11-22T10:00Z..2026-11-22T09:00Z', 'ends before it starts'],
+  ])('--exclude %s is a usage error', async (value, message) => {
+    const dir = oneDay();
+    const r = await cli(['calibrate', '--days', '1', '--now', NOW, '--exclude', value], dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`--exclude: "${value}" ${message}`);
   });
 });

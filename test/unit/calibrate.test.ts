@@ -9,7 +9,9 @@ import {
   cutWindows,
   floor2,
   historyWindows,
+  minWindowsFor,
   outwardThreshold,
+  parseExclusion,
   percentile,
   sampleStats,
   suggestThreshold,
@@ -358,5 +360,54 @@ describe('sampleStats', () => {
       }),
       { numRuns: runs, seed },
     );
+  });
+});
+
+describe('the guard: too few windows for the fail rate asked', () => {
+  it.each([
+    [0.01, 100],
+    [0.05, 20],
+    [0.03, 34],
+    [0.5, 2],
+    [1, 1],
+    [0, 0],
+  ])('at %d a history needs %d windows', (rate, need) => {
+    expect(minWindowsFor(rate)).toBe(need);
+    // With that many windows one may fail; with one fewer, none.
+    if (rate > 0) {
+      expect(Math.floor(rate * need + 1e-9)).toBeGreaterThanOrEqual(1);
+      expect(Math.floor(rate * (need - 1) + 1e-9)).toBe(0);
+    }
+  });
+
+  it('property: the suggestion is withheld exactly when the windows are fewer than the rate needs, and never without exclusions otherwise', async () => {
+    await fc.assert(
+      yieldingProperty(fc.integer({ min: 2, max: 30 }), fc.constantFrom(0.01, 0.05, 0.1, 0.25, 0.5), fc.boolean(), (hours, rate, excluded) => {
+        const series = history(hours, 300, (i) => 0.001 + (i % 7) * 0.001);
+        const exclude = excluded ? [{ fromMs: NOW - 2 * H, toMs: NOW - H }] : [];
+        const c = calibrateGate(hourly(), series, null, NOW, hours * H, rate, exclude);
+        const few = c.windows < minWindowsFor(rate);
+        expect(c.withheld !== null).toBe(few && !excluded);
+        expect(c.warning !== null).toBe(few);
+        if (c.withheld) expect(c.suggestedCondition).toBeNull();
+        else expect(c.suggestedCondition).not.toBeNull();
+        expect(c.excluded).toBe(excluded ? 1 : 0);
+      }),
+      { numRuns: Math.min(runs, 200), seed },
+    );
+  });
+
+  it.each<[string, string | { from: string; to: string }]>([
+    ['2026-11-21T09:00Z..2026-11-21T11:30Z', { from: '2026-11-21T09:00:00.000Z', to: '2026-11-21T11:30:00.000Z' }],
+    ['2026-11-21..2026-11-21', { from: '2026-11-21T00:00:00.000Z', to: '2026-11-22T00:00:00.000Z' }],
+    [' 2026-11-21 .. 2026-11-22T06:00:00+01:00 ', { from: '2026-11-21T00:00:00.000Z', to: '2026-11-22T05:00:00.000Z' }],
+    ['2026-11-21', 'is not a range'],
+    ['a..b..c', 'is not a range'],
+    ['2026-11-21T10:00Z..soon', 'ends at "soon", not an instant'],
+    ['2026-11-21T10:00Z..2026-11-21T10:00Z', 'ends before it starts'],
+  ])('parseExclusion(%j)', (raw, expected) => {
+    const r = parseExclusion(raw);
+    if (typeof expected === 'string') expect(r).toEqual(expect.stringContaining(expected));
+    else expect(typeof r === 'string' ? r : { from: new Date(r.fromMs).toISOString(), to: new Date(r.toMs).toISOString() }).toEqual(expected);
   });
 });

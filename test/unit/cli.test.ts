@@ -232,7 +232,7 @@ apply: { url: "https://flags.internal/rollouts/chat", headers: { Authorization: 
 
   it.each([
     [['frobnicate'], 2, 'unknown command "frobnicate"'],
-    [['evaluate', '--bogus'], 2, "Unknown option '--bogus'"],
+    [['evaluate', '--bogus'], 2, 'unknown option --bogus (rollout-gate --help lists the options)'],
     [['evaluate', '--now', 'yesterday'], 2, '--now: "yesterday" is not an ISO-8601 instant'],
     [['explain'], 2, 'explain needs the path of a snapshot.json'],
     [['explain', '/nonexistent/snapshot.json'], 2, 'cannot read (ENOENT)'],

@@ -8,7 +8,7 @@ import {
   parseCondition,
   type Operator,
 } from '../../src/engine/conditions.js';
-import { formatDuration, parseDuration } from '../../src/engine/duration.js';
+import { durationError, formatDuration, parseDuration } from '../../src/engine/duration.js';
 import { yieldingProperty } from '../support/property.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -211,7 +211,15 @@ describe('durations', () => {
     ['5M', null],
     ['5ms', null],
     ['1w', null],
-    ['2h30m', null],
+    ['2h30m', 9_000_000],
+    ['1h30m', 5_400_000],
+    ['1d12h', 129_600_000],
+    ['1h30m15s', 5_415_000],
+    ['0h30m', 1_800_000],
+    ['0h0m', null],
+    ['30m2h', null],
+    ['1h1h', null],
+    ['1h 30m', null],
     ['1e3s', null],
     ['1234567890s', null],
   ])('parseDuration(%j) = %j', (text, ms) => {
@@ -269,22 +277,52 @@ describe('durations', () => {
     );
   });
 
-  it('property: a single-unit formatted duration parses back to the same milliseconds', async () => {
+  it('property: every duration the tool prints parses back to the same milliseconds (`1h30m to go`)', async () => {
     await fc.assert(
       yieldingProperty(fc.integer({ min: 1, max: 100_000 }), unit, (n, u) => {
-        const text = formatDuration(n * UNITS[u]);
-        if (/^\d+[smhd]$/.test(text)) expect(parseDuration(text)).toBe(n * UNITS[u]);
-        else expect(parseDuration(text)).toBeNull();
+        // Printed in two parts at most, the rest cut off; in four parts, exact.
+        expect(parseDuration(formatDuration(n * UNITS[u]))).toBeLessThanOrEqual(n * UNITS[u]);
+        expect(parseDuration(formatDuration(n * UNITS[u], 4))).toBe(n * UNITS[u]);
       }),
       opts,
     );
+  });
+
+  it('property: a compound duration is the sum of its parts, in any combination of units largest first', async () => {
+    const part = fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined });
+    await fc.assert(
+      yieldingProperty(part, part, part, part, (d, h, m, s) => {
+        const text = `${d === undefined ? '' : `${d}d`}${h === undefined ? '' : `${h}h`}${m === undefined ? '' : `${m}m`}${s === undefined ? '' : `${s}s`}`;
+        const total = (d ?? 0) * UNITS.d + (h ?? 0) * UNITS.h + (m ?? 0) * UNITS.m + (s ?? 0) * UNITS.s;
+        expect(parseDuration(text)).toBe(total > 0 ? total : null);
+      }),
+      opts,
+    );
+  });
+
+  it.each<[string, string[]]>([
+    ['1.5h', ['got "1.5h"', 'did you mean "1h30m"?']],
+    ['2.25d', ['got "2.25d"', 'did you mean "2d6h"?']],
+    ['0.5s', ['got "0.5s"']],
+    ['0m', ['expected a duration longer than zero, got "0m"']],
+    ['0h0m', ['expected a duration longer than zero, got "0h0m"']],
+    ['5 m', ['got "5 m"', 'did you mean "5m"?']],
+    ['2 hours', ['got "2 hours"', '"2h30m"']],
+    ['soon', ['got "soon"']],
+  ])('durationError(%j) repeats the value and says what would be one', (text, parts) => {
+    const message = durationError(text);
+    for (const p of parts) expect(message).toContain(p);
+    if (!parts.some((p) => p.includes('did you mean'))) expect(message).not.toContain('did you mean');
+    // A suggestion offered is itself a duration.
+    const suggested = /did you mean "([^"]+)"/.exec(message)?.[1];
+    if (suggested !== undefined) expect(parseDuration(suggested)).not.toBeNull();
   });
 
   it('property: invalid inputs give null, never a throw', async () => {
     await fc.assert(
       yieldingProperty(fc.string(), (text) => {
         const ms = parseDuration(text);
-        if (!/^\s*\d{1,9}[smhd]\s*$/.test(text)) expect(ms).toBeNull();
+        if (!/^\s*(\d{1,9}d)?(\d{1,9}h)?(\d{1,9}m)?(\d{1,9}s)?\s*$/.test(text)) expect(ms).toBeNull();
         else expect(ms === null || ms > 0).toBe(true);
       }),
       opts,

@@ -96,8 +96,8 @@ describe('config: every problem names its path and what was expected', () => {
     ['rollout name pattern', yaml().replace('name: chat-v1.1', 'name: Chat V1'), [['rollout.name', 'expected a name of [a-z0-9._-]']]],
     ['traffic above 100', yaml().replace('traffic: 100', 'traffic: 101'), [['rollout.stages[2].traffic', '100']]],
     ['traffic is a number', yaml().replace('traffic: 100', 'traffic: all'), [['rollout.stages[2].traffic', 'expected number, got string "all"']]],
-    ['bad duration', yaml({ gates: '  - { name: g2, provider: m, query: q, pass: "< 1", over: 1.5h }' }), [['gates[1].over', 'expected a duration like "30s"']]],
-    ['zero duration', yaml().replace('minDuration: 30m', 'minDuration: 0m'), [['rollout.stages[0].minDuration', 'expected a duration']]],
+    ['bad duration', yaml({ gates: '  - { name: g2, provider: m, query: q, pass: "< 1", over: 1.5h }' }), [['gates[1].over', 'expected a duration like "30s", "5m", "2h30m" or "1d" (whole numbers with s, m, h or d), got "1.5h" (did you mean "1h30m"?)']]],
+    ['zero duration', yaml().replace('minDuration: 30m', 'minDuration: 0m'), [['rollout.stages[0].minDuration', 'expected a duration longer than zero, got "0m"']]],
     ['bad condition', yaml({ gates: '  - { name: g2, provider: m, query: q, pass: "=< 1" }' }), [['gates[1].pass', '"=< 1" is not a condition']]],
     ['bad condition in a list', yaml({ gates: '  - { name: g2, provider: m, query: q, pass: ["< 1", "> banana"] }' }), [['gates[1].pass[1]', 'operand "banana"']]],
     ['true with <', yaml({ gates: '  - { name: g2, provider: m, query: q, pass: "< true" }' }), [['gates[1].pass', 'true/false can only be compared with == or !=']]],
@@ -245,7 +245,9 @@ describe('config: ${VAR} substitution', () => {
     );
     expect(cfg.providers.prom).toMatchObject({ url: 'https://prom.internal:9090', headers: { Authorization: 'Bearer tok-123456' } });
     expect(cfg.state).toEqual({ type: 'github', branch: 'ledger-sre' });
-    expect(cfg.secrets).toEqual(expect.arrayContaining(['https://prom.internal:9090', 'tok-123456', 'postgres://u:dbpass@db/x', 'dbpass', 'sre']));
+    expect(cfg.secrets).toEqual(expect.arrayContaining(['tok-123456', 'postgres://u:dbpass@db/x', 'dbpass', 'sre']));
+    // A bare endpoint is not a credential: messages name the host they could not reach.
+    expect(cfg.secrets).not.toContain('https://prom.internal:9090');
   });
 
   it('values substituted outside providers and state are not secrets', () => {
