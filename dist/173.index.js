@@ -162,7 +162,7 @@ function alertmanagerProvider(config, ctx) {
             if (counted.length > MAX_LISTED_ALERTS)
                 detail.more = counted.length - MAX_LISTED_ALERTS;
             if (activeForMs > 0) {
-                detail.activeFor = (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(activeForMs);
+                detail.activeFor = (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(activeForMs);
                 detail.activeForLessThan = tooRecent;
             }
             return { samples: [[req.nowMs / 1000, counted.length]], detail };

@@ -183,7 +183,7 @@ function datadogProvider(config, ctx) {
         const [from, to, interval] = req.range
             ? [req.range.startMs, req.range.endMs, req.range.stepMs]
             : [req.nowMs - lookback, req.nowMs, Math.min(INSTANT_INTERVAL_MS, lookback)];
-        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${q.formula} over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(to - from)} every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(interval)}`;
+        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${q.formula} over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(to - from)} every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(interval)}`;
         const res = await api.request(TIMESERIES_PATH, new URLSearchParams(), req.signal, {
             json: timeseriesBody(q, from, to, interval),
             what,

@@ -128,8 +128,8 @@ function parseComment(body) {
 var commands = __webpack_require__(625);
 // EXTERNAL MODULE: ./lib/commands/outcome.js
 var outcome = __webpack_require__(9458);
-// EXTERNAL MODULE: ./lib/config/load.js + 6 modules
-var load = __webpack_require__(3417);
+// EXTERNAL MODULE: ./lib/config/load.js + 10 modules
+var load = __webpack_require__(4132);
 // EXTERNAL MODULE: ./lib/config/errors.js
 var errors = __webpack_require__(8159);
 // EXTERNAL MODULE: ./lib/github/octokit.js

@@ -277,7 +277,7 @@ function cloudwatchProvider(config, ctx) {
             const f = failure(e);
             const hint = f.status === 401 || f.status === 403 ? ' (check the AWS credentials and the role\'s cloudwatch:GetMetricData permission)' : '';
             const retryable = e instanceof _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ ? e.retryable : f.status === 429 || (f.status ?? 0) >= 500;
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: GetMetricData ${req.range ? `over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(endMs - startMs)} ` : ''}failed: ${f.message}${hint}`), retryable);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(ctx.redactor.redact(`${label}: GetMetricData ${req.range ? `over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(endMs - startMs)} ` : ''}failed: ${f.message}${hint}`), retryable);
         }
         if (nextToken)
             throw new _types_js__WEBPACK_IMPORTED_MODULE_7__/* .ProviderError */ .mZ(`${label}: more than ${MAX_PAGES} pages of datapoints; narrow the query or set a larger step`);
@@ -293,7 +293,7 @@ function cloudwatchProvider(config, ctx) {
         if (answer.noDataReason)
             answer.noDataReason = ctx.redactor.redact(answer.noDataReason);
         const warnings = messages.map((m) => ctx.redactor.redact(`${label}: ${m}`));
-        return { ...answer, resolutionMs: periodS * 1000, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a)(periodS * 1000) } };
+        return { ...answer, resolutionMs: periodS * 1000, ...(warnings.length ? { warnings } : {}), detail: { ...(answer.detail ?? {}), period: (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDuration */ .a3)(periodS * 1000) } };
     };
     return {
         query: (req) => limiter.run(() => run(req)),

@@ -17,7 +17,7 @@ __webpack_require__.d(__webpack_exports__, {
 // EXTERNAL MODULE: ./lib/transport/http-request.js
 var http_request = __webpack_require__(9721);
 // EXTERNAL MODULE: ./lib/notify/event.js
-var notify_event = __webpack_require__(8161);
+var notify_event = __webpack_require__(542);
 ;// CONCATENATED MODULE: ./lib/notify/slack.js
 
 /** Block Kit's limits (https://api.slack.com/reference/block-kit/blocks): a message past them is refused. */

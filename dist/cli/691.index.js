@@ -36,7 +36,7 @@ const STATEMENT_MARGIN_MS = 250;
  * a gate can never change the database. Query text is sent as written; nothing is spliced in.
  */
 async function postgresProvider(config, ctx) {
-    const timeoutMs = (config.timeout ? (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E)(config.timeout) : null) ?? ctx.defaultTimeoutMs;
+    const timeoutMs = (config.timeout ? (0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .parseDuration */ .E9)(config.timeout) : null) ?? ctx.defaultTimeoutMs;
     const what = `postgres provider "${ctx.name}"`;
     const pool = await (0,_transport_postgres_connection_js__WEBPACK_IMPORTED_MODULE_1__/* .createPool */ .b)(config, { cwd: ctx.cwd, redactor: ctx.redactor, logger: ctx.logger, timeoutMs, what, max: config.connections ?? _transport_postgres_connection_js__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_POOL_SIZE */ .xl });
     let closed = null;

@@ -55,8 +55,8 @@ function describeProbe(gate, obs, nowMs) {
     const ageMs = Math.max(0, nowMs - newest[0] * 1000);
     const parts = [
         `${samples.length} sample${samples.length === 1 ? '' : 's'}`,
-        gap === null ? 'instant' : `every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(gap))}`,
-        `newest ${ageMs < 1000 ? 'now' : `${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.round(ageMs / 1000) * 1000)} ago`}: ${typeof newest[1] === 'boolean' ? String(newest[1]) : (0,_engine_windows_js__WEBPACK_IMPORTED_MODULE_1__/* .fmt */ .Sc)(newest[1])}`,
+        gap === null ? 'instant' : `every ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(Math.round(gap))}`,
+        `newest ${ageMs < 1000 ? 'now' : `${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(Math.round(ageMs / 1000) * 1000)} ago`}: ${typeof newest[1] === 'boolean' ? String(newest[1]) : (0,_engine_windows_js__WEBPACK_IMPORTED_MODULE_1__/* .fmt */ .Sc)(newest[1])}`,
     ];
     if (obs.baseline)
         parts.push(`baseline ${obs.baseline.length} sample${obs.baseline.length === 1 ? '' : 's'}`);

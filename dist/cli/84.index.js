@@ -366,7 +366,7 @@ function interpretResult(result, gate, nowMs, aggregateHint = 'aggregate them in
     if (nowMs - newest * 1000 > staleAfterMs) {
         return {
             samples,
-            noDataReason: `stale: the newest sample is from ${iso(newest)}, ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(nowMs - newest * 1000)} before now (staleAfter ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(staleAfterMs)})`,
+            noDataReason: `stale: the newest sample is from ${iso(newest)}, ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(nowMs - newest * 1000)} before now (staleAfter ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(staleAfterMs)})`,
             detail,
         };
     }
@@ -410,7 +410,7 @@ function prometheusProvider(config, ctx) {
             params.set('time', seconds(req.nowMs));
         }
         const form = api.base.toString().length + path.length + params.toString().length + 1 > MAX_GET_URL;
-        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${req.query}${req.range ? ` over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(req.range.endMs - req.range.startMs)} step ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(req.range.stepMs)}` : ''}`;
+        const what = `gate "${req.gate.name}"${req.role === 'baseline' ? ' (baseline)' : ''}: ${req.query}${req.range ? ` over ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(req.range.endMs - req.range.startMs)} step ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(req.range.stepMs)}` : ''}`;
         const res = await api.request(path, params, req.signal, { form, what });
         const failure = failureOf(res, `/${path}`);
         if (failure !== null) {

@@ -12,10 +12,8 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1455);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6760);
-/* harmony import */ var yaml__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8815);
-/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(5163);
-/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(3190);
-
+/* harmony import */ var _types_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5163);
+/* harmony import */ var _values_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3190);
 
 
 
@@ -29,27 +27,29 @@ function fileProvider(config, ctx) {
     // One read per run, shared by every gate.
     const load = () => (doc ??= (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(path).then((info) => {
         if (info.size > MAX_FILE_BYTES) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`${config.path}: the file is ${Math.round(info.size / 1024 / 1024)} MB, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MB a file provider reads`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${config.path}: the file is ${Math.round(info.size / 1024 / 1024)} MB, larger than the ${MAX_FILE_BYTES / 1024 / 1024} MB a file provider reads`);
         }
-    }, () => { }).then(() => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8')).then((text) => {
+    }, () => { }).then(() => (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(path, 'utf8')).then(async (text) => {
+        // The YAML parser loads only for a YAML file.
+        const parseYaml = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path).toLowerCase() === '.json' ? null : (await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 8815, 19))).parse;
         try {
-            return (0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path).toLowerCase() === '.json' ? JSON.parse(text) : (0,yaml__WEBPACK_IMPORTED_MODULE_2__/* .parse */ .qg)(text);
+            return parseYaml === null ? JSON.parse(text) : parseYaml(text);
         }
         catch (e) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`${config.path}: not valid ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${config.path}: not valid ${(0,node_path__WEBPACK_IMPORTED_MODULE_1__.extname)(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`);
         }
     }, (e) => {
-        if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ)
+        if (e instanceof _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ)
             throw e;
-        throw new _types_js__WEBPACK_IMPORTED_MODULE_3__/* .ProviderError */ .mZ(`${config.path}: ${e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`}`);
+        throw new _types_js__WEBPACK_IMPORTED_MODULE_2__/* .ProviderError */ .mZ(`${config.path}: ${e.code === 'ENOENT' ? 'file not found' : `cannot read (${e.code ?? e.message})`}`);
     }));
     return {
         async query(req) {
-            const value = (0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .selectPath */ .k4)(await load(), req.query);
+            const value = (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .selectPath */ .k4)(await load(), req.query);
             if (value === undefined || value === null) {
                 return { samples: [], noDataReason: `${config.path} has no value at "${req.query}"` };
             }
-            return { samples: (0,_values_js__WEBPACK_IMPORTED_MODULE_4__/* .toSamples */ .BN)(value, req.nowMs, `${config.path} at "${req.query}"`) };
+            return { samples: (0,_values_js__WEBPACK_IMPORTED_MODULE_3__/* .toSamples */ .BN)(value, req.nowMs, `${config.path} at "${req.query}"`) };
         },
     };
 }

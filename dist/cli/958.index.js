@@ -19,12 +19,52 @@ var promises_ = __webpack_require__(1455);
 var compare = __webpack_require__(528);
 // EXTERNAL MODULE: ./lib/engine/conditions.js
 var engine_conditions = __webpack_require__(1170);
+// EXTERNAL MODULE: ./lib/engine/duration.js
+var duration = __webpack_require__(1168);
 // EXTERNAL MODULE: ./lib/engine/gates.js
 var gates = __webpack_require__(2242);
 ;// CONCATENATED MODULE: ./lib/engine/calibrate.js
 
 
 
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * One excluded range `FROM..TO`: ISO-8601 instants, or dates (a date as FROM is its start, as TO
+ * its end, UTC). The range, or why the text is not one (repeating it).
+ */
+function parseExclusion(raw) {
+    const parts = raw.split('..');
+    const bad = (why) => `"${raw}" ${why}; expected FROM..TO, ISO-8601 instants or dates (e.g. 2026-11-21T09:00Z..2026-11-21T11:30Z, or 2026-11-21..2026-11-21)`;
+    if (parts.length !== 2)
+        return bad('is not a range');
+    const at = (text, end) => {
+        if (!/^\d{4}-\d{2}-\d{2}(T|$)/.test(text))
+            return null;
+        const ms = Date.parse(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
+        if (Number.isNaN(ms))
+            return null;
+        return DATE_ONLY.test(text) && end ? ms + 86_400_000 : ms;
+    };
+    const [from, to] = parts.map((p) => p.trim());
+    const fromMs = at(from, false);
+    if (fromMs === null)
+        return bad(`starts at "${from}", not an instant`);
+    const toMs = at(to, true);
+    if (toMs === null)
+        return bad(`ends at "${to}", not an instant`);
+    if (toMs <= fromMs)
+        return bad('ends before it starts');
+    return { fromMs, toMs };
+}
+/** The fewest windows that can estimate a fail rate: at rate r, 1/r windows allow one to fail. */
+function minWindowsFor(targetRate) {
+    return targetRate > 0 ? Math.ceil(1 / targetRate - 1e-9) : 0;
+}
+/** Whether a window (end − over, end] overlaps an excluded range. */
+function overlaps(w, overMs, ranges) {
+    return ranges.some((r) => r.fromMs < w.endMs && r.toMs > w.endMs - overMs);
+}
 /** The rate a comparison gate's test fails identical data, by its confidence and direction; null for sigma. */
 function expectedFalseAlarmRate(spec) {
     if (spec.test !== 'mann-whitney')
@@ -126,17 +166,38 @@ function asJudged(gate, conditions) {
 }
 /** Judges every window with `evaluateGate`, as a decision at the window's end would, under `conditions`. */
 function tallyWindows(gate, windows, conditions = (0,gates/* conditionsFor */.g4)(gate, null)) {
-    const judged = asJudged(gate, conditions);
     let failing = 0;
     let noData = 0;
-    for (const w of windows) {
-        const r = (0,gates/* evaluateGate */.DR)(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+    for (const r of judgeWindows(gate, windows, conditions)) {
         if (r.status === 'fail')
             failing++;
         else if (r.status === 'no_data')
             noData++;
     }
     return { windows: windows.length - noData, failing, noData };
+}
+/** Each window's status under `conditions`, with its smallest and largest value. */
+function judgeWindows(gate, windows, conditions) {
+    const judged = asJudged(gate, conditions);
+    return windows.map((w) => {
+        const r = (0,gates/* evaluateGate */.DR)(judged, null, { samples: w.samples, baseline: w.baseline }, w.endMs);
+        return { status: r.status, min: typeof r.min === 'number' ? r.min : null, max: typeof r.max === 'number' ? r.max : null };
+    });
+}
+/** The windows failing under the gate's conditions that would pass `suggested` (`< 0.05`). */
+function windowsLetThrough(gate, windows, suggested) {
+    const current = judgeWindows(gate, windows, (0,gates/* conditionsFor */.g4)(gate, null));
+    const cond = (0,engine_conditions/* parseCondition */.zB)(suggested);
+    const next = judgeWindows(gate, windows, [cond]);
+    const up = cond.op === '<' || cond.op === '<=';
+    const iso = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const out = [];
+    windows.forEach((w, k) => {
+        if (current[k].status === 'fail' && next[k].status === 'pass') {
+            out.push({ from: iso(w.endMs - gate.overMs), to: iso(w.endMs), worst: up ? current[k].max : current[k].min });
+        }
+    });
+    return out;
 }
 /**
  * A/A for a comparison gate: each window of the baseline's own history against the window
@@ -311,12 +372,19 @@ function needsBaseline(gate) {
 /**
  * Calibrates one gate from its history ending at `endMs` (`series`: the gate's query, or for a
  * compare gate the baseline's own series; `baseline`: the baseline's, for a relative gate).
+ * Windows overlapping an `exclude` range are left out, and so are their samples from the stats.
+ * The guard: with fewer windows than the fail rate can be estimated from (48 windows at 1%
+ * allow none to fail), the suggestion would be the worst window's value: withheld with a warning,
+ * or with exclusions given (the history declared clean of known incidents) kept and marked by
+ * the warning. Either way the windows the suggestion would let through are listed.
  */
-function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
+function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate, exclude = []) {
     const overMs = gate.overMs;
     const count = windowCount(spanMs, overMs);
-    const windows = historyWindows(series, baseline, endMs, overMs, count);
-    const stats = sampleStats(series);
+    const all = historyWindows(series, baseline, endMs, overMs, count);
+    const windows = exclude.length ? all.filter((w) => !overlaps(w, overMs, exclude)) : all;
+    const kept = exclude.length ? series.filter(([t]) => !exclude.some((r) => t * 1000 > r.fromMs && t * 1000 <= r.toMs)) : series;
+    const stats = sampleStats(kept);
     const conditions = (0,gates/* conditionsFor */.g4)(gate, null);
     const condition = gate.compare ? (0,compare/* describeCompareSpec */.OK)(gate.compare) : conditions.length ? (0,engine_conditions/* describeConditions */.GT)(conditions) : null;
     let tally;
@@ -331,6 +399,22 @@ function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
         tally = tallyWindows(gate, windows, conditions);
         suggestion = suggestThreshold(gate, windows, targetRate);
     }
+    let withheld = null;
+    let warning = null;
+    const need = minWindowsFor(targetRate);
+    if (suggestion.condition !== null && tally.windows < need) {
+        const days = Math.ceil((need * overMs) / 86_400_000);
+        const few = `${tally.windows} window${tally.windows === 1 ? '' : 's'} of ${(0,duration/* formatDuration */.a3)(overMs)} cannot estimate a ${Number((targetRate * 100).toPrecision(2))}% fail rate (it needs ${need}, --days ${days}): none may fail, so the suggestion is the worst window's value`;
+        if (exclude.length === 0) {
+            // Nothing says the history is clean: an incident in it would pass the suggestion.
+            withheld = suggestion.condition;
+            warning = `${few}, and every past window, incidents included, would pass it; withheld (it would be ${withheld}). Read more days, ask a higher --fail-rate, or --exclude known incidents`;
+        }
+        else {
+            warning = `${few} once the excluded ranges are left out: every remaining window passes it`;
+        }
+    }
+    const letThrough = suggestion.condition !== null ? windowsLetThrough(gate, windows, suggestion.condition) : [];
     return {
         name: gate.name,
         condition,
@@ -338,17 +422,19 @@ function calibrateGate(gate, series, baseline, endMs, spanMs, targetRate) {
         failing: tally.failing,
         noData: tally.noData,
         failRate: tally.windows > 0 ? tally.failing / tally.windows : null,
-        suggested: suggestion.suggested,
-        suggestedCondition: suggestion.condition,
+        suggested: withheld ? null : suggestion.suggested,
+        suggestedCondition: withheld ? null : suggestion.condition,
         note: suggestion.note,
         stats,
         falseAlarm,
         error: null,
+        excluded: all.length - windows.length,
+        withheld,
+        warning,
+        letThrough,
     };
 }
 
-// EXTERNAL MODULE: ./lib/engine/duration.js
-var duration = __webpack_require__(1168);
 // EXTERNAL MODULE: ./lib/engine/model.js
 var model = __webpack_require__(9963);
 // EXTERNAL MODULE: ./lib/providers/index.js
@@ -378,7 +464,7 @@ function rateText(rate) {
 function windowText(gate) {
     if (!gate?.overMs)
         return '—';
-    return `${(0,duration/* formatDuration */.a)(gate.overMs)}${gate.failAfterMs !== null ? ` (failAfter ${(0,duration/* formatDuration */.a)(gate.failAfterMs)})` : ''}`;
+    return `${(0,duration/* formatDuration */.a3)(gate.overMs)}${gate.failAfterMs !== null ? ` (failAfter ${(0,duration/* formatDuration */.a3)(gate.failAfterMs)})` : ''}`;
 }
 const chartText = (g) => (g.chart.length >= 2 ? (0,charts/* sparkline */.KM)(g.chart) : '—');
 function heading(title, c) {
@@ -390,11 +476,36 @@ function heading(title, c) {
     ];
 }
 function notes(c) {
-    const lines = c.gates.filter((g) => g.error || g.note || g.noData).map((g) => {
-        const parts = [g.error ? `could not read the history: ${g.error}` : null, g.note, g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null];
+    const lines = c.gates.filter((g) => g.error || g.note || g.noData || g.warning || g.excluded).map((g) => {
+        const parts = [
+            g.error ? `could not read the history: ${g.error}` : null,
+            g.warning ? `⚠️ ${g.warning}` : null,
+            g.note,
+            g.noData ? `${g.noData} window${g.noData === 1 ? '' : 's'} without data (not counted)` : null,
+            g.excluded ? `${g.excluded} window${g.excluded === 1 ? '' : 's'} excluded (overlapping ${c.exclude.map((r) => `${r.from}..${r.to}`).join(', ')})` : null,
+        ];
         return `- **${(0,report_escape/* inlineMarkdown */.x)(g.name)}**: ${(0,report_escape/* inlineMarkdown */.x)(parts.filter(Boolean).join('; '))}`;
     });
     return lines.length ? ['', ...lines] : [];
+}
+/** Per gate, the past windows that fail today and would pass the suggestion (or the withheld one). */
+const LET_THROUGH_SHOWN = 20;
+function letThroughSection(c) {
+    const gates = c.gates.filter((g) => g.letThrough.length > 0);
+    if (!gates.length)
+        return [];
+    const lines = ['', '## Windows the suggestion would let through', '', 'Past windows that fail the gate\'s condition today and would pass the suggested one: check that none was an incident.', ''];
+    for (const g of gates) {
+        const which = g.withheld ? `withheld ${g.withheld}` : g.suggestedCondition ?? '';
+        lines.push(`**${(0,report_escape/* inlineMarkdown */.x)(g.name)}** (${(0,report_escape/* inlineMarkdown */.x)(which)}): ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'}`, '');
+        for (const w of g.letThrough.slice(0, LET_THROUGH_SHOWN))
+            lines.push(`- ${w.from} to ${w.to}: worst ${(0,report_escape/* inlineMarkdown */.x)(num(w.worst))}`);
+        if (g.letThrough.length > LET_THROUGH_SHOWN)
+            lines.push(`- … and ${g.letThrough.length - LET_THROUGH_SHOWN} more (calibration.json lists them all)`);
+        lines.push('');
+    }
+    lines.pop();
+    return lines;
 }
 function renderCalibrationMarkdown(c, config) {
     const byName = new Map(config.gates.map((g) => [g.name, g]));
@@ -402,10 +513,11 @@ function renderCalibrationMarkdown(c, config) {
     lines.push(`Suggested: the tightest threshold (2 significant digits) that at most ${rateText(c.targetFailRate)} of the windows would have failed.`, '');
     lines.push('| gate | condition | window | windows | failing | fail rate | suggested | history |', '|---|---|---|---:|---:|---:|---|---|');
     for (const g of c.gates) {
-        const suggested = g.suggestedCondition ?? '—';
+        const suggested = g.withheld ? `withheld (${g.withheld}) ⚠️` : g.warning && g.suggestedCondition ? `${g.suggestedCondition} ⚠️` : g.suggestedCondition ?? '—';
         lines.push(`| ${(0,report_escape/* inlineMarkdown */.x)(g.name)} | ${(0,report_escape/* inlineMarkdown */.x)(g.condition ?? '—')} | ${(0,report_escape/* inlineMarkdown */.x)(windowText(byName.get(g.name)))} | ${g.windows} | ${g.failing} | ${rateText(g.failRate)} | ${(0,report_escape/* inlineMarkdown */.x)(suggested)} | ${chartText(g)} |`);
     }
     lines.push(...notes(c));
+    lines.push(...letThroughSection(c));
     return `${lines.join('\n')}\n`;
 }
 function renderBaselineMarkdown(c, config) {
@@ -415,7 +527,7 @@ function renderBaselineMarkdown(c, config) {
     lines.push('| gate | step | samples | mean | std | p50 | p90 | p99 | max | history |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---|');
     for (const g of c.gates) {
         const gate = byName.get(g.name);
-        const step = gate?.overMs ? (0,duration/* formatDuration */.a)((0,model/* effectiveStepMs */.qU)(gate)) : '—';
+        const step = gate?.overMs ? (0,duration/* formatDuration */.a3)((0,model/* effectiveStepMs */.qU)(gate)) : '—';
         const s = g.stats;
         lines.push(`| ${(0,report_escape/* inlineMarkdown */.x)(g.name)} | ${step} | ${s.samples} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.mean))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.std))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p50))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p90))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.p99))} | ${(0,report_escape/* inlineMarkdown */.x)(num(s.max))} | ${chartText(g)} |`);
     }
@@ -445,6 +557,16 @@ const DEFAULT_CALIBRATION_DIR = '.rollout/calibration';
 const CHART_POINTS = 48;
 /** Gates calibrated at once (see calibrate()). */
 const CALIBRATION_LANES = 1;
+const isoOf = (ms) => new Date(ms).toISOString().replace('.000Z', 'Z');
+/** `--exclude FROM..TO`, repeatable: each range parsed, or a usage error naming the flag and the value. */
+function parseExclusions(values, flag = '--exclude') {
+    return values.map((raw) => {
+        const r = parseExclusion(raw);
+        if (typeof r === 'string')
+            throw new errors/* UsageError */.e(`${flag}: ${r}`);
+        return r;
+    });
+}
 /** The gates to calibrate: the named ones (each must exist and have `over`), else every windowed gate. */
 function selectGates(config, names) {
     const windowed = config.gates.filter((g) => g.overMs !== null);
@@ -546,14 +668,14 @@ async function calibrate(opts) {
             const startMs = opts.nowMs - windowCount(spanMs, gate.overMs) * gate.overMs;
             let result;
             if (startMs === opts.nowMs) {
-                result = failed(gate, `the history of ${opts.days} day${opts.days === 1 ? '' : 's'} is shorter than one window (over ${(0,duration/* formatDuration */.a)(gate.overMs)})`, 0);
+                result = failed(gate, `the history of ${opts.days} day${opts.days === 1 ? '' : 's'} is shorter than one window (over ${(0,duration/* formatDuration */.a3)(gate.overMs)})`, 0);
             }
             else {
                 const h = await readHistory(gate, startMs, opts.nowMs, opts);
                 if (h.error)
                     result = failed(gate, h.error, h.chunks);
                 else {
-                    const c = calibrateGate(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate);
+                    const c = calibrateGate(gate, h.series, h.baseline, opts.nowMs, opts.nowMs - startMs, opts.failRate, opts.exclude ?? []);
                     result = { ...c, chart: (0,charts/* buckets */.K4)(h.series.filter(([, v]) => typeof v !== 'number' || Number.isFinite(v)), CHART_POINTS), chunks: h.chunks };
                 }
             }
@@ -570,6 +692,7 @@ async function calibrate(opts) {
         at: new Date(opts.nowMs).toISOString().replace('.000Z', 'Z'),
         days: opts.days,
         targetFailRate: opts.failRate,
+        exclude: (opts.exclude ?? []).map((r) => ({ from: isoOf(r.fromMs), to: isoOf(r.toMs) })),
         gates: results,
     };
 }
@@ -580,6 +703,7 @@ function calibrationJson(c) {
         at: c.at,
         days: c.days,
         targetFailRate: c.targetFailRate,
+        exclude: c.exclude,
         gates: c.gates.map((g) => ({
             name: g.name,
             condition: g.condition,
@@ -592,6 +716,10 @@ function calibrationJson(c) {
             falseAlarm: g.falseAlarm,
             note: g.note,
             error: g.error,
+            excluded: g.excluded,
+            withheld: g.withheld,
+            warning: g.warning,
+            letThrough: g.letThrough,
             stats: g.stats,
         })),
     };
@@ -617,8 +745,8 @@ async function writeCalibration(dir, c, config) {
     return paths;
 }
 
-// EXTERNAL MODULE: ./lib/config/load.js + 6 modules
-var load = __webpack_require__(3417);
+// EXTERNAL MODULE: ./lib/config/load.js + 9 modules
+var load = __webpack_require__(1542);
 // EXTERNAL MODULE: ./lib/commands/index.js + 10 modules
 var commands = __webpack_require__(5373);
 ;// CONCATENATED MODULE: ./lib/cli/calibrate.js
@@ -633,10 +761,13 @@ function summary(g) {
     const name = (0,report_escape/* terminalText */.eR)(g.name);
     if (g.error)
         return `calibrate ${name}: could not read the history: ${(0,report_escape/* terminalText */.eR)(g.error)}`;
-    const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : '';
+    const suggested = g.suggestedCondition ? `, suggested ${g.suggestedCondition}` : g.withheld ? `, suggestion withheld (${g.withheld})` : '';
+    const excluded = g.excluded ? `, ${g.excluded} excluded` : '';
+    const through = g.letThrough.length ? `; it would let through ${g.letThrough.length} window${g.letThrough.length === 1 ? '' : 's'} failing today` : '';
     const alarm = g.falseAlarm;
     const aa = alarm ? `, A/A false alarms ${rateText(alarm.rate)}${alarm.expected !== null ? ` (identical data should fail about ${rateText(alarm.expected)}${alarm.excessive ? '; more than chance' : ''})` : ''}` : '';
-    return `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}`;
+    const line = `calibrated ${name}: ${g.chunks} chunk${g.chunks === 1 ? '' : 's'}, ${g.stats.samples} samples, ${g.windows} windows${excluded}, ${g.failing} failing (${rateText(g.failRate)})${aa}${suggested}${through}`;
+    return g.warning ? `${line}\nwarning: ${name}: ${(0,report_escape/* terminalText */.eR)(g.warning)}` : line;
 }
 /**
  * `rollout-gate calibrate`: writes calibration.md, baseline.md and calibration.json to --out;
@@ -645,8 +776,9 @@ function summary(g) {
 async function calibrateCommand(cmd) {
     (0,commands/* checkCalibrateArguments */.kD)(cmd.extra);
     const { days, failRate } = (0,commands/* calibrateNumbers */.YN)({ days: cmd.days, failRate: cmd.failRate });
+    const exclude = parseExclusions(cmd.exclude ?? []);
     const nowMs = (0,commands/* parseNow */.A7)(cmd.now, Date.now());
-    const config = (0,load/* loadConfigFile */.HT)((0,external_node_path_.isAbsolute)(cmd.configFile) ? cmd.configFile : (0,external_node_path_.join)(cmd.cwd, cmd.configFile), cmd.env);
+    const config = await (0,load/* loadConfig */.Z9)((0,external_node_path_.isAbsolute)(cmd.configFile) ? cmd.configFile : (0,external_node_path_.join)(cmd.cwd, cmd.configFile), cmd.env);
     for (const s of config.secrets)
         cmd.redactor.add(s);
     const shown = { ...config, file: cmd.configFile };
@@ -657,6 +789,7 @@ async function calibrateCommand(cmd) {
         gateNames: cmd.gates,
         days,
         failRate,
+        exclude,
         nowMs,
         factories: providers/* defaultFactories */.i2,
         cwd: cmd.cwd,

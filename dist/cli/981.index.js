@@ -58,7 +58,7 @@ function anchorNrql(nrql, req) {
         const { startMs, endMs, stepMs } = req.range;
         const buckets = Math.ceil((endMs - startMs) / stepMs);
         if (buckets > MAX_BUCKETS) {
-            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
+            throw new _types_js__WEBPACK_IMPORTED_MODULE_5__/* .ProviderError */ .mZ(`over/step makes ${buckets} buckets; NRQL allows ${MAX_BUCKETS} in one TIMESERIES: set a larger step (at least ${(0,_engine_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a3)(Math.ceil((endMs - startMs) / MAX_BUCKETS / 1000) * 1000)})`);
         }
         return `${base} SINCE ${Math.round(startMs)} UNTIL ${Math.round(endMs)} TIMESERIES ${Math.max(1, Math.round(stepMs / 1000))} seconds`;
     }

@@ -1,15 +1,20 @@
-export const id = 900;
-export const ids = [900];
+export const id = 193;
+export const ids = [193];
 export const modules = {
 
-/***/ 3900:
+/***/ 6193:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  backtestCommand: () => (/* binding */ backtestCommand)
+  Gr: () => (/* binding */ backtest),
+  _O: () => (/* binding */ backtestJson),
+  findSnapshots: () => (/* binding */ findSnapshots),
+  M0: () => (/* binding */ renderBacktest)
 });
+
+// UNUSED EXPORTS: backtestSummary
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(1455);
@@ -33,7 +38,7 @@ const NOT_IN_SNAPSHOT = 'not in this snapshot';
  */
 function observationFrom(stored, gate) {
     const baselineQuery = gate.baselineOffsetMs !== null ? gate.query : gate.baseline;
-    const baselineOffset = gate.baselineOffsetMs !== null ? (0,duration/* formatDuration */.a)(gate.baselineOffsetMs) : null;
+    const baselineOffset = gate.baselineOffsetMs !== null ? (0,duration/* formatDuration */.a3)(gate.baselineOffsetMs) : null;
     if (stored.status === 'skipped')
         return { missing: `${NOT_IN_SNAPSHOT} (it did not apply to that run's target)` };
     if (stored.provider !== gate.provider || stored.query !== gate.query)
@@ -49,7 +54,7 @@ function observationFrom(stored, gate) {
         return { ...common, samples: [], noDataReason: noDataCause(stored) };
     }
     // The resolution the store reported then (a CloudWatch period, say) is judged again as it was.
-    const resolutionMs = stored.window?.resolution ? (0,duration/* parseDuration */.E)(stored.window.resolution) : null;
+    const resolutionMs = stored.window?.resolution ? (0,duration/* parseDuration */.E9)(stored.window.resolution) : null;
     return {
         ...common,
         ...(resolutionMs !== null ? { resolutionMs } : {}),
@@ -286,23 +291,6 @@ function backtestJson(r) {
         errors: r.errors,
         summary: backtestSummary(r),
     }, null, 2)}\n`;
-}
-
-// EXTERNAL MODULE: ./lib/config/load.js + 6 modules
-var load = __webpack_require__(3417);
-// EXTERNAL MODULE: ./lib/commands/index.js + 10 modules
-var commands = __webpack_require__(5373);
-;// CONCATENATED MODULE: ./lib/cli/backtest.js
-
-
-
-/** `rollout-gate backtest --evidence DIR`: exit 0 whenever it ran, whatever would change. */
-async function backtestCommand(cmd) {
-    const evidence = (0,commands/* checkBacktest */.gj)(cmd);
-    const config = (0,load/* loadConfigFile */.HT)(cmd.configFile.startsWith('/') ? cmd.configFile : `${cmd.cwd}/${cmd.configFile}`, cmd.env);
-    const report = await backtest(config, evidence, cmd.cwd);
-    cmd.stdout(cmd.json ? backtestJson(report) : renderBacktest(report, cmd.colour));
-    return commands/* BACKTEST_EXIT */.vW;
 }
 
 
