@@ -1,3 +1,4 @@
+import { decisionLogLines } from '../support/decision-log.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ afterEach(() => {
 });
 
 const ledgerState = () => JSON.parse(standin.files(repo, 'rollout-ledger').get('state/chat-v1.1.json')!);
-const decisionLog = () => (standin.files(repo, 'rollout-ledger').get('decision-log/chat-v1.1.jsonl') ?? '').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const decisionLog = () => decisionLogLines(standin.files(repo, 'rollout-ledger'), 'chat-v1.1');
 const reactionsOn = (commentId: number) => repo.reactions.filter((r) => r.commentId === commentId).map((r) => r.content);
 /** Comments written by the Action other than its sticky report. */
 const replies = () => (repo.comments.get(7) ?? []).filter((c) => c.login === 'github-actions[bot]' && !c.body.startsWith('<!-- rollout-gate:'));
@@ -202,7 +203,7 @@ describe('commands in pull request comments, through the bundled Action', () => 
     const { run } = await comment('alice', `/rollout pause ${reason}`);
     expect(run.code, run.stdout).toBe(0);
     expect(ledgerState().paused.reason).toBe(reason);
-    expect(decisionLog().at(-1).actor).toBe('alice');
+    expect(decisionLog().at(-1)!.actor).toBe('alice');
     const answer = replies().at(-1)!.body;
     expect(answer).not.toContain('<!--');
     expect(answer).not.toContain('<img');

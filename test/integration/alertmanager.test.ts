@@ -88,7 +88,8 @@ describe.skipIf(!available)('alertmanager provider against a real Alertmanager',
     // A lookahead is valid in JavaScript but not in Go's RE2: only the server can reject it.
     const run = await runGates(configText(provider(), `- { name: re2, provider: am, query: 'service=~"(?=chat)"', pass: "== 0" }`), { nowMs: Date.now() });
     const g = gateResult(run, 're2');
-    expect(g.status).toBe('no_data');
+    // The server refused the matchers themselves: a query error, not an outage (SPEC §8.4).
+    expect(g.status).toBe('query_error');
     expect(g.error).toMatch(/alertmanager "am": HTTP 400 from \/api\/v2\/alerts: .*error parsing regexp/);
     expect(run.logs.filter((l) => l.includes('→ HTTP 400'))).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+import { decisionLogLines } from '../support/decision-log.js';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -192,10 +193,10 @@ describe('[secret] through the CLI: names stay as written', () => {
     const snapshot = JSON.parse(written.get(evidence[0]!)!);
     expect(snapshot).toMatchObject({ rollout: 'checkout-pg', decision: 'PROCEED' });
     expect(snapshot.gates.map((g: { name: string; provider: string }) => `${g.name}/${g.provider}`)).toEqual(['checkout_errors/metrics']);
-    const log = written.get('decision-log/checkout-pg.jsonl')!.trim().split('\n').map((l) => JSON.parse(l));
+    const log = decisionLogLines(written, 'checkout-pg');
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ to: 'canary', decision: 'PROCEED' });
-    expect(log[0].evidence).toContain('evidence/checkout-pg/');
+    expect(log[0]!.evidencePath).toContain('evidence/checkout-pg/');
     for (const [path, content] of [['(terminal)', `${r.out}\n${r.err}`], ...written] as const) {
       expect(content.includes(password), path).toBe(false);
       expect(content.includes('***-pg'), path).toBe(false);
