@@ -18,6 +18,6 @@ describe('docs/cli.md: the library API', () => {
     const exported = [...index.matchAll(/export \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((n) => n.trim().replace(/^type /, '')).filter(Boolean));
     expect(exported.length).toBeGreaterThan(50);
     for (const name of exported) expect(doc, name).toContain(`#### \`${name}\``);
-    expect(doc).toContain('function loadConfig(file: string, env?: NodeJS.ProcessEnv): Promise<Config>');
+    expect(doc).toContain('function loadConfig(file: string, env?: NodeJS.ProcessEnv, options?: SubstituteOptions): Promise<Config>');
   }, 180_000);
 });

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -122,9 +122,14 @@ describe('docs: every command block runs as written', () => {
     expect([0, 3, 4]).toContain(run.code);
     git('checkout', '-q', '-b', 'rollout-ledger');
     cpSync(join(demo.dir, 'evidence'), join(project, 'evidence'), { recursive: true });
-    git('add', 'evidence');
+    if (existsSync(join(demo.dir, 'decision-log'))) cpSync(join(demo.dir, 'decision-log'), join(project, 'decision-log'), { recursive: true });
+    git('add', '-A', 'evidence', ...(existsSync(join(project, 'decision-log')) ? ['decision-log'] : []));
     git('commit', '-qm', 'evidence');
     git('checkout', '-q', 'main');
+    // The repository it was cloned from, for `git fetch origin rollout-ledger`.
+    const bare = spawnSync('git', ['clone', '-q', '--bare', project, join(base, 'origin.git')], { env, encoding: 'utf8' });
+    if (bare.status !== 0) throw new Error(`git clone --bare: ${bare.stderr}`);
+    git('remote', 'add', 'origin', join(base, 'origin.git'));
     if (postgresAvailable) {
       pg = await startPostgres({ schemaFiles: [] });
       env.DATABASE_URL = pg.adminUrl;
@@ -163,7 +168,10 @@ describe('docs: every command block runs as written', () => {
         continue;
       }
       if (program === 'rollout-gate' || (program === 'npx' && args[0] === 'rollout-gate')) {
-        const r = await cliIn(project, program === 'npx' ? args.slice(1) : args, { ...env, ...extra });
+        const cli = program === 'npx' ? args.slice(1) : args;
+        // `init` starts a project: it runs in a repository that has no config yet.
+        const cwd = cli[0] === 'init' ? mkdtempSync(join(base, 'new-project-')) : project;
+        const r = await cliIn(cwd, cli, { ...env, ...extra });
         expect([0, 3, 4], `${command}\n${r.err}${r.out}`).toContain(r.code);
         printed += r.err + r.out;
         continue;
