@@ -25,17 +25,10 @@ function neededText(config) {
         return '';
     return `\nneeded at run time: ${unset.map((u) => u.name).join(', ')}\n${unset.map((u) => `  ${u.name.padEnd(24)} used at ${u.path}`).join('\n')}\n(validate --strict fails on these)\n`;
 }
-/** The median gap between consecutive samples, ms; null with fewer than two. */
+/** The median gap between the samples in whatever order a store returned them, ms; null with fewer than two. */
 function medianGapMs(samples) {
-    if (samples.length < 2)
-        return null;
-    const ts = samples.map((s) => s[0]).sort((a, b) => a - b);
-    const gaps = [];
-    for (let i = 1; i < ts.length; i++)
-        gaps.push((ts[i] - ts[i - 1]) * 1000);
-    gaps.sort((a, b) => a - b);
-    const mid = gaps.length >> 1;
-    return gaps.length % 2 ? gaps[mid] : (gaps[mid - 1] + gaps[mid]) / 2;
+    const spacing = (0,_engine_windows_js__WEBPACK_IMPORTED_MODULE_1__/* .medianSpacingSeconds */ .NE)(samples.map((s) => s[0]).sort((a, b) => a - b));
+    return spacing === null ? null : spacing * 1000;
 }
 /** What one gate's query returned, in one line: samples, resolution, the newest sample's age and value, or why nothing. */
 function describeProbe(gate, obs, nowMs) {

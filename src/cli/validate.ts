@@ -2,7 +2,7 @@ import type { Config } from '../config/load.js';
 import { formatDuration } from '../engine/duration.js';
 import type { GateObservation } from '../engine/gates.js';
 import type { Sample } from '../engine/model.js';
-import { fmt } from '../engine/windows.js';
+import { fmt, medianSpacingSeconds } from '../engine/windows.js';
 import type { Logger } from '../logger.js';
 import { collectObservations, type ProviderFactories } from '../providers/index.js';
 import type { Redactor } from '../secrets.js';
@@ -14,15 +14,10 @@ export function neededText(config: Config): string {
   return `\nneeded at run time: ${unset.map((u) => u.name).join(', ')}\n${unset.map((u) => `  ${u.name.padEnd(24)} used at ${u.path}`).join('\n')}\n(validate --strict fails on these)\n`;
 }
 
-/** The median gap between consecutive samples, ms; null with fewer than two. */
+/** The median gap between the samples in whatever order a store returned them, ms; null with fewer than two. */
 export function medianGapMs(samples: readonly Sample[]): number | null {
-  if (samples.length < 2) return null;
-  const ts = samples.map((s) => s[0]).sort((a, b) => a - b);
-  const gaps: number[] = [];
-  for (let i = 1; i < ts.length; i++) gaps.push((ts[i]! - ts[i - 1]!) * 1000);
-  gaps.sort((a, b) => a - b);
-  const mid = gaps.length >> 1;
-  return gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
+  const spacing = medianSpacingSeconds(samples.map((s) => s[0]).sort((a, b) => a - b));
+  return spacing === null ? null : spacing * 1000;
 }
 
 export type ProbeOutcome = 'data' | 'no_data' | 'query_error' | 'error' | 'not_probed';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationError, parseDuration } from '../engine/duration.js';
+import { durationError, parseDuration, parseLag } from '../engine/duration.js';
 
 /**
  * The building blocks of the config schema that provider modules share with it: each provider's
@@ -25,7 +25,7 @@ export const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'expected a p
 export const pgSsl = z.union([z.boolean(), obj({ rejectUnauthorized: z.boolean().optional(), caFile: z.string().optional() })]);
 export const lagDuration = z
   .string()
-  .refine((s) => /^\s*0+[smhd]?\s*$/.test(s) || parseDuration(s) !== null, { message: 'expected a duration like "30s", "1m" or "2m", or "0s" for none' });
+  .refine((s) => parseLag(s) !== null, { message: 'expected a duration like "30s", "1m" or "2m", or "0s" for none' });
 export const lag = lagDuration.optional().describe('The judged window ends this long before now: the store\'s newest data is incomplete until then (default: the provider type\'s, see docs/configuration.md).');
 
 /** A server reached over HTTP(S) with its own credentials and TLS settings (Prometheus, Alertmanager). */

@@ -1,6 +1,6 @@
 import type { CompareDirection, CompareSpec, CompareTest } from './model.js';
 import { autocorrelationTime, effectiveSampleSize, mannWhitney, sigmaTest } from './stats/index.js';
-import { fmt } from './windows.js';
+import { fmt, medianSpacingSeconds } from './windows.js';
 
 /**
  * The judge of a `compare` gate (SPEC §7.1): classifies the canary's window against the
@@ -84,16 +84,7 @@ export function rangeWindowSeconds(query: string | null): number | null {
   return longest;
 }
 
-/** The median gap between consecutive timestamps (seconds, sorted ascending); null under two samples. */
-export function medianSpacingSeconds(timestamps: readonly number[]): number | null {
-  if (timestamps.length < 2) return null;
-  const gaps = new Float64Array(timestamps.length - 1);
-  for (let i = 1; i < timestamps.length; i++) gaps[i - 1] = timestamps[i]! - timestamps[i - 1]!;
-  gaps.sort();
-  const mid = gaps.length >> 1;
-  const median = gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
-  return median > 0 ? median : null;
-}
+export { medianSpacingSeconds };
 
 /** A query's window over its samples' spacing: 20 for `[5m]` every 15 s; null when either is unknown. */
 export function overlapOf(query: string | null, timestamps: readonly number[]): number | null {

@@ -57,3 +57,8 @@ export function formatDuration(ms: number, maxParts = 2): string {
   }
   return sign + parts.join('');
 }
+
+/** A lag: a duration, or "0" / "0s" for none (ms); null when it is neither. */
+export function parseLag(text: string): number | null {
+  return /^\s*0+[smhd]?\s*$/.test(text) ? 0 : parseDuration(text);
+}

@@ -123,6 +123,9 @@ function num(v: Value): number {
 export function evaluateGate(gate: Gate, target: string | null, obs: GateObservation | undefined, nowMs: number): GateResult {
   const conds = conditionsFor(gate, target);
   const stepMs = effectiveStepMs(gate);
+  // The window judged ends `lag` before now: the store's newest data is not complete yet.
+  const lagMs = gate.lagMs ?? 0;
+  const endMs = windowEndMs(gate, nowMs);
   const base: GateResult = {
     name: gate.name,
     provider: gate.provider,
@@ -137,10 +140,10 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
       over: formatDuration(gate.overMs),
       failAfter: gate.failAfterMs === null ? null : formatDuration(gate.failAfterMs),
       step: formatDuration(stepMs!),
-      from: isoOf((windowEndMs(gate, nowMs) - gate.overMs) / 1000),
-      to: isoOf(windowEndMs(gate, nowMs) / 1000),
+      from: isoOf((endMs - gate.overMs) / 1000),
+      to: isoOf(endMs / 1000),
       resolution: null,
-      lag: gate.lagMs ? formatDuration(gate.lagMs) : null,
+      lag: lagMs > 0 ? formatDuration(lagMs) : null,
     },
     status: 'skipped',
     effect: 'none',
@@ -176,9 +179,6 @@ export function evaluateGate(gate: Gate, target: string | null, obs: GateObserva
   if (obs.error) return done('no_data', obs.error, { error: obs.error });
   if (obs.noDataReason) return done('no_data', obs.noDataReason);
 
-  // The window judged ends `lag` before now: the store's newest data is not complete yet.
-  const lagMs = gate.lagMs ?? 0;
-  const endMs = windowEndMs(gate, nowMs);
   const lowS = gate.overMs === null ? -Infinity : (endMs - gate.overMs) / 1000;
   // Without a lag, a minute of slack past now allows for clock skew; with one, nothing after the window's end counts.
   const highS = gate.overMs === null ? Infinity : lagMs > 0 ? endMs / 1000 : (nowMs + 60_000) / 1000;

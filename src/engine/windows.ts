@@ -219,18 +219,24 @@ function judgeWindow(
   };
 }
 
-/**
- * The resolution of a series: the median gap between consecutive samples (robust to a missing
- * sample or a late one), or null with fewer than two samples.
- */
-export function medianGapMs(samples: readonly Sample[]): number | null {
-  if (samples.length < 2) return null;
-  const gaps = new Float64Array(samples.length - 1);
-  for (let i = 1; i < samples.length; i++) gaps[i - 1] = samples[i]![0] - samples[i - 1]![0];
+/** The median gap between consecutive timestamps (seconds, ascending); null under two or when it is 0. */
+export function medianSpacingSeconds(timestamps: readonly number[]): number | null {
+  if (timestamps.length < 2) return null;
+  const gaps = new Float64Array(timestamps.length - 1);
+  for (let i = 1; i < timestamps.length; i++) gaps[i - 1] = timestamps[i]! - timestamps[i - 1]!;
   gaps.sort();
   const mid = gaps.length >> 1;
   const median = gaps.length % 2 ? gaps[mid]! : (gaps[mid - 1]! + gaps[mid]!) / 2;
-  return median > 0 ? median * 1000 : null;
+  return median > 0 ? median : null;
+}
+
+/**
+ * The resolution of a series in time order: the median gap between consecutive samples (robust
+ * to a missing sample or a late one), ms; null with fewer than two samples.
+ */
+export function medianGapMs(samples: readonly Sample[]): number | null {
+  const s = medianSpacingSeconds(samples.map((x) => x[0]));
+  return s === null ? null : s * 1000;
 }
 
 /**

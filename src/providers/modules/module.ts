@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProviderFactory } from '../types.js';
+import { lazyFactory, type ProviderFactory } from '../types.js';
 
 /**
  * A gate field that only some providers take; a gate on any other provider that sets it is a
@@ -64,5 +64,5 @@ export function urlPasswordForms(url: string | undefined): string[] {
 
 /** A factory whose code is imported on first use: keeps clients off the start-up path. */
 export function lazy(load: () => Promise<unknown>): ProviderFactory<never> {
-  return async (config, ctx) => ((await load()) as ProviderFactory<never>)(config, ctx);
+  return lazyFactory(load as () => Promise<ProviderFactory<never>>) as ProviderFactory<never>;
 }
